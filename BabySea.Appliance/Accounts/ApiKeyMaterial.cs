@@ -1,0 +1,28 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BabySea.Appliance.Accounts;
+
+/// <summary>
+/// Makes and hashes <c>bye_</c> keys. A key carries 256 random bits, so a plain SHA-256 is enough to store
+/// it: there is nothing to brute-force, and a fast hash keeps per-request authentication cheap.
+/// </summary>
+public static class ApiKeyMaterial
+{
+    public const string KeyPrefix = "bye_";
+    public const int PrefixLength = 9;
+
+    public static string NewKey()
+    {
+        var bytes = RandomNumberGenerator.GetBytes(32);
+        return KeyPrefix + Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    public static bool LooksValid(string key)
+        => key.Length is > PrefixLength and <= 200 && key.StartsWith(KeyPrefix, StringComparison.Ordinal)
+           && key.AsSpan(KeyPrefix.Length).IndexOfAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") < 0;
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    public static string Prefix(string key) => key[..PrefixLength];
+}

@@ -1,0 +1,17 @@
+namespace BabySea.Appliance.Accounts;
+
+/// <summary>Accounts and their keys. Creating an account and granting its first credit is one write.</summary>
+public interface IAccountStore
+{
+    Task<Account> CreateAccountAsync(string name, string plan, decimal initialCredit, string creditDescription, CancellationToken ct);
+    Account? FindAccount(string accountId);
+    IReadOnlyList<Account> ListAccounts();
+    bool AnyAccount();
+    Task<Account?> SetPlanAsync(string accountId, string plan, CancellationToken ct);
+
+    Task InsertKeyAsync(ApiKey key, CancellationToken ct);
+    ApiKey? FindKeyByHash(string hash);
+    IReadOnlyList<ApiKey> ListKeys(string accountId);
+    Task<ApiKey?> RevokeKeyAsync(string keyId, CancellationToken ct);
+    Task TouchKeyAsync(string keyId, DateTimeOffset usedAt, CancellationToken ct);
+}

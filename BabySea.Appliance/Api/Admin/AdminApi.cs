@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using BabySea.Appliance.Accounts;
+
+namespace BabySea.Appliance.Api.Admin;
+
+/// <summary>The operator's API under <c>/admin/v1</c>, behind the admin token; the same operations as the CLI verbs.</summary>
+public static class AdminApi
+{
+    public static void MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin/v1").AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var token = http.RequestServices.GetRequiredService<AdminToken>();
+            var header = http.Request.Headers.Authorization.ToString();
+            if (string.IsNullOrEmpty(header)) return new ApiError(BseCode.AuthenticationRequired, "The admin API needs Authorization: Bearer <admin token>.");
+            return token.Matches(header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "")
+                ? await next(context)
+                : new ApiError(BseCode.AuthenticationFailed, "The admin token is not valid.");
+        });
+        admin.MapPost("/accounts", CreateAccountAsync);
+        admin.MapGet("/accounts", (AccountAdmin a) => ApiResults.Ok(a.ListAccounts(), AppJsonContext.Default.AdminAccountsData, "Accounts retrieved"));
+        admin.MapPost("/accounts/{accountId}/plan", SetPlanAsync);
+        admin.MapPost("/accounts/{accountId}/keys", CreateKeyAsync);
+        admin.MapGet("/accounts/{accountId}/keys", (string accountId, AccountAdmin a) => Answer(a.ListKeys(accountId), AppJsonContext.Default.AdminKeysData, "Keys retrieved"));
+        admin.MapPost("/keys/{keyId}/revoke", async (string keyId, AccountAdmin a, CancellationToken ct)
+            => Answer(await a.RevokeKeyAsync(keyId, ct), AppJsonContext.Default.AdminKeyData, "Key revoked"));
+        admin.MapPost("/accounts/{accountId}/credits", AddCreditsAsync);
+        admin.MapGet("/accounts/{accountId}/ledger", (string accountId, AccountAdmin a) => Answer(a.Ledger(accountId), AppJsonContext.Default.AdminLedgerData, "Ledger retrieved"));
+    }
+
+    private static async Task<IResult> CreateAccountAsync(HttpContext http, AccountAdmin admin, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminCreateAccountBody);
+        return error ?? Answer(await admin.CreateAccountAsync(body!.Name, body.Plan, ct), AppJsonContext.Default.AdminAccountData, "Account created");
+    }
+
+    private static async Task<IResult> SetPlanAsync(HttpContext http, string accountId, AccountAdmin admin, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminPlanBody);
+        return error ?? Answer(await admin.SetPlanAsync(accountId, body!.Plan, ct), AppJsonContext.Default.AdminAccountData, "Plan changed");
+    }
+
+    private static async Task<IResult> CreateKeyAsync(HttpContext http, string accountId, AccountAdmin admin, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminCreateKeyBody);
+        return error ?? Answer(await admin.CreateKeyAsync(accountId, body!, ct), AppJsonContext.Default.AdminKeyCreatedData, "Key created; it is shown only once");
+    }
+
+    private static async Task<IResult> AddCreditsAsync(HttpContext http, string accountId, AccountAdmin admin, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminCreditsBody);
+        return error ?? Answer(await admin.AddCreditsAsync(accountId, body!.Amount, body.Description, ct), AppJsonContext.Default.AdminLedgerEntryData, "Credits added");
+    }
+
+    private static IResult Answer<T>((T? Data, ApiError? Error) result, JsonTypeInfo<T> info, string message) where T : class
+        => result.Error ?? (IResult)ApiResults.Ok(result.Data!, info, message);
+
+    private static async Task<(T? Body, ApiError? Error)> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> info) where T : class
+    {
+        var (doc, error) = await JsonBody.ReadAsync(http);
+        if (error is not null) return (null, error);
+        using (doc)
+        {
+            try
+            {
+                return (doc!.RootElement.Deserialize(info) ?? throw new JsonException("null body"), null);
+            }
+            catch (JsonException ex)
+            {
+                return (null, ApiError.Field(ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body", "The body does not match the expected shape."));
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace BabySea.Appliance.Api;
+
+// Admin API and CLI payloads (snake_case via AppJsonContext).
+
+public sealed record AdminAccountData(string AccountId, string AccountName, string Plan, decimal CreditBalance, string CreatedAt);
+
+public sealed record AdminAccountsData(IReadOnlyList<AdminAccountData> Accounts);
+
+public sealed record AdminKeyData(string ApikeyId, string AccountId, string ApikeyName, string ApikeyPrefix, IReadOnlyList<string> Scopes,
+    string Status, string? ExpiresAt, IReadOnlyList<string> IpAllowlist, string CreatedAt, string? LastUsedAt);
+
+/// <summary>The one time a raw key is shown: on creation.</summary>
+public sealed record AdminKeyCreatedData(AdminKeyData Key, string ApiKey);
+
+public sealed record AdminKeysData(IReadOnlyList<AdminKeyData> Keys);
+
+public sealed record AdminLedgerEntryData(string EntryId, string AccountId, string Type, decimal Amount, decimal Delta,
+    decimal BalanceAfter, string? GenerationId, string Description, string CreatedAt);
+
+public sealed record AdminLedgerData(decimal CreditBalance, IReadOnlyList<AdminLedgerEntryData> Entries);
+
+public sealed record AdminCreateAccountBody(string? Name, string? Plan);
+
+public sealed record AdminCreateKeyBody(string? Name, string? Preset, IReadOnlyList<string>? Scopes, DateTimeOffset? ExpiresAt,
+    IReadOnlyList<string>? IpAllowlist);
+
+public sealed record AdminCreditsBody(decimal? Amount, string? Description);
+
+public sealed record AdminPlanBody(string? Plan);

@@ -1,0 +1,50 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace BabySea.Appliance.Api;
+
+/// <summary>Pagination fields that sit beside <c>data</c> on list responses.</summary>
+public sealed record Page(int Total, int Limit, int Offset);
+
+/// <summary>The success envelope of reference §3.1 around a source-generated payload.</summary>
+public sealed class ApiSuccess<T>(T data, JsonTypeInfo<T> typeInfo, string message, Page? page = null) : IResult
+{
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        foreach (var (name, value) in Headers) http.Response.Headers[name] = value;
+        // Serialized into memory first: Kestrel forbids the synchronous writes a Utf8JsonWriter flush would make.
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+            Write(w, RequestIds.Get(http));
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+    }
+
+    private void Write(Utf8JsonWriter w, string requestId)
+    {
+        w.WriteStartObject();
+        w.WriteString("status", "success");
+        w.WriteString("request_id", requestId);
+        w.WriteString("message", message);
+        w.WriteString("timestamp", Timestamps.Format(DateTimeOffset.UtcNow));
+        w.WritePropertyName("data");
+        JsonSerializer.Serialize(w, data, typeInfo);
+        if (page is not null)
+        {
+            w.WriteNumber("total", page.Total);
+            w.WriteNumber("limit", page.Limit);
+            w.WriteNumber("offset", page.Offset);
+        }
+        w.WriteEndObject();
+    }
+}
+
+public static class ApiResults
+{
+    public static ApiSuccess<T> Ok<T>(T data, JsonTypeInfo<T> typeInfo, string message, Page? page = null)
+        => new(data, typeInfo, message, page);
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using BabySea.Appliance.Accounts;
+
+namespace BabySea.Appliance.Api.Auth;
+
+/// <summary>
+/// The per-request check of reference §5.1: bearer → key by hash → lifecycle (revoked, expired) → account →
+/// IP allowlist → scope. The raw key is never stored or logged; only its hash is looked up.
+/// </summary>
+public sealed class ApiKeyAuthenticator(IAccountStore accounts, TimeProvider time)
+{
+    // last_used_at is display data: one write per key per minute is plenty and keeps reads off the writer.
+    private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
+
+    public (Caller? Caller, ApiError? Error) Authenticate(HttpContext http, string scope)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+            return (null, new ApiError(BseCode.AuthenticationRequired, "An API key is required: send Authorization: Bearer bye_..."));
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return (null, new ApiError(BseCode.AuthenticationRequired, "The Authorization header must use the Bearer scheme."));
+        var raw = header[7..].Trim();
+        if (!ApiKeyMaterial.LooksValid(raw) || accounts.FindKeyByHash(ApiKeyMaterial.Hash(raw)) is not { } key)
+            return (null, new ApiError(BseCode.AuthenticationFailed, "The API key is not valid."));
+
+        var now = time.GetUtcNow();
+        switch (key.StatusAt(now))
+        {
+            case "revoked": return (null, new ApiError(BseCode.AuthenticationFailed, "The API key has been revoked."));
+            case "expired": return (null, new ApiError(BseCode.AuthenticationFailed, "The API key has expired."));
+        }
+        if (accounts.FindAccount(key.AccountId) is not { } account)
+            return (null, new ApiError(BseCode.AccountNotFound, "The account of this API key no longer exists."));
+        if (key.IpAllowlist.Count > 0)
+        {
+            var ip = http.Connection.RemoteIpAddress;
+            var text = ip is null ? "" : (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
+            if (!key.IpAllowlist.Contains(text))
+                return (null, new ApiError(BseCode.IpNotAllowed, "This IP address is not in the allowlist for this API key."));
+        }
+        if (!key.Scopes.Contains(scope))
+            return (null, new ApiError(BseCode.InsufficientPermissions, $"This API key lacks the '{scope}' scope.").With("required_scope", scope));
+
+        if (!_touched.TryGetValue(key.Id, out var last) || now - last > TouchInterval)
+        {
+            _touched[key.Id] = now;
+            _ = accounts.TouchKeyAsync(key.Id, now, CancellationToken.None);
+        }
+        return (new Caller(account, key), null);
+    }
+}

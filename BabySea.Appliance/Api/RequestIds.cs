@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+
+namespace BabySea.Appliance.Api;
+
+/// <summary>
+/// <c>req_</c> + a time-ordered id (48-bit milliseconds, 80 random bits, Crockford base32), so request ids sort by time.
+/// </summary>
+public static class RequestIds
+{
+    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    private const string ItemKey = "babysea.request_id";
+
+    public static string New(DateTimeOffset now)
+    {
+        Span<byte> random = stackalloc byte[10];
+        RandomNumberGenerator.Fill(random);
+        var value = (UInt128)(ulong)now.ToUnixTimeMilliseconds() << 80;
+        for (var i = 0; i < random.Length; i++) value |= (UInt128)random[i] << (8 * i);
+        Span<char> chars = stackalloc char[26];
+        for (var i = 25; i >= 0; i--) { chars[i] = Alphabet[(int)(value & 31)]; value >>= 5; }
+        return "req_" + new string(chars);
+    }
+
+    public static void Assign(HttpContext http, string id)
+    {
+        http.Items[ItemKey] = id;
+        http.Response.Headers["X-Request-Id"] = id;
+    }
+
+    public static string Get(HttpContext http) => http.Items[ItemKey] as string ?? "req_unknown";
+}

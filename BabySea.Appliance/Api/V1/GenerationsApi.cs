@@ -1,0 +1,83 @@
+using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Generations;
+using BabySea.Appliance.Storage;
+
+namespace BabySea.Appliance.Api.V1;
+
+/// <summary>Create, read, list, cancel and delete generations, and serve their signed output files.</summary>
+public static class GenerationsApi
+{
+    public static void MapGenerationsApi(this IEndpointRouteBuilder app)
+    {
+        var generate = app.MapGroup("/v1/generate").RequireScope(Scopes.GenerationWrite);
+        generate.MapPost("/image/{**model}", (HttpContext http, string model, GenerationService service, CancellationToken ct)
+            => CreateAsync(http, MediaType.Image, model, service, ct)).WithName("CreateImageGeneration");
+        generate.MapPost("/video/{**model}", (HttpContext http, string model, GenerationService service, CancellationToken ct)
+            => CreateAsync(http, MediaType.Video, model, service, ct)).WithName("CreateVideoGeneration");
+
+        var content = app.MapGroup("/v1/content");
+        content.MapGet("/list", List).RequireScope(Scopes.GenerationRead).WithName("ListGenerations");
+        content.MapGet("/{generationId}", Get).RequireScope(Scopes.GenerationRead).WithName("GetGeneration");
+        content.MapDelete("/{generationId}", DeleteAsync).RequireScope(Scopes.GenerationDelete).WithName("DeleteGeneration");
+        content.MapPost("/generation/cancel/{generationId}", CancelAsync).RequireScope(Scopes.GenerationDelete).WithName("CancelGeneration");
+
+        app.MapGet("/files/{generationId}/{file}", ServeFile).WithName("OutputFile");
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, MediaType route, string model, GenerationService service, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        var (body, bodyError) = await JsonBody.ReadAsync(http);
+        if (bodyError is not null) return bodyError;
+        using (body)
+        {
+            var (generation, error) = await service.CreateAsync(caller.Account.Id, route, model, body!.RootElement, ct);
+            if (error is not null) return error;
+            var g = generation!;
+            return ApiResults.Ok(new CreateData(g.ModelIdentifier, g.ProviderOrder, g.PredictionId, g.Id, true),
+                AppJsonContext.Default.CreateData, "Generation initialized");
+        }
+    }
+
+    private static IResult Get(HttpContext http, string generationId, IGenerationStore store, OutputUrls urls)
+        => store.Find(Caller.From(http).Account.Id, generationId) is { } g
+            ? ApiResults.Ok(GenerationView.From(http, g, urls), AppJsonContext.Default.GenerationData, "Generation retrieved successfully")
+            : GenerationService.NotFound(generationId);
+
+    private static IResult List(HttpContext http, IGenerationStore store, OutputUrls urls, string? limit, string? offset)
+    {
+        if (!QueryInt.TryRead(limit, "limit", 50, 1, 100, out var take, out var error)) return error!;
+        if (!QueryInt.TryRead(offset, "offset", 0, 0, int.MaxValue, out var skip, out error)) return error!;
+        var (items, total) = store.List(Caller.From(http).Account.Id, take, skip);
+        return ApiResults.Ok(new GenerationListData(items.Select(g => GenerationView.From(http, g, urls)).ToArray()),
+            AppJsonContext.Default.GenerationListData, "Generations retrieved successfully", new Page(total, take, skip));
+    }
+
+    private static async Task<IResult> CancelAsync(HttpContext http, string generationId, GenerationService service, CancellationToken ct)
+    {
+        var (data, error) = await service.CancelAsync(Caller.From(http).Account.Id, generationId, ct);
+        return error ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.CancelData, "Generation canceled");
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext http, string generationId, GenerationService service, CancellationToken ct)
+    {
+        var (data, error) = await service.DeleteAsync(Caller.From(http).Account.Id, generationId, ct);
+        return error ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.DeleteData, "Generation deleted");
+    }
+
+    private static IResult ServeFile(HttpContext http, string generationId, string file, IGenerationStore store, ArtifactStore artifacts,
+        OutputUrls urls, string? expires, string? signature)
+    {
+        if (!urls.Verify(http.Request.Path.Value ?? "", expires, signature))
+            return new ApiError(BseCode.AuthenticationFailed, "This file link is invalid or has expired; read the generation again for a fresh one.");
+        if (store.Get(generationId) is not { } g) return GenerationService.NotFound(generationId);
+        if (g.Removed) return new ApiError(BseCode.ContentRemoved, "The outputs of this generation were removed.");
+        var artifact = g.Outputs.FirstOrDefault(a => OutputUrls.Path(g.Id, a) == http.Request.Path.Value);
+        if (artifact is null || artifacts.Find(artifact) is not { } info)
+            return new ApiError(BseCode.ContentRemoved, "This output file is no longer stored.");
+        http.Response.Headers.CacheControl = "private, max-age=300";
+        http.Response.Headers.ETag = $"\"{artifact.Sha256}\"";
+        return Results.File(info.FullName, artifact.ContentType, enableRangeProcessing: true);
+    }
+}

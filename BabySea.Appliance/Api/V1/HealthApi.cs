@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Routing;
+using BabySea.Appliance.Routing.Catalog;
+using BabySea.Appliance.Storage.LiteDb;
+
+namespace BabySea.Appliance.Api.V1;
+
+/// <summary>Provider, model, storage and cache health, from what this appliance measured.</summary>
+public static class HealthApi
+{
+    public static void MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        var health = app.MapGroup("/v1/health").RequireScope(Scopes.HealthRead);
+        health.MapGet("/inference/providers", Providers).WithName("HealthProviders");
+        health.MapGet("/inference/models", Models).WithName("HealthModels");
+        health.MapGet("/storage", StorageAsync).WithName("HealthStorage");
+        health.MapGet("/cache", Cache).WithName("HealthCache");
+    }
+
+    private static IResult Providers(ProviderDirectory directory, ProviderRegistry registry, ProviderStats stats)
+    {
+        var providers = directory.Providers.Select(p =>
+        {
+            var adapter = registry.Find(p.Id);
+            var (ok, failed) = stats.Snapshot(p.Id);
+            var total = ok + failed;
+            var rate = total == 0 ? 0 : Math.Round((double)failed / total, 4);
+            var status = adapter is null || total == 0 ? "unknown" : rate >= 0.5 ? "degraded" : rate >= 0.2 ? "recovering" : "healthy";
+            return new ProviderHealthData(p.Id, status, rate, new HealthWindowData(total, failed, ok, (int)ProviderStats.Window.TotalSeconds),
+                adapter is not null, adapter?.Emulated ?? false, "closed");
+        }).ToArray();
+        var healthy = providers.Where(p => p.Configured).All(p => p.Status is "healthy" or "unknown");
+        return ApiResults.Ok(new ProvidersHealthData("providers", healthy, providers.Length, providers),
+            AppJsonContext.Default.ProvidersHealthData, "Provider health retrieved successfully");
+    }
+
+    private static IResult Models(ModelCatalog catalog, ProviderRegistry registry)
+    {
+        var models = catalog.Models.Select(m => new ModelHealthData(m.Id, m.Type.ToString().ToLowerInvariant(),
+            m.PricingJson.ValueKind == System.Text.Json.JsonValueKind.Number ? m.PricingJson : null,
+            m.Providers.ToDictionary(p => p.Provider, p => new ModelProviderAvailability(registry.Has(p.Provider), p.Model)))).ToArray();
+        return ApiResults.Ok(new ModelsHealthData("models", models.All(m => m.Providers.Values.Any(p => p.Available)), models.Length, models),
+            AppJsonContext.Default.ModelsHealthData, "Model health retrieved successfully");
+    }
+
+    private static async Task<IResult> StorageAsync(LiteStore store, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        string? error = null;
+        try
+        {
+            // A real round trip: the artifact folder takes a write and gives it back, and the database answers a count.
+            var probe = Path.Combine(store.DataDir, "artifacts", ".probe");
+            Directory.CreateDirectory(Path.GetDirectoryName(probe)!);
+            await File.WriteAllTextAsync(probe, "ok", ct);
+            if (await File.ReadAllTextAsync(probe, ct) != "ok") error = "The artifact folder returned different bytes.";
+            File.Delete(probe);
+            _ = store.Collection(Schema.Generations).Count();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LiteDB.LiteException)
+        {
+            error = ex.Message;
+        }
+        return ApiResults.Ok(new ProbeData("storage", error is null, watch.ElapsedMilliseconds, "local", error),
+            AppJsonContext.Default.ProbeData, "Storage health retrieved successfully");
+    }
+
+    // The appliance keeps its caches in process, so the probe is always local and immediate.
+    private static IResult Cache()
+        => ApiResults.Ok(new ProbeData("cache", true, 0, null, null), AppJsonContext.Default.ProbeData, "Cache health retrieved successfully");
+}

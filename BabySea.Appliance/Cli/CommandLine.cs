@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Api;
+using BabySea.Appliance.Billing;
+using BabySea.Appliance.Hosting;
+using BabySea.Appliance.Storage.LiteDb;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BabySea.Appliance.Cli;
+
+/// <summary>
+/// Admin verbs of the binary, printing JSON: the same operations as <c>/admin/v1</c>, run directly on the data
+/// folder. They need the folder to themselves, so they refuse while the appliance is serving it.
+/// </summary>
+public static class CommandLine
+{
+    private static readonly string[] Verbs = ["accounts", "keys", "credits"];
+
+    public static bool IsVerb(string arg) => Verbs.Contains(arg) || arg is "help" or "--help";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args[0] is "help" or "--help") { stdout.WriteLine(Usage); return 0; }
+        var options = Options(args.Skip(2).ToArray());
+        var config = new ConfigurationBuilder()
+            .AddJsonFile(AppHost.ConfigFile("appsettings.json"), optional: true).AddEnvironmentVariables().Build();
+        var settings = ApplianceSettings.From(config);
+        using var store = LiteStore.Open(settings.DataDir);
+        using var writer = new WriteQueue(store, NullLogger<WriteQueue>.Instance);
+        var time = TimeProvider.System;
+        var accounts = new LiteAccountStore(store, writer, time);
+        var admin = new AccountAdmin(accounts, new LiteLedgerStore(store, writer, time), PlanCatalog.Load(AppHost.ConfigFile("plans.json")), time);
+        var ct = CancellationToken.None;
+        var ctx = AppJsonContext.Default;
+
+        switch (args[0], args.Length > 1 ? args[1] : "")
+        {
+            case ("accounts", "create"):
+                return Print(stdout, await admin.CreateAccountAsync(Opt(options, "name"), Opt(options, "plan"), ct), ctx.AdminAccountData);
+            case ("accounts", "list"):
+                return Print(stdout, (admin.ListAccounts(), null), ctx.AdminAccountsData);
+            case ("accounts", "plan"):
+                return Print(stdout, await admin.SetPlanAsync(Opt(options, "account") ?? "", Opt(options, "plan"), ct), ctx.AdminAccountData);
+            case ("keys", "create"):
+                DateTimeOffset? expires = Opt(options, "expires") is { } e ? DateTimeOffset.Parse(e, CultureInfo.InvariantCulture) : null;
+                var body = new AdminCreateKeyBody(Opt(options, "name"), Opt(options, "preset"), List(options, "scopes"), expires, List(options, "allow-ip"));
+                return Print(stdout, await admin.CreateKeyAsync(Opt(options, "account") ?? "", body, ct), ctx.AdminKeyCreatedData);
+            case ("keys", "list"):
+                return Print(stdout, admin.ListKeys(Opt(options, "account") ?? ""), ctx.AdminKeysData);
+            case ("keys", "revoke"):
+                return Print(stdout, await admin.RevokeKeyAsync(Opt(options, "key") ?? "", ct), ctx.AdminKeyData);
+            case ("credits", "add"):
+                decimal? amount = decimal.TryParse(Opt(options, "amount"), NumberStyles.Number, CultureInfo.InvariantCulture, out var a) ? a : null;
+                return Print(stdout, await admin.AddCreditsAsync(Opt(options, "account") ?? "", amount, Opt(options, "description"), ct), ctx.AdminLedgerEntryData);
+            case ("credits", "ledger"):
+                return Print(stdout, admin.Ledger(Opt(options, "account") ?? ""), ctx.AdminLedgerData);
+            default:
+                stderr.WriteLine(Usage);
+                return 64;
+        }
+    }
+
+    private const string Usage = """
+        babysea-appliance                                  serve (see README for settings)
+        babysea-appliance accounts create --name N [--plan P]
+        babysea-appliance accounts list
+        babysea-appliance accounts plan --account ID --plan P
+        babysea-appliance keys create --account ID [--name N] [--preset full_access|generate_only|read_only|monitor_only]
+                                      [--scopes a,b] [--expires 2027-01-01T00:00:00Z] [--allow-ip 1.2.3.4,::1]
+        babysea-appliance keys list --account ID
+        babysea-appliance keys revoke --key ID
+        babysea-appliance credits add --account ID --amount 5.000 [--description D]
+        babysea-appliance credits ledger --account ID
+        """;
+
+    private static int Print<T>(TextWriter stdout, (T? Data, ApiError? Error) result, JsonTypeInfo<T> info) where T : class
+    {
+        if (result.Error is { } error)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true })) error.WriteEnvelope(w, "cli");
+            stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            return 1;
+        }
+        stdout.WriteLine(JsonSerializer.Serialize(result.Data!, info));
+        return 0;
+    }
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+                options[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+        return options;
+    }
+
+    private static string? Opt(Dictionary<string, string> options, string name) => options.GetValueOrDefault(name);
+
+    private static IReadOnlyList<string>? List(Dictionary<string, string> options, string name)
+        => Opt(options, name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

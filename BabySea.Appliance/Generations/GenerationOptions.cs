@@ -1,0 +1,11 @@
+namespace BabySea.Appliance.Generations;
+
+/// <summary>Queue and worker sizing (<c>Generations</c> section).</summary>
+public sealed class GenerationOptions
+{
+    /// <value>Generations waiting for a worker before new ones get BSE5003. Default 10,000.</value>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <value>Generations run at once. Waiting on a provider holds no thread, so this can be large. Default 512.</value>
+    public int MaxConcurrent { get; set; } = 512;
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Options;
+
+namespace BabySea.Appliance.Generations;
+
+/// <summary>
+/// Takes generation ids off the queue and runs each as its own task, up to <see cref="GenerationOptions.MaxConcurrent"/>.
+/// A run that waits on a provider holds no thread. On start it re-queues every generation left non-terminal
+/// by the last process; on stop it waits for the runs it started.
+/// </summary>
+public sealed class GenerationWorker(
+    GenerationQueue queue,
+    GenerationRunner runner,
+    IGenerationStore store,
+    RunningGenerations running,
+    IOptions<GenerationOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<GenerationWorker> log) : BackgroundService
+{
+    private readonly List<Task> _tasks = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Emulated providers answer on this process's own port, known only once the server has started.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled()))
+        {
+            try { await started.Task; }
+            catch (OperationCanceledException) { return; }
+        }
+
+        var recovered = store.NonTerminal();
+        if (recovered.Count > 0) log.LogInformation("Recovering {Count} unfinished generations", recovered.Count);
+        foreach (var g in recovered) await queue.EnqueueAsync(g.Id, stoppingToken);
+
+        using var slots = new SemaphoreSlim(options.Value.MaxConcurrent);
+        try
+        {
+            await foreach (var id in queue.ReadAllAsync(stoppingToken))
+            {
+                await slots.WaitAsync(stoppingToken);
+                lock (_tasks)
+                {
+                    _tasks.RemoveAll(t => t.IsCompleted);
+                    _tasks.Add(RunOneAsync(id, slots, stoppingToken));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        Task[] pending;
+        lock (_tasks) pending = [.. _tasks];
+        await Task.WhenAll(pending);
+    }
+
+    private async Task RunOneAsync(string id, SemaphoreSlim slots, CancellationToken stopping)
+    {
+        await Task.Yield();
+        var cts = running.Start(id, stopping);
+        try
+        {
+            if (cts is not null) await runner.RunAsync(id, cts.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The generation stays non-terminal and is retried on the next start; nothing is lost or charged.
+            log.LogError(ex, "Generation {GenerationId} stopped on an unexpected error", id);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            if (cts is not null) running.Finish(id);
+            slots.Release();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace BabySea.Appliance.Generations;
+
+/// <summary>
+/// Generation records and their lifecycle. Every transition is compare-and-set: it names the states it may
+/// leave and returns null (or a refusal) when the record is elsewhere. A transition that moves money writes
+/// its ledger entry in the same transaction.
+/// </summary>
+public interface IGenerationStore
+{
+    /// <summary>Reserves the cost and inserts the record as pending, atomically.</summary>
+    Task<CreateOutcome> CreateAsync(Generation generation, CancellationToken ct);
+
+    /// <summary>The record if it belongs to <paramref name="accountId"/>; another account's id is simply not found.</summary>
+    Generation? Find(string accountId, string generationId);
+    Generation? Get(string generationId);
+    (IReadOnlyList<Generation> Items, int Total) List(string accountId, int limit, int offset);
+    IReadOnlyList<Generation> NonTerminal();
+    IReadOnlyList<Generation> CreatedSince(string accountId, DateTimeOffset since);
+
+    Task<Generation?> MarkProcessingAsync(string generationId, CancellationToken ct);
+    Task<Generation?> SaveAttemptAsync(string generationId, Attempt attempt, CancellationToken ct);
+    Task<Generation?> SucceedAsync(string generationId, string provider, IReadOnlyList<Artifact> outputs, double? predictSeconds, CancellationToken ct);
+    Task<Generation?> FailAsync(string generationId, string errorCode, string error, CancellationToken ct);
+    Task<CancelOutcome> CancelAsync(string accountId, string generationId, CancellationToken ct);
+    Task<RemoveOutcome> RemoveAsync(string accountId, string generationId, CancellationToken ct);
+}
+
+public abstract record CreateOutcome
+{
+    public sealed record Created(Generation Generation) : CreateOutcome;
+    public sealed record InsufficientCredits(decimal Balance, decimal Required) : CreateOutcome;
+    public sealed record AccountMissing : CreateOutcome;
+}
+
+public abstract record CancelOutcome
+{
+    public sealed record Canceled(Generation Generation) : CancelOutcome;
+    public sealed record NotCancelable(GenerationStatus Status) : CancelOutcome;
+    public sealed record NotFound : CancelOutcome;
+}
+
+public abstract record RemoveOutcome
+{
+    public sealed record Removed(Generation Generation) : RemoveOutcome;
+    public sealed record NotTerminal(GenerationStatus Status) : RemoveOutcome;
+    public sealed record NotFound : RemoveOutcome;
+}

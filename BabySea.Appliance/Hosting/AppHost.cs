@@ -1,0 +1,156 @@
+using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Analytics;
+using BabySea.Appliance.Api;
+using BabySea.Appliance.Api.Admin;
+using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Api.V1;
+using BabySea.Appliance.Billing;
+using BabySea.Appliance.Generations;
+using BabySea.Appliance.Providers;
+using BabySea.Appliance.Providers.Emulator;
+using BabySea.Appliance.Providers.Replicate;
+using BabySea.Appliance.Routing;
+using BabySea.Appliance.Routing.Catalog;
+using BabySea.Appliance.Storage;
+using BabySea.Appliance.Storage.LiteDb;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Serilog;
+using Serilog.Events;
+
+namespace BabySea.Appliance.Hosting;
+
+/// <summary>The composition root: configuration, logging, every part, and the HTTP pipeline.</summary>
+public static class AppHost
+{
+    public const string DefaultUrls = "http://127.0.0.1:8787";
+
+    public static WebApplication Build(string[] args, TextWriter? console = null)
+    {
+        console ??= Console.Out;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // config/appsettings.json sits next to the binary; environment variables and arguments still win.
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json"), optional: true)
+            .AddEnvironmentVariables().AddCommandLine(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrls);
+
+        var config = builder.Configuration;
+        var settings = ApplianceSettings.From(config);
+        var store = LiteStore.Open(settings.DataDir);
+        builder.Services.AddSerilog(CreateLogger(config, settings.DataDir), dispose: true);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(settings);
+        services.AddSingleton(_ => store); // a factory registration, so the container disposes it after the writer
+        services.AddSingleton<WriteQueue>();
+        services.AddSingleton<IAccountStore, LiteAccountStore>();
+        services.AddSingleton<ILedgerStore, LiteLedgerStore>();
+        services.AddSingleton<IGenerationStore, LiteGenerationStore>();
+        services.AddSingleton<IRequestLogStore, LiteRequestLogStore>();
+        services.AddSingleton(new ArtifactStore(settings.DataDir));
+
+        services.AddSingleton(PlanCatalog.Load(ConfigFile("plans.json")));
+        services.AddSingleton(ModelCatalog.Load(ConfigFile("models.json")));
+        services.AddSingleton(ProviderDirectory.Load(ConfigFile("providers.json")));
+        services.AddSingleton<BillingPeriods>();
+        services.AddSingleton<AccountAdmin>();
+        services.AddSingleton(new AdminToken(FirstRun.AdminToken(config, settings.DataDir, console)));
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton(sp => new OutputUrls(
+            System.Text.Encoding.UTF8.GetBytes(Secrets.ReadOrCreate(Path.Combine(settings.DataDir, "url-signing.key"), () => Secrets.NewToken("")).Value),
+            settings.OutputUrlLifetime, settings.PublicBaseUrl, sp.GetRequiredService<TimeProvider>()));
+
+        services.Configure<RoutingOptions>(config.GetSection("Routing"));
+        services.Configure<GenerationOptions>(config.GetSection("Generations"));
+        services.Configure<EmulatorOptions>(config.GetSection("Emulator"));
+
+        services.AddSingleton<EmulatorAddress>();
+        services.AddSingleton<ReplicateEmulator>();
+        services.AddSingleton(new ProviderHttp(new HttpClient(new SocketsHttpHandler
+        {
+            // Provider file hosts must not bounce us elsewhere: a redirect is followed by nobody.
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        }) { Timeout = Timeout.InfiniteTimeSpan }));
+        services.AddSingleton<IProviderAdapter>(sp => new ReplicateAdapter(
+            ProviderSettings.From(config, ReplicateAdapter.ProviderId, "REPLICATE_API_TOKEN", "https://api.replicate.com/v1"),
+            sp.GetRequiredService<ProviderHttp>(), sp.GetRequiredService<EmulatorAddress>()));
+        services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton<ProviderStats>();
+        services.AddSingleton<ProviderChain>();
+
+        services.AddSingleton(sp => new GenerationQueue(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GenerationOptions>>().Value.QueueCapacity));
+        services.AddSingleton<RunningGenerations>();
+        services.AddSingleton<GenerationRunner>();
+        services.AddSingleton<GenerationService>();
+        services.AddHostedService<GenerationWorker>();
+
+        services.AddSingleton<RequestLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
+        services.AddSingleton<UsageReport>();
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<EmulatorAddress>().Set(LoopbackOrigin(app)));
+
+        app.UseApiPipeline();
+        app.LimitBodies();
+        app.UseRequestLog();
+        app.MapAccountApi();
+        app.MapGenerationsApi();
+        app.MapLibraryApi();
+        app.MapHealthApi();
+        app.MapAdminApi();
+        app.Services.GetRequiredService<ReplicateEmulator>().Map(app);
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapRouteNotFound();
+        return app;
+    }
+
+    /// <summary>Runs first-start bootstrap, then serves until stopped.</summary>
+    public static async Task RunAsync(WebApplication app, TextWriter console)
+    {
+        await FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<AccountAdmin>(),
+            app.Services.GetRequiredService<IAccountStore>(), app.Services.GetRequiredService<PlanCatalog>(), console, CancellationToken.None);
+        await app.RunAsync();
+    }
+
+    public static string ConfigFile(string name) => Path.Combine(AppContext.BaseDirectory, "config", name);
+
+    private static void UseRequestLog(this WebApplication app)
+    {
+        var writer = app.Services.GetRequiredService<RequestLogWriter>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        app.Use(async (http, next) =>
+        {
+            var started = time.GetUtcNow();
+            await next(http);
+            if (http.Request.Path.StartsWithSegments("/v1")) writer.Capture(http, started);
+        });
+    }
+
+    private static string LoopbackOrigin(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.First();
+        var uri = new Uri(address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1"));
+        var host = uri.Host is "0.0.0.0" or "[::]" or "::" ? "127.0.0.1" : uri.Host;
+        return $"{uri.Scheme}://{(host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host)}:{uri.Port}";
+    }
+
+    private static Serilog.ILogger CreateLogger(IConfiguration config, string dataDir)
+    {
+        var level = Enum.TryParse<LogEventLevel>(config["Logging:Level"], ignoreCase: true, out var l) ? l : LogEventLevel.Information;
+        return new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .WriteTo.File(Path.Combine(dataDir, "logs", "appliance-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
+                fileSizeLimitBytes: 50 * 1024 * 1024, rollOnFileSizeLimit: true, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .CreateLogger();
+    }
+}

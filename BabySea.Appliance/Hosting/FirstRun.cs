@@ -1,0 +1,40 @@
+using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Api;
+using BabySea.Appliance.Billing;
+
+namespace BabySea.Appliance.Hosting;
+
+/// <summary>
+/// Makes a fresh data folder usable at once: the admin token, and on an empty database a default account with
+/// the welcome credit and a full-access key. Generated secrets are printed once, to the console only, never
+/// to the log file. <c>BABYSEA_ADMIN_TOKEN</c> and <c>BABYSEA_BOOTSTRAP_API_KEY</c> fix them for automation.
+/// </summary>
+public static class FirstRun
+{
+    public static string AdminToken(IConfiguration config, string dataDir, TextWriter console)
+    {
+        if (config["BABYSEA_ADMIN_TOKEN"] is { Length: > 0 } fixedToken)
+        {
+            if (fixedToken.Length < 16) throw new InvalidOperationException("BABYSEA_ADMIN_TOKEN must be at least 16 characters.");
+            return fixedToken;
+        }
+        var path = Path.Combine(dataDir, "admin-token");
+        var (token, created) = Secrets.ReadOrCreate(path, () => Secrets.NewToken("bsa_"));
+        if (created) console.WriteLine($"Admin token (kept in {path}, shown once): {token}");
+        return token;
+    }
+
+    public static async Task EnsureDefaultAccountAsync(IConfiguration config, AccountAdmin admin, IAccountStore accounts, PlanCatalog plans,
+        TextWriter console, CancellationToken ct)
+    {
+        if (accounts.AnyAccount()) return;
+        var fixedKey = config["BABYSEA_BOOTSTRAP_API_KEY"] is { Length: > 0 } k ? k : null;
+        if (fixedKey is not null && !ApiKeyMaterial.LooksValid(fixedKey))
+            throw new InvalidOperationException("BABYSEA_BOOTSTRAP_API_KEY must be bye_ followed by URL-safe base64 characters.");
+        var (account, _) = await admin.CreateAccountAsync("Default", plans.DefaultPlan.Id, ct);
+        var (key, error) = await admin.CreateKeyAsync(account!.AccountId, new AdminCreateKeyBody("Default full access", "full_access", null, null, null), ct, fixedKey);
+        if (error is not null) throw new InvalidOperationException(error.Message);
+        console.WriteLine($"Created account {account.AccountId} ({plans.DefaultPlan.Name}, {account.CreditBalance:0.000} credits).");
+        if (fixedKey is null) console.WriteLine($"Full-access API key (shown once): {key!.ApiKey}");
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BabySea.Appliance.Routing.Catalog;
+
+namespace BabySea.Appliance.Providers.Emulator;
+
+/// <summary>
+/// A fault to rehearse, written in the prompt as <c>[[emulate KIND]]</c> (every emulator) or
+/// <c>[[emulate PROVIDER:KIND]]</c> (that provider only). KIND is <c>ok</c>, <c>latency:MS</c>,
+/// <c>server_error</c>, <c>rate_limit</c>, <c>moderation</c>, <c>moderation_late</c> or <c>never_finish</c>.
+/// A provider-specific directive wins over a general one.
+/// </summary>
+public sealed partial record EmulationDirective(string Kind, int? Milliseconds)
+{
+    public static readonly EmulationDirective Ok = new("ok", null);
+
+    public static EmulationDirective For(string provider, string? prompt)
+    {
+        if (string.IsNullOrEmpty(prompt)) return Ok;
+        EmulationDirective? general = null;
+        foreach (Match m in Pattern().Matches(prompt))
+        {
+            var parts = m.Groups[1].Value.Split(':');
+            var target = ModelCatalog.KnownProviders.Contains(parts[0]) ? parts[0] : null;
+            var rest = target is null ? parts : parts[1..];
+            if (rest.Length == 0) continue;
+            var directive = new EmulationDirective(rest[0],
+                rest.Length > 1 && int.TryParse(rest[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : null);
+            if (target == provider) return directive;
+            if (target is null) general ??= directive;
+        }
+        return general ?? Ok;
+    }
+
+    [GeneratedRegex(@"\[\[emulate\s+([a-z0-9_:]+)\s*\]\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
+}

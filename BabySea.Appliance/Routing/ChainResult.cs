@@ -1,0 +1,18 @@
+using BabySea.Appliance.Api;
+
+namespace BabySea.Appliance.Routing;
+
+/// <summary>A downloaded, recognised output.</summary>
+public sealed record FetchedOutput(byte[] Bytes, string ContentType, string Extension);
+
+/// <summary>How a run through the provider chain ended.</summary>
+public abstract record ChainResult
+{
+    public sealed record Succeeded(string Provider, IReadOnlyList<FetchedOutput> Outputs, double? PredictSeconds) : ChainResult;
+
+    /// <summary>Every provider failed (or one failure ended the chain); errors are in attempt order.</summary>
+    public sealed record Failed(BseCode Code, string Message, IReadOnlyList<ProviderErrorItem> Errors) : ChainResult;
+
+    /// <summary>The generation left <c>processing</c> (canceled by its owner) or the appliance is stopping.</summary>
+    public sealed record Stopped : ChainResult;
+}

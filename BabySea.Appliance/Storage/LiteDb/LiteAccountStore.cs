@@ -1,0 +1,98 @@
+using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Billing;
+using LiteDB;
+
+namespace BabySea.Appliance.Storage.LiteDb;
+
+public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimeProvider time) : IAccountStore
+{
+    public Task<Account> CreateAccountAsync(string name, string plan, decimal initialCredit, string creditDescription, CancellationToken ct)
+        => writer.RunAsync(s =>
+        {
+            var now = time.GetUtcNow();
+            var account = new Account(Guid.CreateVersion7().ToString(), name, plan, 0m, now, now);
+            s.Collection(Schema.Accounts).Insert(ToDocument(account));
+            if (initialCredit > 0) LedgerRows.Apply(s, account.Id, LedgerType.Add, initialCredit, null, creditDescription, now);
+            return FromDocument(s.Collection(Schema.Accounts).FindById(account.Id));
+        });
+
+    public Account? FindAccount(string accountId)
+        => store.Collection(Schema.Accounts).FindById(accountId) is { } d ? FromDocument(d) : null;
+
+    public IReadOnlyList<Account> ListAccounts()
+        => store.Collection(Schema.Accounts).FindAll().Select(FromDocument).OrderBy(a => a.CreatedAt).ToArray();
+
+    public bool AnyAccount() => store.Collection(Schema.Accounts).Count() > 0;
+
+    public Task<Account?> SetPlanAsync(string accountId, string plan, CancellationToken ct)
+        => writer.RunAsync(s =>
+        {
+            var accounts = s.Collection(Schema.Accounts);
+            if (accounts.FindById(accountId) is not { } d) return null;
+            d["plan"] = plan;
+            d["updated_at"] = Bson.Time(time.GetUtcNow());
+            accounts.Update(d);
+            return FromDocument(d);
+        });
+
+    public Task InsertKeyAsync(ApiKey key, CancellationToken ct)
+        => writer.RunAsync(s => s.Collection(Schema.ApiKeys).Insert(ToDocument(key)));
+
+    public ApiKey? FindKeyByHash(string hash)
+        => store.Collection(Schema.ApiKeys).FindOne("hash = @0", hash) is { } d ? KeyFromDocument(d) : null;
+
+    public IReadOnlyList<ApiKey> ListKeys(string accountId)
+        => store.Collection(Schema.ApiKeys).Find(BsonExpression.Create("account_id = @0", accountId)).Select(KeyFromDocument).OrderBy(k => k.CreatedAt).ToArray();
+
+    public Task<ApiKey?> RevokeKeyAsync(string keyId, CancellationToken ct)
+        => writer.RunAsync(s =>
+        {
+            var keys = s.Collection(Schema.ApiKeys);
+            if (keys.FindById(keyId) is not { } d) return null;
+            d["revoked"] = true;
+            keys.Update(d);
+            return KeyFromDocument(d);
+        });
+
+    public Task TouchKeyAsync(string keyId, DateTimeOffset usedAt, CancellationToken ct)
+        => writer.RunAsync(s =>
+        {
+            var keys = s.Collection(Schema.ApiKeys);
+            if (keys.FindById(keyId) is not { } d) return false;
+            d["last_used_at"] = Bson.Time(usedAt);
+            return keys.Update(d);
+        });
+
+    private static BsonDocument ToDocument(Account a) => new()
+    {
+        ["_id"] = a.Id,
+        ["name"] = a.Name,
+        ["plan"] = a.Plan,
+        ["balance"] = a.Balance,
+        ["created_at"] = Bson.Time(a.CreatedAt),
+        ["updated_at"] = Bson.Time(a.UpdatedAt),
+    };
+
+    internal static Account FromDocument(BsonDocument d) => new(
+        d["_id"].AsString, d["name"].AsString, d["plan"].AsString, d["balance"].AsDecimal, d.Time("created_at"), d.Time("updated_at"));
+
+    private static BsonDocument ToDocument(ApiKey k) => new()
+    {
+        ["_id"] = k.Id,
+        ["account_id"] = k.AccountId,
+        ["name"] = k.Name,
+        ["prefix"] = k.Prefix,
+        ["hash"] = k.Hash,
+        ["scopes"] = Bson.Strings(k.Scopes),
+        ["revoked"] = k.Revoked,
+        ["expires_at"] = Bson.Time(k.ExpiresAt),
+        ["ip_allowlist"] = Bson.Strings(k.IpAllowlist),
+        ["created_at"] = Bson.Time(k.CreatedAt),
+        ["last_used_at"] = Bson.Time(k.LastUsedAt),
+    };
+
+    private static ApiKey KeyFromDocument(BsonDocument d) => new(
+        d["_id"].AsString, d["account_id"].AsString, d["name"].AsString, d["prefix"].AsString, d["hash"].AsString,
+        d.StringArray("scopes"), d["revoked"].AsBoolean, d.OptTime("expires_at"), d.StringArray("ip_allowlist"),
+        d.Time("created_at"), d.OptTime("last_used_at"));
+}

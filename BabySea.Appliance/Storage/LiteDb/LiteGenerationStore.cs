@@ -1,0 +1,116 @@
+using BabySea.Appliance.Billing;
+using BabySea.Appliance.Generations;
+using LiteDB;
+
+namespace BabySea.Appliance.Storage.LiteDb;
+
+public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time) : IGenerationStore
+{
+    public Task<CreateOutcome> CreateAsync(Generation generation, CancellationToken ct)
+        => writer.RunAsync<CreateOutcome>(s =>
+        {
+            if (s.Collection(Schema.Accounts).FindById(generation.AccountId) is not { } account) return new CreateOutcome.AccountMissing();
+            var balance = account["balance"].AsDecimal;
+            if (balance < generation.Cost) return new CreateOutcome.InsufficientCredits(balance, generation.Cost);
+            if (generation.Cost > 0)
+                LedgerRows.Apply(s, generation.AccountId, LedgerType.Reserve, generation.Cost, generation.Id,
+                    $"Reserve for generation {generation.Id} ({generation.ModelIdentifier})", generation.CreatedAt);
+            s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(generation));
+            return new CreateOutcome.Created(generation);
+        });
+
+    public Generation? Find(string accountId, string generationId)
+        => Get(generationId) is { } g && g.AccountId == accountId ? g : null;
+
+    public Generation? Get(string generationId)
+        => store.Collection(Schema.Generations).FindById(generationId) is { } d ? GenerationDocuments.FromDocument(d) : null;
+
+    public (IReadOnlyList<Generation> Items, int Total) List(string accountId, int limit, int offset)
+    {
+        var generations = store.Collection(Schema.Generations);
+        var total = generations.Count("account_id = @0", accountId);
+        // Ids are UUIDv7: ordering by id is ordering by creation time.
+        var items = generations.Query().Where("account_id = @0", accountId).OrderByDescending("_id").Offset(offset).Limit(limit)
+            .ToEnumerable().Select(GenerationDocuments.FromDocument).ToArray();
+        return (items, total);
+    }
+
+    public IReadOnlyList<Generation> NonTerminal()
+        => store.Collection(Schema.Generations).Find(BsonExpression.Create("status = @0 OR status = @1", "pending", "processing"))
+            .Select(GenerationDocuments.FromDocument).OrderBy(g => g.Id, StringComparer.Ordinal).ToArray();
+
+    public IReadOnlyList<Generation> CreatedSince(string accountId, DateTimeOffset since)
+        => store.Collection(Schema.Generations).Find(BsonExpression.Create("account_id = @0 AND created_at >= @1", accountId, Bson.Time(since)))
+            .Select(GenerationDocuments.FromDocument).ToArray();
+
+    public Task<Generation?> MarkProcessingAsync(string generationId, CancellationToken ct)
+        => Transition(generationId, [GenerationStatus.Pending], g => g with { Status = GenerationStatus.Processing, StartedAt = time.GetUtcNow() });
+
+    public Task<Generation?> SaveAttemptAsync(string generationId, Attempt attempt, CancellationToken ct)
+        => Transition(generationId, [GenerationStatus.Processing], g => g with
+        {
+            Attempts = [.. g.Attempts.Where(a => a.Number != attempt.Number), attempt],
+            PredictionId = attempt.JobId ?? g.PredictionId,
+        });
+
+    public Task<Generation?> SucceedAsync(string generationId, string provider, IReadOnlyList<Artifact> outputs, double? predictSeconds, CancellationToken ct)
+        => Transition(generationId, [GenerationStatus.Processing], g => g with
+        {
+            Status = GenerationStatus.Succeeded,
+            ProviderUsed = provider,
+            Outputs = outputs,
+            CompletedAt = time.GetUtcNow(),
+            PredictTimeSeconds = predictSeconds,
+        }, (s, g) => Move(s, g, LedgerType.Charge, $"Charge for generation {g.Id} ({g.ModelIdentifier})"));
+
+    public Task<Generation?> FailAsync(string generationId, string errorCode, string error, CancellationToken ct)
+        => Transition(generationId, [GenerationStatus.Pending, GenerationStatus.Processing], g => g with
+        {
+            Status = GenerationStatus.Failed,
+            ErrorCode = errorCode,
+            Error = error,
+            CompletedAt = time.GetUtcNow(),
+        }, (s, g) => Move(s, g, LedgerType.Refund, $"Refund for failed generation {g.Id}"));
+
+    public Task<CancelOutcome> CancelAsync(string accountId, string generationId, CancellationToken ct)
+        => writer.RunAsync<CancelOutcome>(s =>
+        {
+            var current = Load(s, generationId);
+            if (current is null || current.AccountId != accountId) return new CancelOutcome.NotFound();
+            if (current.Status.IsTerminal()) return new CancelOutcome.NotCancelable(current.Status);
+            var canceled = current with { Status = GenerationStatus.Canceled, CompletedAt = time.GetUtcNow() };
+            s.Collection(Schema.Generations).Update(GenerationDocuments.ToDocument(canceled));
+            Move(s, canceled, LedgerType.Refund, $"Refund for canceled generation {canceled.Id}");
+            return new CancelOutcome.Canceled(canceled);
+        });
+
+    public Task<RemoveOutcome> RemoveAsync(string accountId, string generationId, CancellationToken ct)
+        => writer.RunAsync<RemoveOutcome>(s =>
+        {
+            var current = Load(s, generationId);
+            if (current is null || current.AccountId != accountId) return new RemoveOutcome.NotFound();
+            if (!current.Status.IsTerminal()) return new RemoveOutcome.NotTerminal(current.Status);
+            var removed = current with { Removed = true, Outputs = [] };
+            s.Collection(Schema.Generations).Update(GenerationDocuments.ToDocument(removed));
+            return new RemoveOutcome.Removed(current);
+        });
+
+    private Task<Generation?> Transition(string id, GenerationStatus[] from, Func<Generation, Generation> change,
+        Action<LiteStore, Generation>? alongside = null)
+        => writer.RunAsync(s =>
+        {
+            if (Load(s, id) is not { } current || !from.Contains(current.Status)) return null;
+            var next = change(current);
+            s.Collection(Schema.Generations).Update(GenerationDocuments.ToDocument(next));
+            alongside?.Invoke(s, next);
+            return next;
+        });
+
+    private static Generation? Load(LiteStore s, string id)
+        => s.Collection(Schema.Generations).FindById(id) is { } d ? GenerationDocuments.FromDocument(d) : null;
+
+    private void Move(LiteStore s, Generation g, LedgerType type, string description)
+    {
+        if (g.Cost > 0) LedgerRows.Apply(s, g.AccountId, type, g.Cost, g.Id, description, time.GetUtcNow());
+    }
+}

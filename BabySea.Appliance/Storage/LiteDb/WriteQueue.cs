@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using LiteDB;
+
+namespace BabySea.Appliance.Storage.LiteDb;
+
+/// <summary>
+/// The single writer. Every write is a synchronous command that reads what it needs and decides inside the
+/// transaction; commands waiting together share one transaction (group commit), and each caller's task
+/// completes only after that commit. LiteDB transactions are bound to their thread, so they all run on this
+/// one dedicated thread and nothing awaits inside them. Because every write passes through here, a check and
+/// the write it guards (balance and reservation, in-flight count and insert) can never race.
+/// </summary>
+public sealed class WriteQueue : IDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly LiteStore _store;
+    private readonly BlockingCollection<IWriteCommand> _pending = new();
+    private readonly Thread _thread;
+    private readonly ILogger<WriteQueue> _log;
+
+    public WriteQueue(LiteStore store, ILogger<WriteQueue> log)
+    {
+        _store = store;
+        _log = log;
+        _thread = new Thread(Run) { IsBackground = true, Name = "babysea-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Runs <paramref name="command"/> inside a transaction on the writer thread.</summary>
+    public Task<T> RunAsync<T>(Func<LiteStore, T> command)
+    {
+        var item = new WriteCommand<T>(command);
+        try
+        {
+            _pending.Add(item);
+        }
+        catch (InvalidOperationException)
+        {
+            return Task.FromException<T>(new ObjectDisposedException(nameof(WriteQueue)));
+        }
+        return item.Task;
+    }
+
+    private void Run()
+    {
+        var batch = new List<IWriteCommand>(MaxBatch);
+        foreach (var first in _pending.GetConsumingEnumerable())
+        {
+            batch.Add(first);
+            while (batch.Count < MaxBatch && _pending.TryTake(out var next)) batch.Add(next);
+            ExecuteBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private void ExecuteBatch(List<IWriteCommand> batch)
+    {
+        var db = _store.Db;
+        try
+        {
+            db.BeginTrans();
+            foreach (var command in batch) command.Execute(_store);
+            db.Commit();
+            foreach (var command in batch) command.Complete();
+            return;
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            // One command failed: undo the shared transaction and give each command its own, so only the
+            // faulty one fails.
+            db.Rollback();
+            _log.LogDebug(ex, "Group commit of {Count} writes rolled back; retrying one by one", batch.Count);
+        }
+        catch (Exception ex)
+        {
+            db.Rollback();
+            batch[0].Fail(ex);
+            return;
+        }
+        foreach (var command in batch) ExecuteAlone(db, command);
+    }
+
+    private void ExecuteAlone(LiteDatabase db, IWriteCommand command)
+    {
+        try
+        {
+            db.BeginTrans();
+            command.Execute(_store);
+            db.Commit();
+            command.Complete();
+        }
+        catch (Exception ex)
+        {
+            db.Rollback();
+            command.Fail(ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        _pending.CompleteAdding();
+        _thread.Join();
+        _pending.Dispose();
+    }
+
+    private interface IWriteCommand
+    {
+        void Execute(LiteStore store);
+        void Complete();
+        void Fail(Exception ex);
+    }
+
+    private sealed class WriteCommand<T>(Func<LiteStore, T> command) : IWriteCommand
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _done.Task;
+        public void Execute(LiteStore store) => _result = command(store);
+        public void Complete() => _done.TrySetResult(_result);
+        public void Fail(Exception ex) => _done.TrySetException(ex);
+    }
+}
