@@ -65,7 +65,8 @@ public static class GenerationValidator
         }
 
         double? duration = null;
-        if (Get("generation_duration") is { } de)
+        // The duration is the one field never defaulted: it is what makes a request a video request (reference §2).
+        if (body.TryGetProperty("generation_duration", out var de) && de.ValueKind != JsonValueKind.Null)
         {
             if (schema.Durations is null) return (null, ApiError.Field("generation_duration", $"Model {model.Id} does not take a duration."));
             if (de.ValueKind != JsonValueKind.Number) return (null, TypeError("generation_duration", "a number of seconds"));

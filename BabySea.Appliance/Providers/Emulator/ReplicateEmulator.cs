@@ -16,7 +16,8 @@ namespace BabySea.Appliance.Providers.Emulator;
 public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOptions> options)
 {
     private static readonly TimeSpan Retention = TimeSpan.FromHours(1);
-    private readonly ConcurrentDictionary<string, Prediction> _predictions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonObject> _inputs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _canceled = new(StringComparer.Ordinal);
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -54,18 +55,23 @@ public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOption
         var video = input.ContainsKey("duration");
         var latency = directive.Kind == "latency" && directive.Milliseconds is { } ms ? ms
             : video ? options.Value.VideoLatencyMs : options.Value.ImageLatencyMs;
-        var prediction = new Prediction(Guid.NewGuid().ToString("N")[..20], model, (JsonObject)input.DeepClone(), directive.Kind, now,
-            directive.Kind == "never_finish" ? DateTimeOffset.MaxValue : now.AddMilliseconds(latency), video);
-        _predictions[prediction.Id] = prediction;
+        var prediction = new Prediction(model, directive.Kind, now,
+            directive.Kind == "never_finish" ? DateTimeOffset.MaxValue : now.AddMilliseconds(latency), video,
+            input["aspect_ratio"]?.GetValue<string>() ?? "1:1",
+            video ? "mp4" : (input["output_format"]?.GetValue<string>() ?? "webp") is "jpeg" ? "jpg" : input["output_format"]?.GetValue<string>() ?? "webp",
+            Math.Clamp((int?)(input["num_outputs"] ?? input["max_images"])?.GetValue<double>() ?? 1, 1, 10),
+            input.ContainsKey("num_outputs") || input.ContainsKey("max_images"),
+            Math.Clamp(input["duration"]?.GetValue<double>() ?? 2, 1, 3));
+        _inputs[prediction.Id] = (JsonObject)input.DeepClone();
 
-        var status = prediction.StatusAt(now);
+        var status = StatusAt(prediction, now);
         return Json(http, status is "succeeded" or "failed" ? 201 : 202, prediction, now);
     }
 
     private IResult Get(HttpContext http, string id)
     {
         if (Unauthenticated(http) is { } denied) return denied;
-        return _predictions.TryGetValue(id, out var p)
+        return Prediction.TryDecode(id, out var p)
             ? Json(http, 200, p, time.GetUtcNow())
             : Problem(404, "Not found", "The requested resource could not be found.");
     }
@@ -73,28 +79,27 @@ public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOption
     private IResult Cancel(HttpContext http, string id)
     {
         if (Unauthenticated(http) is { } denied) return denied;
-        if (!_predictions.TryGetValue(id, out var p)) return Problem(404, "Not found", "The requested resource could not be found.");
+        if (!Prediction.TryDecode(id, out var p)) return Problem(404, "Not found", "The requested resource could not be found.");
         var now = time.GetUtcNow();
-        if (p.StatusAt(now) is "starting" or "processing") p.CanceledAt = now;
+        if (StatusAt(p, now) is "starting" or "processing") _canceled[id] = now;
         return Json(http, 200, p, now);
     }
 
     private IResult File(string id, string file)
     {
-        if (!_predictions.TryGetValue(id, out var p) || p.StatusAt(time.GetUtcNow()) != "succeeded")
+        if (!Prediction.TryDecode(id, out var p) || StatusAt(p, time.GetUtcNow()) != "succeeded")
             return Results.NotFound();
         var dot = file.LastIndexOf('.');
         if (dot < 0 || !int.TryParse(file.AsSpan(4, Math.Max(0, dot - 4)), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
             return Results.NotFound();
-        var seed = BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{id}/{index}/{p.Input["prompt"]}")));
-        var ratio = p.Input["aspect_ratio"]?.GetValue<string>() ?? "1:1";
+        if (index >= p.Count) return Results.NotFound();
+        var seed = BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{id}/{index}")));
         if (p.Video)
         {
-            var (w, h) = EmulatedMedia.SizeForRatio(ratio, options.Value.VideoLongEdge);
-            var seconds = Math.Clamp(p.Input["duration"]?.GetValue<double>() ?? 2, 1, 3);
-            return Results.Bytes(EmulatedMedia.Video(w, h, seconds, seed), "video/mp4");
+            var (w, h) = EmulatedMedia.SizeForRatio(p.Ratio, options.Value.VideoLongEdge);
+            return Results.Bytes(EmulatedMedia.Video(w, h, p.Seconds, seed), "video/mp4");
         }
-        var (width, height) = EmulatedMedia.SizeForRatio(ratio, options.Value.ImageLongEdge);
+        var (width, height) = EmulatedMedia.SizeForRatio(p.Ratio, options.Value.ImageLongEdge);
         var (bytes, contentType) = EmulatedMedia.Image(p.Format, width, height, seed);
         return Results.Bytes(bytes, contentType);
     }
@@ -103,13 +108,14 @@ public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOption
     {
         var origin = $"{http.Request.Scheme}://{http.Request.Host}";
         var api = $"{origin}/emulator/replicate/v1/predictions/{p.Id}";
-        var state = p.StatusAt(now);
+        var state = StatusAt(p, now);
+        var canceledAt = _canceled.TryGetValue(p.Id, out var c) ? c : (DateTimeOffset?)null;
         JsonNode? output = null;
         if (state == "succeeded")
         {
             var urls = Enumerable.Range(0, p.Count).Select(i => (JsonNode)JsonValue.Create($"{origin}/emulator/replicate/files/{p.Id}/out-{i}.{p.Format}")).ToArray();
             // Multi-output models answer a list; single-output models a bare URL (providers.md §1.4).
-            output = p.Input.ContainsKey("num_outputs") || p.Input.ContainsKey("max_images") ? new JsonArray(urls) : urls[0];
+            output = p.ListOutput ? new JsonArray(urls) : urls[0];
         }
         var started = p.CreatedAt.AddMilliseconds(20);
         var body = new JsonObject
@@ -117,7 +123,7 @@ public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOption
             ["id"] = p.Id,
             ["model"] = p.Model,
             ["version"] = "hidden",
-            ["input"] = p.Input.DeepClone(),
+            ["input"] = _inputs.TryGetValue(p.Id, out var input) ? input.DeepClone() : new JsonObject(),
             ["logs"] = "",
             ["output"] = output,
             ["data_removed"] = false,
@@ -126,7 +132,7 @@ public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOption
             ["source"] = "api",
             ["created_at"] = Timestamps.Format(p.CreatedAt),
             ["started_at"] = now >= started ? Timestamps.Format(started) : null,
-            ["completed_at"] = state is "succeeded" or "failed" or "canceled" ? Timestamps.Format(p.CanceledAt ?? p.ReadyAt) : null,
+            ["completed_at"] = state is "succeeded" or "failed" or "canceled" ? Timestamps.Format(canceledAt ?? p.ReadyAt) : null,
             ["metrics"] = state == "succeeded" ? new JsonObject { ["predict_time"] = (p.ReadyAt - started).TotalSeconds } : new JsonObject(),
             ["urls"] = new JsonObject { ["get"] = api, ["cancel"] = api + "/cancel", ["web"] = $"{origin}/emulator/replicate/p/{p.Id}" },
         };
@@ -145,37 +151,57 @@ public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOption
         => Results.Text(new JsonObject { ["title"] = title, ["detail"] = detail, ["status"] = status }.ToJsonString(),
             "application/problem+json", Encoding.UTF8, status);
 
-    private void Prune(DateTimeOffset now)
+    private string StatusAt(Prediction p, DateTimeOffset now)
     {
-        foreach (var (id, p) in _predictions)
-            if (now - p.CreatedAt > Retention) _predictions.TryRemove(id, out _);
+        if (_canceled.ContainsKey(p.Id)) return "canceled";
+        if (p.Kind == "moderation") return "failed";
+        if (now < p.CreatedAt.AddMilliseconds(20)) return "starting";
+        if (now < p.ReadyAt) return "processing";
+        return p.Kind == "moderation_late" ? "failed" : "succeeded";
     }
 
-    private sealed class Prediction(string id, string model, JsonObject input, string kind, DateTimeOffset createdAt, DateTimeOffset readyAt, bool video)
+    private void Prune(DateTimeOffset now)
     {
-        public string Id => id;
-        public string Model => model;
-        public JsonObject Input => input;
-        public DateTimeOffset CreatedAt => createdAt;
-        public DateTimeOffset ReadyAt => readyAt;
-        public bool Video => video;
-        public DateTimeOffset? CanceledAt { get; set; }
+        foreach (var (id, _) in _inputs)
+            if (Prediction.TryDecode(id, out var p) && now - p.CreatedAt > Retention) _inputs.TryRemove(id, out _);
+        foreach (var (id, at) in _canceled)
+            if (now - at > Retention) _canceled.TryRemove(id, out _);
+    }
 
-        public string Format => video ? "mp4" : (input["output_format"]?.GetValue<string>() ?? "webp") switch
+    /// <summary>
+    /// Everything needed to answer for a prediction is in its id, so the emulator keeps answering for jobs created
+    /// before the appliance restarted, as Replicate would. Only the echoed input and cancellations live in memory.
+    /// </summary>
+    private sealed record Prediction(string Model, string Kind, DateTimeOffset CreatedAt, DateTimeOffset ReadyAt, bool Video, string Ratio,
+        string Format, int Count, bool ListOutput, double Seconds)
+    {
+        public string Id { get; } = Encode(Model, Kind, CreatedAt, ReadyAt, Video, Ratio, Format, Count, ListOutput, Seconds);
+
+        private static string Encode(string model, string kind, DateTimeOffset created, DateTimeOffset ready, bool video, string ratio,
+            string format, int count, bool list, double seconds)
         {
-            "jpeg" => "jpg",
-            var f => f,
-        };
+            var text = string.Join('|', model, kind, created.ToUnixTimeMilliseconds(), ready == DateTimeOffset.MaxValue ? -1 : ready.ToUnixTimeMilliseconds(),
+                video ? 1 : 0, ratio, format, count, list ? 1 : 0, seconds.ToString(CultureInfo.InvariantCulture));
+            return Convert.ToHexStringLower(Encoding.UTF8.GetBytes(text));
+        }
 
-        public int Count => Math.Clamp((int?)(input["num_outputs"] ?? input["max_images"])?.GetValue<double>() ?? 1, 1, 10);
-
-        public string StatusAt(DateTimeOffset now)
+        public static bool TryDecode(string id, out Prediction prediction)
         {
-            if (CanceledAt is not null) return "canceled";
-            if (kind == "moderation") return "failed";
-            if (now < createdAt.AddMilliseconds(20)) return "starting";
-            if (now < readyAt) return "processing";
-            return kind == "moderation_late" ? "failed" : "succeeded";
+            prediction = null!;
+            try
+            {
+                var f = Encoding.UTF8.GetString(Convert.FromHexString(id)).Split('|');
+                if (f.Length != 10) return false;
+                var ready = long.Parse(f[3], CultureInfo.InvariantCulture);
+                prediction = new Prediction(f[0], f[1], DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[2], CultureInfo.InvariantCulture)),
+                    ready < 0 ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeMilliseconds(ready), f[4] == "1", f[5], f[6],
+                    int.Parse(f[7], CultureInfo.InvariantCulture), f[8] == "1", double.Parse(f[9], CultureInfo.InvariantCulture));
+                return true;
+            }
+            catch (FormatException)
+            {
+                return false;
+            }
         }
     }
 }

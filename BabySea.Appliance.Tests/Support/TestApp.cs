@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using BabySea.Appliance.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BabySea.Appliance.Tests.Support;
+
+/// <summary>
+/// The real appliance on Kestrel, on a loopback port, with its own data folder, the bootstrap key and admin
+/// token fixed, and every provider emulated. Disposing stops it and removes the folder.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string ApiKey = "bye_test0000000000000000000000000000000000000";
+    public const string AdminTokenValue = "test-admin-token-0123456789";
+
+    private readonly bool _ownsDataDir;
+
+    private TestApp(WebApplication app, string dataDir, string baseUrl, bool ownsDataDir, StringWriter console)
+    {
+        App = app;
+        DataDir = dataDir;
+        BaseUrl = baseUrl;
+        _ownsDataDir = ownsDataDir;
+        Console = console;
+        Client = NewClient(ApiKey);
+        Admin = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminTokenValue);
+    }
+
+    public WebApplication App { get; }
+    public string DataDir { get; }
+    public string BaseUrl { get; }
+    public HttpClient Client { get; }
+    public HttpClient Admin { get; }
+    public StringWriter Console { get; }
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public static async Task<TestApp> StartAsync(string? dataDir = null, int port = 0, params string[] settings)
+    {
+        var owns = dataDir is null;
+        dataDir ??= NewDataDir();
+        var args = new List<string>
+        {
+            $"--urls=http://127.0.0.1:{port}",
+            $"--BABYSEA_DATA_DIR={dataDir}",
+            $"--BABYSEA_ADMIN_TOKEN={AdminTokenValue}",
+            $"--BABYSEA_BOOTSTRAP_API_KEY={ApiKey}",
+            "--Logging:Level=Warning",
+            "--Providers:Replicate:ApiKey=",
+        };
+        args.AddRange(settings.Select(s => "--" + s));
+        var console = new StringWriter();
+        var app = AppHost.Build([.. args], console);
+        await FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<BabySea.Appliance.Accounts.AccountAdmin>(),
+            app.Services.GetRequiredService<BabySea.Appliance.Accounts.IAccountStore>(),
+            app.Services.GetRequiredService<BabySea.Appliance.Billing.PlanCatalog>(), console, CancellationToken.None);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestApp(app, dataDir, address, owns, console);
+    }
+
+    public static string NewDataDir() => Path.Combine(Path.GetTempPath(), "babysea-tests", Guid.NewGuid().ToString("N"));
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public HttpClient NewClient(string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    public async Task StopAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Admin.Dispose();
+        try { await StopAsync(); }
+        catch (ObjectDisposedException) { }
+        if (_ownsDataDir && Directory.Exists(DataDir)) Directory.Delete(DataDir, recursive: true);
+    }
+
+    // --- Calls a test makes all the time ---
+
+    public Task<ApiResponse> GenerateAsync(string model, object body, HttpClient? client = null, string kind = "image")
+        => PostAsync(client ?? Client, $"/v1/generate/{kind}/{model}", body);
+
+    public async Task<string> CreateGenerationAsync(string prompt, string model = "bfl/flux-schnell", string? extraJson = null)
+    {
+        var response = await PostRawAsync(Client, $"/v1/generate/image/{model}",
+            $"{{\"generation_prompt\":{JsonSerializer.Serialize(prompt, TestJson.Default.String)}{(extraJson is null ? "" : "," + extraJson)}}}");
+        Assert.True(response.Status == HttpStatusCode.OK, response.Text);
+        return response.Data.GetProperty("generation_id").GetString()!;
+    }
+
+    public async Task<JsonElement> WaitForAsync(string generationId, Func<string, bool> until, TimeSpan? timeout = null, HttpClient? client = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var r = await GetAsync(client ?? Client, $"/v1/content/{generationId}");
+            Assert.True(r.Status == HttpStatusCode.OK, r.Text);
+            var status = r.Data.GetProperty("generation_status").GetString()!;
+            if (until(status)) return r.Data;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Generation {generationId} still {status} after the wait: {r.Text}");
+            await Task.Delay(50);
+        }
+    }
+
+    public Task<JsonElement> WaitForTerminalAsync(string generationId, TimeSpan? timeout = null)
+        => WaitForAsync(generationId, s => s is "succeeded" or "failed" or "canceled", timeout);
+
+    public static async Task<ApiResponse> GetAsync(HttpClient client, string path) => await ApiResponse.ReadAsync(await client.GetAsync(path));
+
+    public static Task<ApiResponse> PostAsync(HttpClient client, string path, object body)
+        => PostRawAsync(client, path, body as string ?? TestJson.Serialize(body));
+
+    public static async Task<ApiResponse> PostRawAsync(HttpClient client, string path, string json)
+        => await ApiResponse.ReadAsync(await client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json")));
+
+    public static async Task<ApiResponse> DeleteAsync(HttpClient client, string path) => await ApiResponse.ReadAsync(await client.DeleteAsync(path));
+}
