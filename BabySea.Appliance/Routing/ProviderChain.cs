@@ -34,7 +34,7 @@ public sealed class ProviderChain(
         foreach (var provider in generation.ProviderOrder)
         {
             var previous = generation.Attempts.LastOrDefault(a => a.Provider == provider);
-            if (previous is { Outcome: not AttemptOutcome.Running }) continue; // finished before a restart
+            if (previous is { Outcome: not (AttemptOutcome.Running or AttemptOutcome.Submitting) }) continue; // finished before a restart
 
             var adapter = registry.Find(provider);
             var binding = model.Binding(provider);
@@ -123,7 +123,8 @@ public sealed class ProviderChain(
         switch (polled)
         {
             case null:
-                await CancelQuietlyAsync(adapter, job!);
+                // Stopping or canceled by its owner: the job stays on record. A restart resumes it, and an owner's
+                // cancel already asked the provider to stop it.
                 return new AttemptResult.Stopped();
             case PollOutcome.Succeeded s:
                 return await FetchAsync(generation, adapter, attempt, s.Outputs, s.PredictSeconds, ct);

@@ -1,0 +1,83 @@
+using BabySea.Appliance.Billing;
+using BabySea.Appliance.Generations;
+using BabySea.Appliance.Storage.LiteDb;
+using BabySea.Appliance.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BabySea.Appliance.Tests.Storage;
+
+public sealed class WriteQueueTests : IDisposable
+{
+    private readonly string _dataDir = TestApp.NewDataDir();
+    private readonly LiteStore _store;
+    private readonly WriteQueue _writer;
+
+    public WriteQueueTests()
+    {
+        _store = LiteStore.Open(_dataDir);
+        _writer = new WriteQueue(_store, NullLogger<WriteQueue>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _store.Dispose();
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task FailingCommand_InABatch_FailsAlone_AndTheOthersCommit()
+    {
+        var tasks = Enumerable.Range(0, 50).Select(i => _writer.RunAsync(s =>
+        {
+            if (i == 25) throw new InvalidOperationException("boom");
+            s.Collection("probe").Insert(new LiteDB.BsonDocument { ["_id"] = i });
+            return i;
+        })).ToArray();
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => tasks[25]);
+        Assert.Equal("boom", failed.Message);
+        foreach (var t in tasks.Where((_, i) => i != 25)) await t;
+        Assert.Equal(49, _store.Collection("probe").Count());
+        Assert.Null(_store.Collection("probe").FindById(25));
+    }
+
+    [Fact]
+    public async Task ConcurrentReservations_NeverOverspend_AndTheLedgerAddsUp()
+    {
+        var time = TimeProvider.System;
+        var accounts = new LiteAccountStore(_store, _writer, time);
+        var ledger = new LiteLedgerStore(_store, _writer, time);
+        var generations = new LiteGenerationStore(_store, _writer, time);
+        var account = await accounts.CreateAccountAsync("race", "free", 1.000m, "Welcome credits", CancellationToken.None);
+
+        // 400 requests at 0.007 each against 1.000: exactly 142 fit.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 400).Select(_ => Task.Run(() => generations.CreateAsync(new Generation
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            AccountId = account.Id,
+            ModelIdentifier = "m",
+            MediaType = MediaType.Image,
+            Status = GenerationStatus.Pending,
+            ProviderOrder = ["replicate"],
+            Request = new GenerationRequest("p", "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, System.Text.Json.JsonElement>()),
+            Cost = 0.007m,
+            CreatedAt = time.GetUtcNow(),
+        }, CancellationToken.None))));
+
+        Assert.Equal(142, outcomes.Count(o => o is CreateOutcome.Created));
+        Assert.Equal(258, outcomes.Count(o => o is CreateOutcome.InsufficientCredits));
+        Assert.Equal(0.006m, accounts.FindAccount(account.Id)!.Balance);
+
+        // Half fail, half succeed, and replays of either transition add nothing.
+        var created = outcomes.OfType<CreateOutcome.Created>().Select(c => c.Generation.Id).ToArray();
+        await Task.WhenAll(created.Select((id, i) => Task.Run(async () =>
+        {
+            await generations.MarkProcessingAsync(id, CancellationToken.None);
+            for (var replay = 0; replay < 2; replay++)
+                if (i % 2 == 0) await generations.SucceedAsync(id, "replicate", [], null, CancellationToken.None);
+                else await generations.FailAsync(id, "BSE4001", "x", CancellationToken.None);
+        })));
+        Assert.Equal(0.006m + 71 * 0.007m, accounts.FindAccount(account.Id)!.Balance);
+        Invariants.Check(accounts, ledger, generations);
+    }
+}
