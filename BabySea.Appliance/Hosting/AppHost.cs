@@ -8,7 +8,6 @@ using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Providers;
 using BabySea.Appliance.Providers.Emulator;
-using BabySea.Appliance.Providers.Replicate;
 using BabySea.Appliance.Routing;
 using BabySea.Appliance.Routing.Catalog;
 using BabySea.Appliance.Storage;
@@ -67,7 +66,9 @@ public static class AppHost
         services.Configure<EmulatorOptions>(config.GetSection("Emulator"));
 
         services.AddSingleton<EmulatorAddress>();
-        services.AddSingleton<ReplicateEmulator>();
+        services.AddSingleton<EmulatorFaults>();
+        services.AddSingleton<EmulatorFiles>();
+        services.AddSingleton<EmulatorContext>();
         services.AddSingleton(new ProviderHttp(new HttpClient(new SocketsHttpHandler
         {
             // Provider file hosts must not bounce us elsewhere: a redirect is followed by nobody.
@@ -75,9 +76,12 @@ public static class AppHost
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectTimeout = TimeSpan.FromSeconds(10),
         }) { Timeout = Timeout.InfiniteTimeSpan }));
-        services.AddSingleton<IProviderAdapter>(sp => new ReplicateAdapter(
-            ProviderSettings.From(config, ReplicateAdapter.ProviderId, "REPLICATE_API_TOKEN", "https://api.replicate.com/v1"),
-            sp.GetRequiredService<ProviderHttp>(), sp.GetRequiredService<EmulatorAddress>()));
+        foreach (var module in ProviderModules.All)
+        {
+            services.AddSingleton(sp => module.Adapter(ProviderSettings.From(config, module), sp.GetRequiredService<ProviderHttp>(),
+                sp.GetRequiredService<EmulatorAddress>()));
+            services.AddSingleton(sp => module.Emulator(sp.GetRequiredService<EmulatorContext>()));
+        }
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ProviderStats>();
         services.AddSingleton<ProviderChain>();
@@ -103,7 +107,8 @@ public static class AppHost
         app.MapLibraryApi();
         app.MapHealthApi();
         app.MapAdminApi();
-        app.Services.GetRequiredService<ReplicateEmulator>().Map(app);
+        foreach (var emulator in app.Services.GetServices<IProviderEmulator>()) emulator.Map(app);
+        app.Services.GetRequiredService<EmulatorFiles>().Map(app);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapRouteNotFound();
         return app;

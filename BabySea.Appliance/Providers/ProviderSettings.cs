@@ -1,17 +1,19 @@
 namespace BabySea.Appliance.Providers;
 
 /// <summary>
-/// A provider's operator settings (<c>Providers:{Id}:ApiKey</c>, <c>Providers:{Id}:BaseUrl</c>, or the
-/// provider's usual environment variable). Without a key the adapter talks to the built-in emulator.
+/// A provider's operator settings (<c>Providers:{Id}:ApiKey</c> or the provider's usual environment variable,
+/// <c>Providers:{Id}:BaseUrl</c>, and <c>Providers:{Id}:AccountId</c> where the provider needs one). Without a key the adapter talks to the built-in emulator.
 /// </summary>
-public sealed record ProviderSettings(string Id, string? ApiKey, string? BaseUrl, string DefaultBaseUrl)
+public sealed record ProviderSettings(string Id, string? ApiKey, string? BaseUrl, string DefaultBaseUrl, string? AccountId = null)
 {
     public bool Emulated => string.IsNullOrEmpty(ApiKey);
 
-    public static ProviderSettings From(IConfiguration config, string id, string envVar, string defaultBaseUrl)
+    public static ProviderSettings From(IConfiguration config, ProviderModule module)
     {
-        var section = config.GetSection($"Providers:{id}");
-        var key = section["ApiKey"] is { Length: > 0 } k ? k : config[envVar];
-        return new ProviderSettings(id, string.IsNullOrWhiteSpace(key) ? null : key.Trim(), section["BaseUrl"], defaultBaseUrl);
+        var section = config.GetSection($"Providers:{module.Id}");
+        var key = section["ApiKey"] is { Length: > 0 } k ? k : config[module.KeyEnvVar];
+        var account = section["AccountId"] is { Length: > 0 } a ? a : module.AccountEnvVar is { } env ? config[env] : null;
+        return new ProviderSettings(module.Id, string.IsNullOrWhiteSpace(key) ? null : key.Trim(),
+            string.IsNullOrWhiteSpace(section["BaseUrl"]) ? null : section["BaseUrl"], module.DefaultBaseUrl, account);
     }
 }

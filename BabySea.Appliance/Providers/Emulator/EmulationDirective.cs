@@ -6,17 +6,17 @@ namespace BabySea.Appliance.Providers.Emulator;
 
 /// <summary>
 /// A fault to rehearse, written in the prompt as <c>[[emulate KIND]]</c> (every emulator) or
-/// <c>[[emulate PROVIDER:KIND]]</c> (that provider only). KIND is <c>ok</c>, <c>latency:MS</c>,
-/// <c>server_error</c>, <c>rate_limit</c>, <c>moderation</c>, <c>moderation_late</c> or <c>never_finish</c>.
+/// <c>[[emulate PROVIDER:KIND]]</c> (that provider only); KIND is one of <see cref="FaultKinds"/>.
 /// A provider-specific directive wins over a general one.
 /// </summary>
 public sealed partial record EmulationDirective(string Kind, int? Milliseconds)
 {
-    public static readonly EmulationDirective Ok = new("ok", null);
+    public static readonly EmulationDirective Ok = new(FaultKinds.Ok, null);
 
-    public static EmulationDirective For(string provider, string? prompt)
+    /// <summary>The directive the prompt gives this provider, or null when it gives none.</summary>
+    public static EmulationDirective? Find(string provider, string? prompt)
     {
-        if (string.IsNullOrEmpty(prompt)) return Ok;
+        if (string.IsNullOrEmpty(prompt)) return null;
         EmulationDirective? general = null;
         foreach (Match m in Pattern().Matches(prompt))
         {
@@ -29,7 +29,7 @@ public sealed partial record EmulationDirective(string Kind, int? Milliseconds)
             if (target == provider) return directive;
             if (target is null) general ??= directive;
         }
-        return general ?? Ok;
+        return general;
     }
 
     [GeneratedRegex(@"\[\[emulate\s+([a-z0-9_:]+)\s*\]\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

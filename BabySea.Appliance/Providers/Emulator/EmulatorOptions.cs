@@ -14,4 +14,7 @@ public sealed class EmulatorOptions
 
     /// <value>Long edge in pixels of emulated videos. Default 320; 64–1280.</value>
     public int VideoLongEdge { get; set; } = 320;
+
+    /// <value>Probability (0–1) of each fault kind per provider id, or under <c>all</c> for every provider. Default none.</value>
+    public Dictionary<string, Dictionary<string, double>> Faults { get; set; } = new(StringComparer.Ordinal);
 }

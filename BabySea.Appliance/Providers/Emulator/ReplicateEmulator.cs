@@ -1,23 +1,23 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Api;
-using BabySea.Appliance.Providers.Emulator.Media;
-using Microsoft.Extensions.Options;
+using BabySea.Appliance.Providers.Replicate;
 
 namespace BabySea.Appliance.Providers.Emulator;
 
 /// <summary>
 /// Replicate's prediction API (providers.md §1) served by the appliance: the same routes, statuses, problem
-/// bodies and file URLs, producing real images and videos, with faults chosen by the prompt directive.
+/// bodies and file URLs, producing real images and videos, with every fault of <see cref="FaultKinds"/>
+/// answered the way Replicate answers it.
 /// </summary>
-public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOptions> options)
+public sealed class ReplicateEmulator(EmulatorContext context) : IProviderEmulator
 {
     private static readonly TimeSpan Retention = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<string, JsonObject> _inputs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _canceled = new(StringComparer.Ordinal);
+
+    public string Provider => ReplicateAdapter.ProviderId;
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -26,7 +26,6 @@ public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOption
         v1.MapPost("/predictions", (HttpContext http, CancellationToken ct) => CreateAsync(http, null));
         v1.MapGet("/predictions/{id}", (HttpContext http, string id) => Get(http, id));
         v1.MapPost("/predictions/{id}/cancel", (HttpContext http, string id) => Cancel(http, id));
-        app.MapGet("/emulator/replicate/files/{id}/{file}", (string id, string file) => File(id, file));
     }
 
     private async Task<IResult> CreateAsync(HttpContext http, string? model)
@@ -35,106 +34,100 @@ public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOption
         JsonObject? body;
         try { body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject; }
         catch (System.Text.Json.JsonException) { body = null; }
-        if (body?["input"] is not JsonObject input)
-            return Problem(422, "Input validation failed", "- input: input is required");
+        if (body?["input"] is not JsonObject input) return InvalidInput("input", "input is required");
         model ??= body["version"]?.GetValue<string>() ?? "unknown";
 
-        var prompt = input["prompt"]?.GetValue<string>();
-        var directive = EmulationDirective.For(Replicate.ReplicateAdapter.ProviderId, prompt);
+        var directive = context.Faults.Choose(Provider, input["prompt"]?.GetValue<string>());
         switch (directive.Kind)
         {
-            case "server_error":
+            case FaultKinds.BadKey:
+                return Problem(401, "Unauthenticated", "You did not pass a valid authentication token");
+            case FaultKinds.NoCredits:
+                return Problem(402, "Insufficient credit", "You have insufficient credit to run this model. Go to https://replicate.com/account/billing to purchase credit.");
+            case FaultKinds.Paused:
+                return Problem(403, "Account disabled", "Your account has been disabled. Contact support to re-enable it.");
+            case FaultKinds.RateLimit:
+                http.Response.Headers.RetryAfter = "2";
+                return Results.Text("{\"detail\":\"Request was throttled. Your rate limit resets in ~2s.\"}", "application/json", Encoding.UTF8, 429);
+            case FaultKinds.ServerError:
                 return Problem(500, "Internal Server Error", "An unexpected error occurred.");
-            case "rate_limit":
-                http.Response.Headers.RetryAfter = "1";
-                return Results.Text("{\"detail\":\"Request was throttled. Your rate limit resets in ~1s.\"}", "application/json", Encoding.UTF8, 429);
+            case FaultKinds.Capacity:
+                return Problem(503, "Service Unavailable", "No capacity is available for this model right now. Please try again later.");
+            case FaultKinds.InvalidInput:
+                return InvalidInput("input.aspect_ratio", "aspect_ratio must be one of the following: \"1:1\", \"16:9\"");
+            case FaultKinds.MalformedJson:
+                return Results.Text("<html><body>502 Bad Gateway</body></html>", "application/json", Encoding.UTF8, 201);
         }
 
-        var now = time.GetUtcNow();
+        var now = context.Time.GetUtcNow();
         Prune(now);
         var video = input.ContainsKey("duration");
-        var latency = directive.Kind == "latency" && directive.Milliseconds is { } ms ? ms
-            : video ? options.Value.VideoLatencyMs : options.Value.ImageLatencyMs;
-        var prediction = new Prediction(model, directive.Kind, now,
-            directive.Kind == "never_finish" ? DateTimeOffset.MaxValue : now.AddMilliseconds(latency), video,
-            input["aspect_ratio"]?.GetValue<string>() ?? "1:1",
-            video ? "mp4" : (input["output_format"]?.GetValue<string>() ?? "webp") is "jpeg" ? "jpg" : input["output_format"]?.GetValue<string>() ?? "webp",
-            Math.Clamp((int?)(input["num_outputs"] ?? input["max_images"])?.GetValue<double>() ?? 1, 1, 10),
-            input.ContainsKey("num_outputs") || input.ContainsKey("max_images"),
-            Math.Clamp(input["duration"]?.GetValue<double>() ?? 2, 1, 3));
-        _inputs[prediction.Id] = (JsonObject)input.DeepClone();
-
-        var status = StatusAt(prediction, now);
-        return Json(http, status is "succeeded" or "failed" ? 201 : 202, prediction, now);
+        var count = (int?)(input["num_outputs"] ?? input["max_images"])?.GetValue<double>() ?? 1;
+        var job = EmulatedJob.Create(Provider, model, directive, now, video, input["aspect_ratio"]?.GetValue<string>(),
+            input["output_format"]?.GetValue<string>() ?? "webp", count, input["duration"]?.GetValue<double>(), context.Options.Value);
+        _inputs[job.Token] = (JsonObject)input.DeepClone();
+        var state = job.StateAt(now, false);
+        return Json(http, state is EmulatedState.Succeeded or EmulatedState.Moderated ? 201 : 202, job, input.ContainsKey("num_outputs") || input.ContainsKey("max_images"), now);
     }
 
     private IResult Get(HttpContext http, string id)
     {
         if (Unauthenticated(http) is { } denied) return denied;
-        return Prediction.TryDecode(id, out var p)
-            ? Json(http, 200, p, time.GetUtcNow())
+        return EmulatedJob.TryDecode(id, out var job) && job.Provider == Provider
+            ? Json(http, 200, job, ListOutput(id), context.Time.GetUtcNow())
             : Problem(404, "Not found", "The requested resource could not be found.");
     }
 
     private IResult Cancel(HttpContext http, string id)
     {
         if (Unauthenticated(http) is { } denied) return denied;
-        if (!Prediction.TryDecode(id, out var p)) return Problem(404, "Not found", "The requested resource could not be found.");
-        var now = time.GetUtcNow();
-        if (StatusAt(p, now) is "starting" or "processing") _canceled[id] = now;
-        return Json(http, 200, p, now);
+        if (!EmulatedJob.TryDecode(id, out var job) || job.Provider != Provider) return Problem(404, "Not found", "The requested resource could not be found.");
+        var now = context.Time.GetUtcNow();
+        if (job.StateAt(now, false) is EmulatedState.Queued or EmulatedState.Running) _canceled.TryAdd(id, now);
+        return Json(http, 200, job, ListOutput(id), now);
     }
 
-    private IResult File(string id, string file)
-    {
-        if (!Prediction.TryDecode(id, out var p) || StatusAt(p, time.GetUtcNow()) != "succeeded")
-            return Results.NotFound();
-        var dot = file.LastIndexOf('.');
-        if (dot < 0 || !int.TryParse(file.AsSpan(4, Math.Max(0, dot - 4)), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
-            return Results.NotFound();
-        if (index >= p.Count) return Results.NotFound();
-        var seed = BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{id}/{index}")));
-        if (p.Video)
-        {
-            var (w, h) = EmulatedMedia.SizeForRatio(p.Ratio, options.Value.VideoLongEdge);
-            return Results.Bytes(EmulatedMedia.Video(w, h, p.Seconds, seed), "video/mp4");
-        }
-        var (width, height) = EmulatedMedia.SizeForRatio(p.Ratio, options.Value.ImageLongEdge);
-        var (bytes, contentType) = EmulatedMedia.Image(p.Format, width, height, seed);
-        return Results.Bytes(bytes, contentType);
-    }
+    private bool ListOutput(string id) => _inputs.TryGetValue(id, out var input) && (input.ContainsKey("num_outputs") || input.ContainsKey("max_images"));
 
-    private IResult Json(HttpContext http, int status, Prediction p, DateTimeOffset now)
+    private IResult Json(HttpContext http, int status, EmulatedJob job, bool listOutput, DateTimeOffset now)
     {
         var origin = $"{http.Request.Scheme}://{http.Request.Host}";
-        var api = $"{origin}/emulator/replicate/v1/predictions/{p.Id}";
-        var state = StatusAt(p, now);
-        var canceledAt = _canceled.TryGetValue(p.Id, out var c) ? c : (DateTimeOffset?)null;
+        var api = $"{origin}/emulator/replicate/v1/predictions/{job.Token}";
+        var canceledAt = _canceled.TryGetValue(job.Token, out var c) ? c : (DateTimeOffset?)null;
+        var state = job.StateAt(now, canceledAt is not null);
         JsonNode? output = null;
-        if (state == "succeeded")
+        if (state == EmulatedState.Succeeded)
         {
-            var urls = Enumerable.Range(0, p.Count).Select(i => (JsonNode)JsonValue.Create($"{origin}/emulator/replicate/files/{p.Id}/out-{i}.{p.Format}")).ToArray();
+            var urls = Enumerable.Range(0, job.Count).Select(i => (JsonNode)JsonValue.Create(EmulatorFiles.Url(origin, job, i))).ToArray();
             // Multi-output models answer a list; single-output models a bare URL (providers.md §1.4).
-            output = p.ListOutput ? new JsonArray(urls) : urls[0];
+            output = listOutput ? new JsonArray(urls) : urls[0];
         }
-        var started = p.CreatedAt.AddMilliseconds(20);
+        var started = job.CreatedAt.AddMilliseconds(20);
+        var finished = state is EmulatedState.Succeeded or EmulatedState.Moderated or EmulatedState.Canceled;
         var body = new JsonObject
         {
-            ["id"] = p.Id,
-            ["model"] = p.Model,
+            ["id"] = job.Token,
+            ["model"] = job.Model,
             ["version"] = "hidden",
-            ["input"] = _inputs.TryGetValue(p.Id, out var input) ? input.DeepClone() : new JsonObject(),
+            ["input"] = _inputs.TryGetValue(job.Token, out var input) ? input.DeepClone() : new JsonObject(),
             ["logs"] = "",
             ["output"] = output,
             ["data_removed"] = false,
-            ["error"] = state == "failed" ? "E005: The input or output was flagged as sensitive. Please try again with different inputs." : null,
-            ["status"] = state,
+            ["error"] = state == EmulatedState.Moderated ? "E005: The input or output was flagged as sensitive. Please try again with different inputs." : null,
+            ["status"] = state switch
+            {
+                EmulatedState.Queued => "starting",
+                EmulatedState.Running => "processing",
+                EmulatedState.Succeeded => "succeeded",
+                EmulatedState.Canceled => "canceled",
+                _ => "failed",
+            },
             ["source"] = "api",
-            ["created_at"] = Timestamps.Format(p.CreatedAt),
+            ["created_at"] = Timestamps.Format(job.CreatedAt),
             ["started_at"] = now >= started ? Timestamps.Format(started) : null,
-            ["completed_at"] = state is "succeeded" or "failed" or "canceled" ? Timestamps.Format(canceledAt ?? p.ReadyAt) : null,
-            ["metrics"] = state == "succeeded" ? new JsonObject { ["predict_time"] = (p.ReadyAt - started).TotalSeconds } : new JsonObject(),
-            ["urls"] = new JsonObject { ["get"] = api, ["cancel"] = api + "/cancel", ["web"] = $"{origin}/emulator/replicate/p/{p.Id}" },
+            ["completed_at"] = finished ? Timestamps.Format(canceledAt ?? (job.Kind == FaultKinds.Moderation ? job.CreatedAt : job.ReadyAt)) : null,
+            ["metrics"] = state == EmulatedState.Succeeded ? new JsonObject { ["predict_time"] = (job.ReadyAt - started).TotalSeconds } : new JsonObject(),
+            ["urls"] = new JsonObject { ["get"] = api, ["cancel"] = api + "/cancel", ["web"] = $"{origin}/emulator/replicate/p/{job.Token}" },
         };
         return Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, status);
     }
@@ -147,61 +140,24 @@ public sealed class ReplicateEmulator(TimeProvider time, IOptions<EmulatorOption
             : Problem(401, "Unauthenticated", "You did not pass an authentication token");
     }
 
+    private static IResult InvalidInput(string field, string description)
+        => Results.Text(new JsonObject
+        {
+            ["title"] = "Input validation failed",
+            ["detail"] = $"- {field}: {description}\n",
+            ["status"] = 422,
+            ["invalid_fields"] = new JsonArray(new JsonObject { ["type"] = "enum", ["field"] = field, ["description"] = description }),
+        }.ToJsonString(), "application/problem+json", Encoding.UTF8, 422);
+
     private static IResult Problem(int status, string title, string detail)
         => Results.Text(new JsonObject { ["title"] = title, ["detail"] = detail, ["status"] = status }.ToJsonString(),
             "application/problem+json", Encoding.UTF8, status);
 
-    private string StatusAt(Prediction p, DateTimeOffset now)
-    {
-        if (_canceled.ContainsKey(p.Id)) return "canceled";
-        if (p.Kind == "moderation") return "failed";
-        if (now < p.CreatedAt.AddMilliseconds(20)) return "starting";
-        if (now < p.ReadyAt) return "processing";
-        return p.Kind == "moderation_late" ? "failed" : "succeeded";
-    }
-
     private void Prune(DateTimeOffset now)
     {
         foreach (var (id, _) in _inputs)
-            if (Prediction.TryDecode(id, out var p) && now - p.CreatedAt > Retention) _inputs.TryRemove(id, out _);
+            if (EmulatedJob.TryDecode(id, out var job) && now - job.CreatedAt > Retention) _inputs.TryRemove(id, out _);
         foreach (var (id, at) in _canceled)
             if (now - at > Retention) _canceled.TryRemove(id, out _);
-    }
-
-    /// <summary>
-    /// Everything needed to answer for a prediction is in its id, so the emulator keeps answering for jobs created
-    /// before the appliance restarted, as Replicate would. Only the echoed input and cancellations live in memory.
-    /// </summary>
-    private sealed record Prediction(string Model, string Kind, DateTimeOffset CreatedAt, DateTimeOffset ReadyAt, bool Video, string Ratio,
-        string Format, int Count, bool ListOutput, double Seconds)
-    {
-        public string Id { get; } = Encode(Model, Kind, CreatedAt, ReadyAt, Video, Ratio, Format, Count, ListOutput, Seconds);
-
-        private static string Encode(string model, string kind, DateTimeOffset created, DateTimeOffset ready, bool video, string ratio,
-            string format, int count, bool list, double seconds)
-        {
-            var text = string.Join('|', model, kind, created.ToUnixTimeMilliseconds(), ready == DateTimeOffset.MaxValue ? -1 : ready.ToUnixTimeMilliseconds(),
-                video ? 1 : 0, ratio, format, count, list ? 1 : 0, seconds.ToString(CultureInfo.InvariantCulture));
-            return Convert.ToHexStringLower(Encoding.UTF8.GetBytes(text));
-        }
-
-        public static bool TryDecode(string id, out Prediction prediction)
-        {
-            prediction = null!;
-            try
-            {
-                var f = Encoding.UTF8.GetString(Convert.FromHexString(id)).Split('|');
-                if (f.Length != 10) return false;
-                var ready = long.Parse(f[3], CultureInfo.InvariantCulture);
-                prediction = new Prediction(f[0], f[1], DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[2], CultureInfo.InvariantCulture)),
-                    ready < 0 ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeMilliseconds(ready), f[4] == "1", f[5], f[6],
-                    int.Parse(f[7], CultureInfo.InvariantCulture), f[8] == "1", double.Parse(f[9], CultureInfo.InvariantCulture));
-                return true;
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
-        }
     }
 }

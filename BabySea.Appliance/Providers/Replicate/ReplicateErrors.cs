@@ -11,7 +11,10 @@ public static class ReplicateErrors
         var detail = json?["detail"]?.GetValue<string>() ?? json?["title"]?.GetValue<string>() ?? response.Snippet();
         var kind = response.Code switch
         {
-            401 or 403 => FailureKind.AuthenticationFailed,
+            401 => FailureKind.AuthenticationFailed,
+            // The token is known but the account may not run predictions (disabled or suspended): nothing to do
+            // with this request, the service is paused for this operator.
+            403 => FailureKind.ServicePaused,
             402 => FailureKind.CreditsExhausted,
             429 => FailureKind.RateLimited,
             400 or 404 or 422 => FailureKind.InvalidRequest,
