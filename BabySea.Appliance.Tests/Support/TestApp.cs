@@ -55,6 +55,7 @@ public sealed class TestApp : IAsyncDisposable
             $"--BABYSEA_BOOTSTRAP_API_KEY={ApiKey}",
             "--Logging:Level=Warning",
             "--Providers:Replicate:ApiKey=",
+            "--Routing:ExplorationRate=0",
         };
         args.AddRange(settings.Select(s => "--" + s));
         var console = new StringWriter();

@@ -73,10 +73,12 @@ public sealed record ProviderHealthData(string Provider, string Status, double F
 
 public sealed record ProvidersHealthData(string Service, bool Healthy, int ProvidersTotal, IReadOnlyList<ProviderHealthData> Providers);
 
-public sealed record ModelProviderAvailability(bool Available, string? RawModelId);
+public sealed record ModelProviderAvailability(bool Available, string? RawModelId, int Samples, double SuccessRate, double WastedRate,
+    double? P95Seconds);
 
+/// <summary><c>fastest_ranking</c> is the order <c>fastest</c> currently gives this model's served providers.</summary>
 public sealed record ModelHealthData(string ModelIdentifier, string ModelType, JsonElement? ModelPricing,
-    IReadOnlyDictionary<string, ModelProviderAvailability> Providers);
+    IReadOnlyDictionary<string, ModelProviderAvailability> Providers, IReadOnlyList<string> FastestRanking);
 
 public sealed record ModelsHealthData(string Service, bool Healthy, int ModelsTotal, IReadOnlyList<ModelHealthData> Models);
 

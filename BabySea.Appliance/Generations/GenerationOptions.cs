@@ -6,6 +6,9 @@ public sealed class GenerationOptions
     /// <value>Generations waiting for a worker before new ones get BSE5003. Default 10,000.</value>
     public int QueueCapacity { get; set; } = 10_000;
 
-    /// <value>Generations run at once. Waiting on a provider holds no thread, so this can be large. Default 512.</value>
-    public int MaxConcurrent { get; set; } = 512;
+    /// <value>Generations run at once. Waiting on a provider holds no thread, so this can be large. Default 5,000.</value>
+    public int MaxConcurrent { get; set; } = 5_000;
+
+    /// <value>How often overdue generations are swept. Default 1 min.</value>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -14,6 +14,7 @@ namespace BabySea.Appliance.Generations;
 public sealed class GenerationService(
     ModelCatalog catalog,
     ProviderRegistry registry,
+    ProviderOrder providerOrder,
     IGenerationStore store,
     GenerationQueue queue,
     RunningGenerations running,
@@ -29,7 +30,7 @@ public sealed class GenerationService(
                 $"{model.Id} is a {model.Type.Name()} model; use POST /v1/generate/{model.Type.Name()}/{model.Id}.").With("model_type", model.Type.Name()));
         var (request, invalid) = GenerationValidator.Validate(model, body);
         if (invalid is not null) return (null, invalid);
-        var (order, orderError) = ProviderOrder.Resolve(model, request!.ProviderOrder, registry);
+        var (order, orderError) = providerOrder.Resolve(model, request!.ProviderOrder);
         if (orderError is not null) return (null, orderError);
         if (Pricing.Total(model, request) is not { } cost)
             return (null, ApiError.Field("generation_resolution", $"{model.Id} has no price for this resolution and audio choice."));

@@ -29,5 +29,7 @@ public sealed class RunningGenerations
         return true;
     }
 
+    public bool IsRunning(string generationId) => _running.ContainsKey(generationId);
+
     public int Count => _running.Count;
 }

@@ -83,7 +83,10 @@ public static class AppHost
             services.AddSingleton(sp => module.Emulator(sp.GetRequiredService<EmulatorContext>()));
         }
         services.AddSingleton<ProviderRegistry>();
-        services.AddSingleton<ProviderStats>();
+        services.AddSingleton<RoutingStats>();
+        services.AddSingleton<ProviderCircuits>();
+        services.AddSingleton<FastestRanking>();
+        services.AddSingleton<ProviderOrder>();
         services.AddSingleton<ProviderChain>();
 
         services.AddSingleton(sp => new GenerationQueue(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GenerationOptions>>().Value.QueueCapacity));
@@ -91,6 +94,8 @@ public static class AppHost
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton<GenerationService>();
         services.AddHostedService<GenerationWorker>();
+        services.AddSingleton<GenerationSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<GenerationSweeper>());
 
         services.AddSingleton<RequestLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());

@@ -16,7 +16,8 @@ public sealed class ProviderChain(
     ProviderRegistry registry,
     IGenerationStore store,
     IOptions<RoutingOptions> options,
-    ProviderStats stats,
+    RoutingStats stats,
+    ProviderCircuits circuits,
     TimeProvider time,
     ILogger<ProviderChain> log)
 {
@@ -24,6 +25,19 @@ public sealed class ProviderChain(
 
     /// <param name="ct">Canceled when the owner cancels the generation or the appliance stops; neither is a provider failure.</param>
     public async Task<ChainResult> RunAsync(Generation generation, CatalogModel model, CancellationToken ct)
+    {
+        // The whole generation has a budget too: past it, no attempt starts and a running one is cut short.
+        var budget = generation.CreatedAt + Options.GenerationDeadline(generation.MediaType) - time.GetUtcNow();
+        using var overall = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.FromMilliseconds(1), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, overall.Token);
+        var result = await RunChainAsync(generation, model, linked.Token);
+        if (result is ChainResult.Stopped && overall.IsCancellationRequested && !ct.IsCancellationRequested)
+            return new ChainResult.Failed(BseCode.ProviderTimeout,
+                $"The generation did not finish within its {Options.GenerationDeadline(generation.MediaType).TotalMinutes:0.#}-minute budget.", []);
+        return result;
+    }
+
+    private async Task<ChainResult> RunChainAsync(Generation generation, CatalogModel model, CancellationToken ct)
     {
         var errors = new List<ProviderErrorItem>();
         foreach (var earlier in generation.Attempts.Where(a => a.ErrorCode is not null))
@@ -44,22 +58,32 @@ public sealed class ProviderChain(
                 continue;
             }
 
-            var attempt = previous ?? new Attempt(++number, provider, binding.Model, AttemptOutcome.Submitting, null, null, null, null, null,
-                time.GetUtcNow(), null, false);
-            var outcome = await RunAttemptAsync(generation, adapter, binding, attempt, ct);
+            var started = time.GetUtcNow();
+            var outcome = await circuits.RunAsync(provider, async t =>
+            {
+                var attempt = previous ?? new Attempt(++number, provider, binding.Model, AttemptOutcome.Submitting, null, null, null, null, null,
+                    time.GetUtcNow(), null, false);
+                var result = await RunAttemptAsync(generation, adapter, binding, attempt, t);
+                return (result, result is AttemptResult.Failed { Failure.Kind: var kind } && !FailureMapping.EndsChain(kind));
+            }, ct);
             switch (outcome)
             {
+                case null:
+                    errors.Add(new ProviderErrorItem(provider, BseCode.ProviderError,
+                        $"{provider} is skipped while its circuit is open after repeated failures.", true));
+                    continue;
                 case AttemptResult.Done done:
-                    stats.Record(provider, success: true);
+                    stats.Record(model.Id, provider, success: true, wasted: false, time.GetUtcNow() - started);
                     return new ChainResult.Succeeded(provider, done.Outputs, done.PredictSeconds);
                 case AttemptResult.Stopped:
                     return new ChainResult.Stopped();
                 case AttemptResult.Failed failed:
-                    stats.Record(provider, success: false);
+                    if (!FailureMapping.EndsChain(failed.Failure.Kind))
+                        stats.Record(model.Id, provider, success: false, wasted: failed.Wasted, time.GetUtcNow() - started);
                     var code = FailureMapping.Code(failed.Failure.Kind);
                     errors.Add(new ProviderErrorItem(provider, code, failed.Failure.Message, BseCatalog.For(code).Retryable));
-                    log.LogWarning("Attempt {Attempt} on {Provider} for {GenerationId} failed with {Bse}: {Reason}",
-                        attempt.Number, provider, generation.Id, BseCatalog.Format(code), failed.Failure.Message);
+                    log.LogWarning("Attempt on {Provider} for {GenerationId} failed with {Bse}: {Reason}",
+                        provider, generation.Id, BseCatalog.Format(code), failed.Failure.Message);
                     if (FailureMapping.EndsChain(failed.Failure.Kind)) return Exhausted(errors);
                     break;
             }
@@ -77,6 +101,7 @@ public sealed class ProviderChain(
 
     private async Task<AttemptResult> RunAttemptAsync(Generation generation, IProviderAdapter adapter, ProviderBinding binding, Attempt attempt, CancellationToken ct)
     {
+        var deadlines = Options.For(adapter.Id, generation.MediaType);
         ProviderJob? job = null;
         if (attempt.Outcome == AttemptOutcome.Running && attempt.JobId is { } jobId)
         {
@@ -89,13 +114,13 @@ public sealed class ProviderChain(
             // Sending it again could pay twice, so this provider is given up and the chain moves on.
             await SaveAsync(generation, attempt with { Outcome = AttemptOutcome.Abandoned, Wasted = true, FinishedAt = time.GetUtcNow(),
                 ErrorCode = BseCatalog.Format(BseCode.ProviderError), ErrorMessage = "Interrupted while submitting; not resent." });
-            return new AttemptResult.Failed(new ProviderFailure(FailureKind.ServerError, "Interrupted while submitting; not resent."));
+            return new AttemptResult.Failed(new ProviderFailure(FailureKind.ServerError, "Interrupted while submitting; not resent."), true);
         }
         else
         {
             if (!await SaveAsync(generation, attempt)) return new AttemptResult.Stopped();
             var request = new ProviderRequest(generation.Id, generation.MediaType, binding.Model, NativeParameters.Map(binding, generation.Request), generation.Request);
-            var submitted = await WithDeadline(Options.SubmitTimeout, t => adapter.SubmitAsync(request, t), ct,
+            var submitted = await WithDeadline(deadlines.Submit, t => adapter.SubmitAsync(request, t), ct,
                 d => new SubmitOutcome.Failed(new ProviderFailure(FailureKind.Timeout, $"{adapter.Id} did not accept the job within {d.TotalSeconds:0.#} s.")));
             if (submitted is null) return new AttemptResult.Stopped();
             switch (submitted)
@@ -103,7 +128,7 @@ public sealed class ProviderChain(
                 case SubmitOutcome.Failed f:
                     return await FinishFailedAsync(generation, attempt, f.Failure, wasted: false);
                 case SubmitOutcome.Completed c:
-                    return await FetchAsync(generation, adapter, attempt, c.Outputs, c.PredictSeconds, ct);
+                    return await FetchAsync(generation, adapter, attempt, c.Outputs, c.PredictSeconds, deadlines.Download, ct);
                 case SubmitOutcome.Accepted a:
                     job = a.Job;
                     attempt = attempt with { Outcome = AttemptOutcome.Running, JobId = job.JobId, PollUrl = job.PollUrl, CancelUrl = job.CancelUrl };
@@ -116,7 +141,7 @@ public sealed class ProviderChain(
             }
         }
 
-        var deadline = generation.MediaType == MediaType.Video ? Options.VideoResultDeadline : Options.ImageResultDeadline;
+        var deadline = deadlines.Result;
         var remaining = attempt.SubmittedAt + deadline - time.GetUtcNow();
         var polled = await WithDeadline(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1), t => PollUntilDoneAsync(adapter, job!, t), ct,
             d => new PollOutcome.Failed(new ProviderFailure(FailureKind.Timeout, $"{adapter.Id} did not finish within {deadline.TotalSeconds:0.#} s.")));
@@ -127,7 +152,7 @@ public sealed class ProviderChain(
                 // cancel already asked the provider to stop it.
                 return new AttemptResult.Stopped();
             case PollOutcome.Succeeded s:
-                return await FetchAsync(generation, adapter, attempt, s.Outputs, s.PredictSeconds, ct);
+                return await FetchAsync(generation, adapter, attempt, s.Outputs, s.PredictSeconds, deadlines.Download, ct);
             case PollOutcome.Failed { Failure.Kind: FailureKind.Timeout } f:
                 // Abandoned: cancel it so it stops costing money, and count it as waste.
                 await CancelQuietlyAsync(adapter, job!);
@@ -152,12 +177,12 @@ public sealed class ProviderChain(
     }
 
     private async Task<AttemptResult> FetchAsync(Generation generation, IProviderAdapter adapter, Attempt attempt,
-        IReadOnlyList<ProviderOutput> outputs, double? predictSeconds, CancellationToken ct)
+        IReadOnlyList<ProviderOutput> outputs, double? predictSeconds, TimeSpan downloadTimeout, CancellationToken ct)
     {
         var fetched = new List<FetchedOutput>();
         foreach (var output in outputs.Take(generation.Request.OutputNumber))
         {
-            var result = await WithDeadline(Options.DownloadTimeout, t => adapter.FetchAsync(output, t), ct,
+            var result = await WithDeadline(downloadTimeout, t => adapter.FetchAsync(output, t), ct,
                 d => new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, $"Downloading an output took longer than {d.TotalSeconds:0.#} s.")));
             switch (result)
             {
@@ -190,7 +215,7 @@ public sealed class ProviderChain(
             ErrorMessage = failure.Message,
             Wasted = wasted,
         });
-        return new AttemptResult.Failed(failure);
+        return new AttemptResult.Failed(failure, wasted);
     }
 
     // The final records of an attempt are written even while stopping, so a restart knows what happened.
@@ -225,10 +250,10 @@ public sealed class ProviderChain(
         }
     }
 
-    private abstract record AttemptResult
+    internal abstract record AttemptResult
     {
         public sealed record Done(IReadOnlyList<FetchedOutput> Outputs, double? PredictSeconds) : AttemptResult;
-        public sealed record Failed(ProviderFailure Failure) : AttemptResult;
+        public sealed record Failed(ProviderFailure Failure, bool Wasted) : AttemptResult;
         public sealed record Stopped : AttemptResult;
     }
 }

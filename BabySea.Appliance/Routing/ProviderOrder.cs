@@ -4,23 +4,24 @@ using BabySea.Appliance.Routing.Catalog;
 namespace BabySea.Appliance.Routing;
 
 /// <summary>
-/// Resolves <c>generation_provider_order</c>: <c>fastest</c> (the default) or an explicit comma-separated
-/// list of distinct providers from the model's stack. Providers this build has no adapter for are left out
-/// of <c>fastest</c>; naming one explicitly, or a model served only by such providers, is BSE4011.
+/// Resolves <c>generation_provider_order</c>: <c>fastest</c> (the default), ranked from measurements, or an
+/// explicit comma-separated list of distinct providers from the model's stack. Providers this build has no
+/// adapter for are left out of <c>fastest</c>; naming one explicitly, or a model served only by such
+/// providers, is BSE4011.
 /// </summary>
-public static class ProviderOrder
+public sealed class ProviderOrder(ProviderRegistry registry, FastestRanking ranking)
 {
     public const string Fastest = "fastest";
 
-    public static (IReadOnlyList<string>? Order, ApiError? Error) Resolve(CatalogModel model, string? requested, ProviderRegistry registry)
+    public (IReadOnlyList<string>? Order, ApiError? Error) Resolve(CatalogModel model, string? requested)
     {
         var stack = model.Providers.Select(p => p.Provider).ToArray();
         string[] order;
         if (string.IsNullOrWhiteSpace(requested) || requested.Trim() == Fastest)
         {
-            order = stack.Where(registry.Has).ToArray();
-            if (order.Length == 0) return (null, NotBuilt(model, stack));
-            return (order, null);
+            var served = stack.Where(registry.Has).ToArray();
+            if (served.Length == 0) return (null, NotBuilt(model, stack));
+            return (ranking.Rank(model.Id, served), null);
         }
         order = requested.Split(',').Select(p => p.Trim()).ToArray();
         if (order.Any(p => !stack.Contains(p)) || order.Distinct().Count() != order.Length)

@@ -1,9 +1,11 @@
+using BabySea.Appliance.Generations;
+
 namespace BabySea.Appliance.Routing;
 
 /// <summary>Deadlines and pacing of provider attempts (<c>Routing</c> section).</summary>
 public sealed class RoutingOptions
 {
-    /// <value>Longest wait for a provider to accept a job. Default 30 s.</value>
+    /// <value>Longest wait for a provider to accept a job (synchronous providers: to answer with the media). Default 30 s.</value>
     public TimeSpan SubmitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <value>Longest wait for an accepted image job to finish. Default 5 min.</value>
@@ -15,9 +17,57 @@ public sealed class RoutingOptions
     /// <value>Longest time to download one output. Default 60 s.</value>
     public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <value>Budget of a whole image generation, all attempts included. Default 10 min.</value>
+    public TimeSpan ImageGenerationDeadline { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <value>Budget of a whole video generation, all attempts included. Default 45 min.</value>
+    public TimeSpan VideoGenerationDeadline { get; set; } = TimeSpan.FromMinutes(45);
+
     /// <value>First pause between polls; it doubles up to <see cref="MaxPollInterval"/>. Default 250 ms.</value>
     public TimeSpan MinPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <value>Longest pause between polls. Default 2 s.</value>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <value>Share of <c>fastest</c> generations that try a rarely measured provider first, so its numbers stay fresh. Default 0.1; 0–1.</value>
+    public double ExplorationRate { get; set; } = 0.1;
+
+    /// <value>Recent attempts per model and provider that <c>fastest</c> ranks on. Default 50.</value>
+    public int RankingWindow { get; set; } = 50;
+
+    /// <value>Share of failed attempts that opens a provider's circuit. Default 0.5; above 0, at most 1.</value>
+    public double CircuitFailureRatio { get; set; } = 0.5;
+
+    /// <value>Attempts within the sampling window before the ratio counts. Default 5; at least 2.</value>
+    public int CircuitMinimumThroughput { get; set; } = 5;
+
+    /// <value>Window the failure ratio is measured over. Default 30 s.</value>
+    public TimeSpan CircuitSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <value>How long an open circuit skips its provider. Default 15 s.</value>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <value>Per-provider overrides of the attempt deadlines, e.g. <c>Routing:Providers:runway:VideoResultDeadline</c>.</value>
+    public Dictionary<string, ProviderDeadlines> Providers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The deadlines of one attempt on <paramref name="provider"/> for <paramref name="type"/>.</summary>
+    public AttemptDeadlines For(string provider, MediaType type)
+    {
+        var o = Providers.GetValueOrDefault(provider);
+        var result = type == MediaType.Video ? o?.VideoResultDeadline ?? VideoResultDeadline : o?.ImageResultDeadline ?? ImageResultDeadline;
+        return new AttemptDeadlines(o?.SubmitTimeout ?? SubmitTimeout, result, o?.DownloadTimeout ?? DownloadTimeout);
+    }
+
+    public TimeSpan GenerationDeadline(MediaType type) => type == MediaType.Video ? VideoGenerationDeadline : ImageGenerationDeadline;
 }
+
+/// <summary>Optional per-provider overrides; an unset value falls back to the <c>Routing</c> default.</summary>
+public sealed class ProviderDeadlines
+{
+    public TimeSpan? SubmitTimeout { get; set; }
+    public TimeSpan? ImageResultDeadline { get; set; }
+    public TimeSpan? VideoResultDeadline { get; set; }
+    public TimeSpan? DownloadTimeout { get; set; }
+}
+
+public sealed record AttemptDeadlines(TimeSpan Submit, TimeSpan Result, TimeSpan Download);

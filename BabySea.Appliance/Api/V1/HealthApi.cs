@@ -19,28 +19,42 @@ public static class HealthApi
         health.MapGet("/cache", Cache).WithName("HealthCache");
     }
 
-    private static IResult Providers(ProviderDirectory directory, ProviderRegistry registry, ProviderStats stats)
+    private static IResult Providers(ProviderDirectory directory, ProviderRegistry registry, RoutingStats stats, ProviderCircuits circuits)
     {
         var providers = directory.Providers.Select(p =>
         {
             var adapter = registry.Find(p.Id);
-            var (ok, failed) = stats.Snapshot(p.Id);
+            var (ok, failed) = stats.Health(p.Id);
+            var circuit = circuits.State(p.Id);
             var total = ok + failed;
             var rate = total == 0 ? 0 : Math.Round((double)failed / total, 4);
-            var status = adapter is null || total == 0 ? "unknown" : rate >= 0.5 ? "degraded" : rate >= 0.2 ? "recovering" : "healthy";
-            return new ProviderHealthData(p.Id, status, rate, new HealthWindowData(total, failed, ok, (int)ProviderStats.Window.TotalSeconds),
-                adapter is not null, adapter?.Emulated ?? false, "closed");
+            var status = adapter is null ? "unknown"
+                : circuit == "open" ? "degraded"
+                : circuit == "half_open" ? "recovering"
+                : total == 0 ? "unknown" : rate >= 0.5 ? "degraded" : rate >= 0.2 ? "recovering" : "healthy";
+            return new ProviderHealthData(p.Id, status, rate, new HealthWindowData(total, failed, ok, (int)RoutingStats.HealthWindow.TotalSeconds),
+                adapter is not null, adapter?.Emulated ?? false, circuit);
         }).ToArray();
         var healthy = providers.Where(p => p.Configured).All(p => p.Status is "healthy" or "unknown");
         return ApiResults.Ok(new ProvidersHealthData("providers", healthy, providers.Length, providers),
             AppJsonContext.Default.ProvidersHealthData, "Provider health retrieved successfully");
     }
 
-    private static IResult Models(ModelCatalog catalog, ProviderRegistry registry)
+    private static IResult Models(ModelCatalog catalog, ProviderRegistry registry, RoutingStats stats, FastestRanking ranking)
     {
-        var models = catalog.Models.Select(m => new ModelHealthData(m.Id, m.Type.ToString().ToLowerInvariant(),
-            m.PricingJson.ValueKind == System.Text.Json.JsonValueKind.Number ? m.PricingJson : null,
-            m.Providers.ToDictionary(p => p.Provider, p => new ModelProviderAvailability(registry.Has(p.Provider), p.Model)))).ToArray();
+        var models = catalog.Models.Select(m =>
+        {
+            var served = m.Providers.Select(p => p.Provider).Where(registry.Has).ToArray();
+            return new ModelHealthData(m.Id, m.Type.ToString().ToLowerInvariant(),
+                m.PricingJson.ValueKind == System.Text.Json.JsonValueKind.Number ? m.PricingJson : null,
+                m.Providers.ToDictionary(p => p.Provider, p =>
+                {
+                    var s = stats.ForModel(m.Id, p.Provider);
+                    return new ModelProviderAvailability(registry.Has(p.Provider), p.Model, s.Samples, Math.Round(s.SuccessRate, 4),
+                        Math.Round(s.WastedRate, 4), s.P95Seconds is { } p95 ? Math.Round(p95, 3) : null);
+                }),
+                served.Length == 0 ? [] : ranking.Rank(m.Id, served, explore: false));
+        }).ToArray();
         return ApiResults.Ok(new ModelsHealthData("models", models.All(m => m.Providers.Values.Any(p => p.Available)), models.Length, models),
             AppJsonContext.Default.ModelsHealthData, "Model health retrieved successfully");
     }

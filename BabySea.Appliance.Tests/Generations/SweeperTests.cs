@@ -1,0 +1,38 @@
+using System.Text.Json;
+using BabySea.Appliance.Generations;
+using BabySea.Appliance.Tests.Support;
+
+namespace BabySea.Appliance.Tests.Generations;
+
+public sealed class SweeperTests
+{
+    [Fact]
+    public async Task OverdueGenerationThatNoWorkerRuns_IsFailedAndRefunded_FreshOnesAreLeftAlone()
+    {
+        await using var app = await TestApp.StartAsync(null, 0, "Generations:SweepInterval=01:00:00");
+        var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
+        var store = app.Service<IGenerationStore>();
+        Generation Orphan(DateTimeOffset created) => new()
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            AccountId = account,
+            ModelIdentifier = "bfl/flux-schnell",
+            MediaType = MediaType.Image,
+            Status = GenerationStatus.Pending,
+            ProviderOrder = ["replicate"],
+            Request = new GenerationRequest("orphan", "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, JsonElement>()),
+            Cost = 0.003m,
+            CreatedAt = created,
+        };
+        // Written straight to the store, never queued: what an unexpected worker error leaves behind.
+        var overdue = ((CreateOutcome.Created)await store.CreateAsync(Orphan(DateTimeOffset.UtcNow.AddHours(-1)), CancellationToken.None)).Generation.Id;
+        var fresh = ((CreateOutcome.Created)await store.CreateAsync(Orphan(DateTimeOffset.UtcNow), CancellationToken.None)).Generation.Id;
+
+        Assert.Equal(1, await app.Service<GenerationSweeper>().SweepAsync());
+        var swept = store.Get(overdue)!;
+        Assert.Equal((GenerationStatus.Failed, "BSE4002"), (swept.Status, swept.ErrorCode));
+        Assert.Equal(GenerationStatus.Pending, store.Get(fresh)!.Status);
+        Assert.Equal(0.997m, (await TestApp.GetAsync(app.Client, "/v1/user/billing")).Data.GetProperty("billing_credit_balance").GetDecimal());
+        Invariants.Check(app);
+    }
+}

@@ -1,0 +1,48 @@
+using BabySea.Appliance.Api;
+using BabySea.Appliance.Routing;
+using Microsoft.Extensions.Options;
+
+namespace BabySea.Appliance.Generations;
+
+/// <summary>
+/// The backstop behind every deadline: once a minute, any generation still non-terminal past its whole-generation
+/// budget that no worker is running (its run ended on an unexpected error, say) is failed and refunded. A running
+/// generation is left to its own budget, which the provider chain enforces.
+/// </summary>
+public sealed class GenerationSweeper(
+    IGenerationStore store,
+    RunningGenerations running,
+    IOptions<RoutingOptions> routing,
+    IOptions<GenerationOptions> options,
+    TimeProvider time,
+    ILogger<GenerationSweeper> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await SweepAsync();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async Task<int> SweepAsync()
+    {
+        var now = time.GetUtcNow();
+        var swept = 0;
+        foreach (var g in store.NonTerminal())
+        {
+            if (running.IsRunning(g.Id) || now < g.CreatedAt + routing.Value.GenerationDeadline(g.MediaType)) continue;
+            // A terminal write is never skipped for shutdown: it carries the refund.
+            if (await store.FailAsync(g.Id, BseCatalog.Format(BseCode.ProviderTimeout), "The generation passed its deadline without finishing.", CancellationToken.None) is not null)
+            {
+                swept++;
+                log.LogWarning("Generation {GenerationId} passed its deadline and was failed with a refund", g.Id);
+            }
+        }
+        return swept;
+    }
+}
