@@ -12,6 +12,7 @@ using BabySea.Appliance.Routing;
 using BabySea.Appliance.Routing.Catalog;
 using BabySea.Appliance.Storage;
 using BabySea.Appliance.Storage.LiteDb;
+using BabySea.Appliance.Webhooks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serilog;
@@ -47,6 +48,7 @@ public static class AppHost
         services.AddSingleton<IAccountStore, LiteAccountStore>();
         services.AddSingleton<ILedgerStore, LiteLedgerStore>();
         services.AddSingleton<IGenerationStore, LiteGenerationStore>();
+        services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IRequestLogStore, LiteRequestLogStore>();
         services.AddSingleton(new ArtifactStore(settings.DataDir));
 

@@ -1,10 +1,11 @@
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
+using BabySea.Appliance.Webhooks;
 using LiteDB;
 
 namespace BabySea.Appliance.Storage.LiteDb;
 
-public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time) : IGenerationStore
+public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time, OutboxSignal outbox) : IGenerationStore
 {
     public Task<CreateOutcome> CreateAsync(Generation generation, CancellationToken ct)
         => writer.RunAsync<CreateOutcome>(s =>
@@ -73,7 +74,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         }, (s, g) => Move(s, g, LedgerType.Refund, $"Refund for failed generation {g.Id}"));
 
     public Task<CancelOutcome> CancelAsync(string accountId, string generationId, CancellationToken ct)
-        => writer.RunAsync<CancelOutcome>(s =>
+        => Announce(writer.RunAsync<CancelOutcome>(s =>
         {
             var current = Load(s, generationId);
             if (current is null || current.AccountId != accountId) return new CancelOutcome.NotFound();
@@ -81,8 +82,9 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             var canceled = current with { Status = GenerationStatus.Canceled, CompletedAt = time.GetUtcNow() };
             s.Collection(Schema.Generations).Update(GenerationDocuments.ToDocument(canceled));
             Move(s, canceled, LedgerType.Refund, $"Refund for canceled generation {canceled.Id}");
+            Stage(s, canceled);
             return new CancelOutcome.Canceled(canceled);
-        });
+        }));
 
     public Task<RemoveOutcome> RemoveAsync(string accountId, string generationId, CancellationToken ct)
         => writer.RunAsync<RemoveOutcome>(s =>
@@ -97,14 +99,28 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
 
     private Task<Generation?> Transition(string id, GenerationStatus[] from, Func<Generation, Generation> change,
         Action<LiteStore, Generation>? alongside = null)
-        => writer.RunAsync(s =>
+        => Announce(writer.RunAsync(s =>
         {
             if (Load(s, id) is not { } current || !from.Contains(current.Status)) return null;
             var next = change(current);
             s.Collection(Schema.Generations).Update(GenerationDocuments.ToDocument(next));
             alongside?.Invoke(s, next);
+            if (next.Status != current.Status) Stage(s, next);
             return next;
-        });
+        }));
+
+    /// <summary>Stages the webhook deliveries a new state announces, in the transaction that writes the state.</summary>
+    private void Stage(LiteStore s, Generation g)
+    {
+        if (WebhookEvents.For(g) is { } e) OutboxRows.Stage(s, e, time.GetUtcNow());
+    }
+
+    private async Task<T> Announce<T>(Task<T> write)
+    {
+        var result = await write;
+        outbox.Notify();
+        return result;
+    }
 
     private static Generation? Load(LiteStore s, string id)
         => s.Collection(Schema.Generations).FindById(id) is { } d ? GenerationDocuments.FromDocument(d) : null;

@@ -10,6 +10,8 @@ public static class Schema
     public const string Ledger = "ledger";
     public const string Generations = "generations";
     public const string RequestLogs = "request_logs";
+    public const string WebhookEndpoints = "webhook_endpoints";
+    public const string WebhookDeliveries = "webhook_deliveries";
 
     public static void Ensure(LiteDatabase db)
     {
@@ -21,5 +23,8 @@ public static class Schema
         db.GetCollection(Generations).EnsureIndex("account_id");
         db.GetCollection(Generations).EnsureIndex("status");
         db.GetCollection(RequestLogs).EnsureIndex("account_id");
+        db.GetCollection(WebhookEndpoints).EnsureIndex("account_id");
+        db.GetCollection(WebhookDeliveries).EnsureIndex("status");
+        db.GetCollection(WebhookDeliveries).EnsureIndex("endpoint_id");
     }
 }

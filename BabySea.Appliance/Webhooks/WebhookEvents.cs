@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using BabySea.Appliance.Generations;
+
+namespace BabySea.Appliance.Webhooks;
+
+/// <summary>
+/// The events of reference §7.1 and their <c>webhook_data</c>; fields without a value are omitted, never null.
+/// Output links are not stored here: they are signed afresh when a delivery is sent, so a late retry still
+/// carries working links.
+/// </summary>
+public static class WebhookEvents
+{
+    public const string Started = "generation.started";
+    public const string Completed = "generation.completed";
+    public const string Failed = "generation.failed";
+    public const string Canceled = "generation.canceled";
+    public const string LowBalance = "credits.low_balance";
+    public const string Test = "webhook.test";
+
+    public static readonly IReadOnlyList<string> Subscribable = [Started, Completed, Failed, Canceled, LowBalance];
+    public static readonly IReadOnlyList<string> DefaultSubscription = [Started, Completed, Failed, Canceled];
+
+    /// <summary>The event a generation's new state announces, or null for states that announce nothing.</summary>
+    public static WebhookEvent? For(Generation g) => g.Status switch
+    {
+        GenerationStatus.Processing => new(Started, g.AccountId, Base(g)
+            .With("generation_provider_initialize", g.ProviderOrder.FirstOrDefault())
+            .With("generation_prediction_id", g.PredictionId)),
+        GenerationStatus.Succeeded => new(Completed, g.AccountId, Base(g)
+            .With("generation_provider_used", g.ProviderUsed)
+            .With("generation_prediction_id", g.PredictionId)),
+        GenerationStatus.Failed => new(Failed, g.AccountId, Base(g)
+            .With("generation_error", g.Error)
+            .With("generation_error_code", g.ErrorCode)),
+        GenerationStatus.Canceled => new(Canceled, g.AccountId, Base(g)
+            .With("generation_prediction_id", g.PredictionId)
+            .With("credits_refunded", g.Cost > 0)),
+        _ => null,
+    };
+
+    public static WebhookEvent LowBalanceCrossed(string accountId, decimal balance, IReadOnlyList<decimal> thresholds)
+        => new(LowBalance, accountId, new JsonObject
+        {
+            ["account_id"] = accountId,
+            ["current_balance"] = balance,
+            ["thresholds_crossed"] = new JsonArray(thresholds.Select(t => (JsonNode)new JsonObject
+            {
+                ["threshold"] = t,
+                ["balance_at"] = balance,
+            }).ToArray()),
+        });
+
+    private static JsonObject Base(Generation g) => new()
+    {
+        ["account_id"] = g.AccountId,
+        ["model_identifier"] = g.ModelIdentifier,
+        ["generation_id"] = g.Id,
+        ["generation_status"] = g.Status.Name(),
+    };
+
+    private static JsonObject With(this JsonObject o, string key, string? value)
+    {
+        if (value is not null) o[key] = value;
+        return o;
+    }
+
+    private static JsonObject With(this JsonObject o, string key, bool value)
+    {
+        o[key] = value;
+        return o;
+    }
+}
