@@ -117,7 +117,7 @@ public sealed class EnvelopeAndAuthTests : IAsyncLifetime
         var account = (await TestApp.GetAsync(_app.Client, "/v1/user/account")).AssertOk();
         Assert.Equal("Default", account.Data.GetProperty("account_name").GetString());
         var billing = (await TestApp.GetAsync(_app.Client, "/v1/user/billing")).AssertOk();
-        Assert.Equal("Free", billing.Data.GetProperty("billing_plan").GetString());
+        Assert.Equal("Enterprise Monthly", billing.Data.GetProperty("billing_plan").GetString());
         Assert.Equal(1.000m, billing.Data.GetProperty("billing_credit_balance").GetDecimal());
         Assert.Equal("USD", billing.Data.GetProperty("billing_currency").GetString());
         Assert.True(DateTimeOffset.Parse(billing.Data.GetProperty("billing_period_ends_at").GetString()!) > DateTimeOffset.UtcNow);

@@ -23,7 +23,7 @@ public sealed class RecoveryTests : IDisposable
         await using (var first = await TestApp.StartAsync(_dataDir))
             accountId = (await TestApp.GetAsync(first.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
 
-        var id = await WithStoreAsync(store => store.CreateAsync(NewGeneration(accountId, []), CancellationToken.None)
+        var id = await WithStoreAsync(store => store.CreateAsync(NewGeneration(accountId, []), 100, null, CancellationToken.None)
             .ContinueWith(t => ((CreateOutcome.Created)t.Result).Generation.Id));
 
         await using var second = await TestApp.StartAsync(_dataDir);
@@ -69,7 +69,7 @@ public sealed class RecoveryTests : IDisposable
             accountId = (await TestApp.GetAsync(first.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
         var id = await WithStoreAsync(async store =>
         {
-            var created = (CreateOutcome.Created)await store.CreateAsync(NewGeneration(accountId, []), CancellationToken.None);
+            var created = (CreateOutcome.Created)await store.CreateAsync(NewGeneration(accountId, []), 100, null, CancellationToken.None);
             await store.MarkProcessingAsync(created.Generation.Id, CancellationToken.None);
             await store.SaveAttemptAsync(created.Generation.Id, new Attempt(1, "replicate", "black-forest-labs/flux-schnell", AttemptOutcome.Submitting,
                 null, null, null, null, null, DateTimeOffset.UtcNow, null, false), CancellationToken.None);

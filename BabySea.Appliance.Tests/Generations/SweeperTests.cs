@@ -25,8 +25,8 @@ public sealed class SweeperTests
             CreatedAt = created,
         };
         // Written straight to the store, never queued: what an unexpected worker error leaves behind.
-        var overdue = ((CreateOutcome.Created)await store.CreateAsync(Orphan(DateTimeOffset.UtcNow.AddHours(-1)), CancellationToken.None)).Generation.Id;
-        var fresh = ((CreateOutcome.Created)await store.CreateAsync(Orphan(DateTimeOffset.UtcNow), CancellationToken.None)).Generation.Id;
+        var overdue = ((CreateOutcome.Created)await store.CreateAsync(Orphan(DateTimeOffset.UtcNow.AddHours(-1)), 100, null, CancellationToken.None)).Generation.Id;
+        var fresh = ((CreateOutcome.Created)await store.CreateAsync(Orphan(DateTimeOffset.UtcNow), 100, null, CancellationToken.None)).Generation.Id;
 
         Assert.Equal(1, await app.Service<GenerationSweeper>().SweepAsync());
         var swept = store.Get(overdue)!;

@@ -62,7 +62,7 @@ public sealed class WriteQueueTests : IDisposable
             Request = new GenerationRequest("p", "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, System.Text.Json.JsonElement>()),
             Cost = 0.007m,
             CreatedAt = time.GetUtcNow(),
-        }, CancellationToken.None))));
+        }, int.MaxValue, null, CancellationToken.None))));
 
         Assert.Equal(142, outcomes.Count(o => o is CreateOutcome.Created));
         Assert.Equal(258, outcomes.Count(o => o is CreateOutcome.InsufficientCredits));

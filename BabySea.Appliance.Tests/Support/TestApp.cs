@@ -43,7 +43,11 @@ public sealed class TestApp : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<TestApp> StartAsync(string? dataDir = null, int port = 0, params string[] settings)
+    /// <summary>Starts the appliance; the bootstrap account is on <paramref name="plan"/> (Enterprise: room for polling tests).</summary>
+    public static Task<TestApp> StartAsync(string? dataDir = null, int port = 0, params string[] settings)
+        => StartOnPlanAsync("enterprise", dataDir, port, settings);
+
+    public static async Task<TestApp> StartOnPlanAsync(string plan, string? dataDir = null, int port = 0, params string[] settings)
     {
         var owns = dataDir is null;
         dataDir ??= NewDataDir();
@@ -63,6 +67,9 @@ public sealed class TestApp : IAsyncDisposable
         await FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<BabySea.Appliance.Accounts.AccountAdmin>(),
             app.Services.GetRequiredService<BabySea.Appliance.Accounts.IAccountStore>(),
             app.Services.GetRequiredService<BabySea.Appliance.Billing.PlanCatalog>(), console, CancellationToken.None);
+        var accounts = app.Services.GetRequiredService<BabySea.Appliance.Accounts.IAccountStore>();
+        foreach (var account in accounts.ListAccounts().Where(a => a.Name == "Default" && a.Plan != plan))
+            await accounts.SetPlanAsync(account.Id, plan, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, dataDir, address, owns, console);
@@ -122,7 +129,7 @@ public sealed class TestApp : IAsyncDisposable
             var status = r.Data.GetProperty("generation_status").GetString()!;
             if (until(status)) return r.Data;
             if (DateTime.UtcNow > deadline) Assert.Fail($"Generation {generationId} still {status} after the wait: {r.Text}");
-            await Task.Delay(50);
+            await Task.Delay(100);
         }
     }
 

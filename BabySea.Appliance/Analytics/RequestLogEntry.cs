@@ -2,4 +2,4 @@ namespace BabySea.Appliance.Analytics;
 
 /// <summary>One API request as the logs keep it: no body, no key, no raw IP.</summary>
 public sealed record RequestLogEntry(string RequestId, string? AccountId, string? KeyId, string Method, string Endpoint, int Status,
-    string? BseCode, DateTimeOffset At, double DurationMs);
+    string? BseCode, DateTimeOffset At, double DurationMs, bool Replay);

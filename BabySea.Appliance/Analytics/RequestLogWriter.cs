@@ -23,7 +23,7 @@ public sealed class RequestLogWriter(IRequestLogStore store, TimeProvider time, 
         var endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "";
         _entries.Writer.TryWrite(new RequestLogEntry(RequestIds.Get(http), caller?.Account.Id, caller?.Key.Id, http.Request.Method, endpoint,
             http.Response.StatusCode, ApiError.AnsweredWith(http) is { } code ? BseCatalog.Format(code) : null, started,
-            (time.GetUtcNow() - started).TotalMilliseconds));
+            (time.GetUtcNow() - started).TotalMilliseconds, RequestLogMarks.IsReplay(http)));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -43,8 +43,36 @@ public sealed class ApiSuccess<T>(T data, JsonTypeInfo<T> typeInfo, string messa
     }
 }
 
+/// <summary>The success envelope around <c>data</c> that is already JSON (a stored idempotent answer).</summary>
+public sealed class ApiRawSuccess(string dataJson, string message) : IResult
+{
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        foreach (var (name, value) in Headers) http.Response.Headers[name] = value;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("status", "success");
+            w.WriteString("request_id", RequestIds.Get(http));
+            w.WriteString("message", message);
+            w.WriteString("timestamp", Timestamps.Format(DateTimeOffset.UtcNow));
+            w.WritePropertyName("data");
+            w.WriteRawValue(dataJson);
+            w.WriteEndObject();
+        }
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+    }
+}
+
 public static class ApiResults
 {
+    public static ApiRawSuccess OkRaw(string dataJson, string message) => new(dataJson, message);
+
     public static ApiSuccess<T> Ok<T>(T data, JsonTypeInfo<T> typeInfo, string message, Page? page = null)
         => new(data, typeInfo, message, page);
 }

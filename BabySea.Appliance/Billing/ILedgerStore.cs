@@ -5,5 +5,8 @@ namespace BabySea.Appliance.Billing;
 public interface ILedgerStore
 {
     Task<LedgerEntry?> AddCreditsAsync(string accountId, decimal amount, string description, CancellationToken ct);
+
+    /// <summary>Adds a grant once per <paramref name="grantKey"/>; null when it was already granted or the account is gone.</summary>
+    Task<LedgerEntry?> GrantOnceAsync(string accountId, decimal amount, string grantKey, string description, CancellationToken ct);
     IReadOnlyList<LedgerEntry> Entries(string accountId);
 }

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Api.Idempotency;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Routing;
@@ -15,13 +18,48 @@ public sealed class GenerationService(
     ModelCatalog catalog,
     ProviderRegistry registry,
     ProviderOrder providerOrder,
+    PlanCatalog plans,
+    IIdempotencyStore idempotency,
     IGenerationStore store,
     GenerationQueue queue,
     RunningGenerations running,
     ArtifactStore artifacts,
     TimeProvider time)
 {
-    public async Task<(Generation? Generation, ApiError? Error)> CreateAsync(string accountId, MediaType route, string modelId, JsonElement body, CancellationToken ct)
+    /// <summary>
+    /// Creates a generation, or replays the stored answer of an earlier create with the same <c>Idempotency-Key</c>
+    /// and body. Returns the <c>data</c> JSON of the answer and whether it is a replay.
+    /// </summary>
+    public async Task<(string? DataJson, bool Replayed, ApiError? Error)> CreateAsync(Account account, MediaType route, string modelId,
+        JsonElement body, string? idempotencyKey, CancellationToken ct)
+    {
+        if (idempotencyKey is not null)
+        {
+            if (!IdempotencyKeys.IsValid(idempotencyKey))
+                return (null, false, new ApiError(BseCode.InvalidIdempotencyKey,
+                    "Idempotency-Key must be 1–255 characters of letters, digits, '_', '-', ':' or '.'.").With("field", IdempotencyKeys.Header));
+            switch (await idempotency.ClaimAsync(account.Id, idempotencyKey, IdempotencyKeys.Fingerprint(route.Name(), modelId, body), ct))
+            {
+                case ClaimOutcome.Replay replay:
+                    // Reference §5.4: a replay of a generation canceled since answers with its id and status only.
+                    return store.Get(replay.GenerationId) is { Status: GenerationStatus.Canceled }
+                        ? (new JsonObject { ["generation_id"] = replay.GenerationId, ["generation_status"] = "canceled" }.ToJsonString(), true, null)
+                        : (replay.ResponseJson, true, null);
+                case ClaimOutcome.OtherBody:
+                    return (null, false, new ApiError(BseCode.IdempotencyKeyReused,
+                        "This Idempotency-Key was already used with a different request body.").With("field", IdempotencyKeys.Header));
+                case ClaimOutcome.InProgress:
+                    return (null, false, new ApiError(BseCode.IdempotencyRequestInProgress,
+                        "A request with this Idempotency-Key is still being processed. Retry once the original request completes."));
+            }
+        }
+        var (data, error) = await CreateNewAsync(account, route, modelId, body, idempotencyKey, ct);
+        if (error is not null && idempotencyKey is not null) await idempotency.ReleaseAsync(account.Id, idempotencyKey, CancellationToken.None);
+        return (data, false, error);
+    }
+
+    private async Task<(string? DataJson, ApiError? Error)> CreateNewAsync(Account account, MediaType route, string modelId, JsonElement body,
+        string? idempotencyKey, CancellationToken ct)
     {
         if (catalog.Find(modelId) is not { } model)
             return (null, new ApiError(BseCode.ModelNotFound, $"Model '{modelId}' is not in the catalog.").With("model_identifier", modelId));
@@ -40,7 +78,7 @@ public sealed class GenerationService(
         var generation = new Generation
         {
             Id = Guid.CreateVersion7().ToString(),
-            AccountId = accountId,
+            AccountId = account.Id,
             ModelIdentifier = model.Id,
             MediaType = model.Type,
             Status = GenerationStatus.Pending,
@@ -49,15 +87,24 @@ public sealed class GenerationService(
             Cost = cost,
             CreatedAt = time.GetUtcNow(),
         };
-        switch (await store.CreateAsync(generation, ct))
+        var data = JsonSerializer.Serialize(new CreateData(generation.ModelIdentifier, generation.ProviderOrder, null, generation.Id, true),
+            AppJsonContext.Default.CreateData);
+        var plan = plans.Get(account.Plan);
+        var cap = model.Type == MediaType.Video ? plan.MaxInFlightVideos : plan.MaxInFlightImages;
+        var completion = idempotencyKey is null ? null : new IdempotencyCompletion(idempotencyKey, data);
+        switch (await store.CreateAsync(generation, cap, completion, ct))
         {
             case CreateOutcome.Created:
                 // Already durable as pending: if the process dies before a worker takes it, start-up re-queues it.
                 await queue.EnqueueAsync(generation.Id, CancellationToken.None);
-                return (generation, null);
+                return (data, null);
             case CreateOutcome.InsufficientCredits short_:
                 return (null, new ApiError(BseCode.InsufficientCredits, "Insufficient credits. Please upgrade your plan or wait for renewal.")
                     .With("credit_balance", short_.Balance).With("required", short_.Required));
+            case CreateOutcome.ConcurrencyLimited limited:
+                return (null, new ApiError(BseCode.ConcurrencyLimitExceeded,
+                        $"Your plan allows {limited.Limit} {model.Type.Name()} generations in flight; {limited.InFlight} are running. Retry when one finishes.")
+                    .With("limit", limited.Limit).With("in_flight", limited.InFlight).With("media_type", model.Type.Name()));
             default:
                 return (null, new ApiError(BseCode.AccountNotFound, "The account of this API key no longer exists."));
         }

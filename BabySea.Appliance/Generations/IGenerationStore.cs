@@ -1,3 +1,5 @@
+using BabySea.Appliance.Api.Idempotency;
+
 namespace BabySea.Appliance.Generations;
 
 /// <summary>
@@ -7,8 +9,11 @@ namespace BabySea.Appliance.Generations;
 /// </summary>
 public interface IGenerationStore
 {
-    /// <summary>Reserves the cost and inserts the record as pending, atomically.</summary>
-    Task<CreateOutcome> CreateAsync(Generation generation, CancellationToken ct);
+    /// <summary>
+    /// In one transaction: checks the account's in-flight cap for the media type, reserves the cost, inserts the
+    /// record as pending and completes the idempotency claim (or drops it when refusing).
+    /// </summary>
+    Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyCompletion? idempotency, CancellationToken ct);
 
     /// <summary>The record if it belongs to <paramref name="accountId"/>; another account's id is simply not found.</summary>
     Generation? Find(string accountId, string generationId);
@@ -30,6 +35,7 @@ public abstract record CreateOutcome
     public sealed record Created(Generation Generation) : CreateOutcome;
     public sealed record InsufficientCredits(decimal Balance, decimal Required) : CreateOutcome;
     public sealed record AccountMissing : CreateOutcome;
+    public sealed record ConcurrencyLimited(int Limit, int InFlight) : CreateOutcome;
 }
 
 public abstract record CancelOutcome

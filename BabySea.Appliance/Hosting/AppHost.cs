@@ -3,6 +3,8 @@ using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Api.Admin;
 using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Api.Idempotency;
+using BabySea.Appliance.Api.RateLimiting;
 using BabySea.Appliance.Api.V1;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
@@ -50,6 +52,7 @@ public static class AppHost
         services.AddSingleton<IGenerationStore, LiteGenerationStore>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IRequestLogStore, LiteRequestLogStore>();
+        services.AddSingleton<IIdempotencyStore, LiteIdempotencyStore>();
         services.AddSingleton(new ArtifactStore(settings.DataDir));
 
         services.AddSingleton(PlanCatalog.Load(ConfigFile("plans.json")));
@@ -59,6 +62,8 @@ public static class AppHost
         services.AddSingleton<AccountAdmin>();
         services.AddSingleton(new AdminToken(FirstRun.AdminToken(config, settings.DataDir, console)));
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<AuthFailureLimiter>();
+        services.AddSingleton<AccountRateLimiter>();
         services.AddSingleton(sp => new OutputUrls(
             System.Text.Encoding.UTF8.GetBytes(Secrets.ReadOrCreate(Path.Combine(settings.DataDir, "url-signing.key"), () => Secrets.NewToken("")).Value),
             settings.OutputUrlLifetime, settings.PublicBaseUrl, sp.GetRequiredService<TimeProvider>()));
@@ -102,6 +107,10 @@ public static class AppHost
         services.AddSingleton<RequestLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         services.AddSingleton<UsageReport>();
+
+        services.AddSingleton<ICronJob, IdempotencySweep>();
+        services.AddSingleton<ICronJob, PlanRenewals>();
+        services.AddHostedService<CronScheduler>();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<EmulatorAddress>().Set(LoopbackOrigin(app)));

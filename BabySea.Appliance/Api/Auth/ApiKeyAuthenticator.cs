@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Api.RateLimiting;
 
 namespace BabySea.Appliance.Api.Auth;
 
@@ -7,13 +8,28 @@ namespace BabySea.Appliance.Api.Auth;
 /// The per-request check of reference §5.1: bearer → key by hash → lifecycle (revoked, expired) → account →
 /// IP allowlist → scope. The raw key is never stored or logged; only its hash is looked up.
 /// </summary>
-public sealed class ApiKeyAuthenticator(IAccountStore accounts, TimeProvider time)
+public sealed class ApiKeyAuthenticator(IAccountStore accounts, AuthFailureLimiter failures, TimeProvider time)
 {
     // last_used_at is display data: one write per key per minute is plenty and keeps reads off the writer.
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
 
     public (Caller? Caller, ApiError? Error) Authenticate(HttpContext http, string scope)
+    {
+        var ip = http.Connection.RemoteIpAddress;
+        if (failures.Blocked(ip) is { } wait)
+        {
+            var blocked = new ApiError(BseCode.AuthRateLimited, "Too many failed authentications from this address. Retry later.")
+                .With("retry_after_seconds", wait);
+            blocked.Headers["Retry-After"] = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (null, blocked);
+        }
+        var (caller, error) = Check(http, scope);
+        if (error?.Code is BseCode.AuthenticationRequired or BseCode.AuthenticationFailed) failures.Failed(ip);
+        return (caller, error);
+    }
+
+    private (Caller? Caller, ApiError? Error) Check(HttpContext http, string scope)
     {
         var header = http.Request.Headers.Authorization.ToString();
         if (string.IsNullOrWhiteSpace(header))

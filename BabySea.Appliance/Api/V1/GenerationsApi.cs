@@ -1,5 +1,7 @@
 using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Api.Idempotency;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Storage;
 
@@ -32,11 +34,16 @@ public static class GenerationsApi
         if (bodyError is not null) return bodyError;
         using (body)
         {
-            var (generation, error) = await service.CreateAsync(caller.Account.Id, route, model, body!.RootElement, ct);
+            var key = http.Request.Headers.TryGetValue(IdempotencyKeys.Header, out var k) ? k.ToString() : null;
+            var (data, replayed, error) = await service.CreateAsync(caller.Account, route, model, body!.RootElement, key, ct);
             if (error is not null) return error;
-            var g = generation!;
-            return ApiResults.Ok(new CreateData(g.ModelIdentifier, g.ProviderOrder, g.PredictionId, g.Id, true),
-                AppJsonContext.Default.CreateData, "Generation initialized");
+            var answer = ApiResults.OkRaw(data!, "Generation initialized");
+            if (replayed)
+            {
+                answer.Headers[IdempotencyKeys.ReplayedHeader] = "true";
+                RequestLogMarks.Replay(http);
+            }
+            return answer;
         }
     }
 

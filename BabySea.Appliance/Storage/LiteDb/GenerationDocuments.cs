@@ -11,6 +11,7 @@ internal static class GenerationDocuments
     {
         ["_id"] = g.Id,
         ["account_id"] = g.AccountId,
+        ["slot"] = Slot(g.AccountId, g.MediaType, g.Status.IsTerminal() ? "done" : "active"),
         ["model"] = g.ModelIdentifier,
         ["media_type"] = g.MediaType.Name(),
         ["status"] = g.Status.Name(),
@@ -29,6 +30,8 @@ internal static class GenerationDocuments
         ["attempts"] = new BsonArray(g.Attempts.Select(AttemptToDocument)),
         ["outputs"] = new BsonArray(g.Outputs.Select(ArtifactToDocument)),
     };
+
+    public static string Slot(string accountId, MediaType type, string phase) => $"{accountId}:{type.Name()}:{phase}";
 
     public static Generation FromDocument(BsonDocument d) => new()
     {

@@ -10,8 +10,9 @@ namespace BabySea.Appliance.Storage.LiteDb;
 /// </summary>
 internal static class LedgerRows
 {
+    /// <param name="grantKey">For grants that must happen once (a period's renewal): the unique key that makes a second one impossible.</param>
     public static LedgerEntry Apply(LiteStore store, string accountId, LedgerType type, decimal amount, string? generationId,
-        string description, DateTimeOffset now)
+        string description, DateTimeOffset now, string? grantKey = null)
     {
         var accounts = store.Collection(Schema.Accounts);
         var account = accounts.FindById(accountId) ?? throw new InvalidOperationException($"Account {accountId} does not exist.");
@@ -29,13 +30,16 @@ internal static class LedgerRows
 
         var id = ObjectId.NewObjectId();
         var entry = new LedgerEntry(id.ToString(), accountId, type, amount, delta, balance, generationId, description, now);
-        store.Collection(Schema.Ledger).Insert(ToDocument(entry, id));
+        store.Collection(Schema.Ledger).Insert(ToDocument(entry, id, grantKey));
         return entry;
     }
 
     public static string TypeName(LedgerType t) => t.ToString().ToLowerInvariant();
 
-    private static BsonDocument ToDocument(LedgerEntry e, ObjectId id) => new()
+    public static bool GrantExists(LiteStore store, string grantKey)
+        => store.Collection(Schema.Ledger).Exists(BsonExpression.Create("movement_key = @0", grantKey));
+
+    private static BsonDocument ToDocument(LedgerEntry e, ObjectId id, string? grantKey) => new()
     {
         ["_id"] = id,
         ["account_id"] = e.AccountId,
@@ -46,7 +50,7 @@ internal static class LedgerRows
         ["generation_id"] = Bson.Str(e.GenerationId),
         ["description"] = e.Description,
         ["created_at"] = Bson.Time(e.CreatedAt),
-        ["movement_key"] = e.GenerationId is { } g ? $"{g}:{TypeName(e.Type)}" : $"grant:{id}",
+        ["movement_key"] = e.GenerationId is { } g ? $"{g}:{TypeName(e.Type)}" : grantKey ?? $"grant:{id}",
     };
 
     public static LedgerEntry FromDocument(BsonDocument d) => new(

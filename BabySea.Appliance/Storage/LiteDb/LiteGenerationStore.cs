@@ -1,3 +1,4 @@
+using BabySea.Appliance.Api.Idempotency;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Webhooks;
@@ -7,18 +8,33 @@ namespace BabySea.Appliance.Storage.LiteDb;
 
 public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time, OutboxSignal outbox) : IGenerationStore
 {
-    public Task<CreateOutcome> CreateAsync(Generation generation, CancellationToken ct)
+    public Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyCompletion? idempotency, CancellationToken ct)
         => writer.RunAsync<CreateOutcome>(s =>
         {
-            if (s.Collection(Schema.Accounts).FindById(generation.AccountId) is not { } account) return new CreateOutcome.AccountMissing();
-            var balance = account["balance"].AsDecimal;
-            if (balance < generation.Cost) return new CreateOutcome.InsufficientCredits(balance, generation.Cost);
-            if (generation.Cost > 0)
-                LedgerRows.Apply(s, generation.AccountId, LedgerType.Reserve, generation.Cost, generation.Id,
-                    $"Reserve for generation {generation.Id} ({generation.ModelIdentifier})", generation.CreatedAt);
-            s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(generation));
-            return new CreateOutcome.Created(generation);
+            var outcome = Admit(s, generation, maxInFlight);
+            if (idempotency is not null)
+            {
+                if (outcome is CreateOutcome.Created) LiteIdempotencyStore.Complete(s, generation.AccountId, idempotency, generation.Id);
+                else LiteIdempotencyStore.Drop(s, generation.AccountId, idempotency.Key);
+            }
+            return outcome;
         });
+
+    // Every check here and the writes they guard run in one writer transaction, so no concurrent create can slip between.
+    private static CreateOutcome Admit(LiteStore s, Generation generation, int maxInFlight)
+    {
+        if (s.Collection(Schema.Accounts).FindById(generation.AccountId) is not { } account) return new CreateOutcome.AccountMissing();
+        var inFlight = s.Collection(Schema.Generations).Count(BsonExpression.Create("slot = @0",
+            GenerationDocuments.Slot(generation.AccountId, generation.MediaType, "active")));
+        if (inFlight >= maxInFlight) return new CreateOutcome.ConcurrencyLimited(maxInFlight, inFlight);
+        var balance = account["balance"].AsDecimal;
+        if (balance < generation.Cost) return new CreateOutcome.InsufficientCredits(balance, generation.Cost);
+        if (generation.Cost > 0)
+            LedgerRows.Apply(s, generation.AccountId, LedgerType.Reserve, generation.Cost, generation.Id,
+                $"Reserve for generation {generation.Id} ({generation.ModelIdentifier})", generation.CreatedAt);
+        s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(generation));
+        return new CreateOutcome.Created(generation);
+    }
 
     public Generation? Find(string accountId, string generationId)
         => Get(generationId) is { } g && g.AccountId == accountId ? g : null;

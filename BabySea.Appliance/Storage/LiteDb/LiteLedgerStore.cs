@@ -8,6 +8,11 @@ public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProv
             ? null
             : LedgerRows.Apply(s, accountId, LedgerType.Add, amount, null, description, time.GetUtcNow()));
 
+    public Task<LedgerEntry?> GrantOnceAsync(string accountId, decimal amount, string grantKey, string description, CancellationToken ct)
+        => writer.RunAsync(s => s.Collection(Schema.Accounts).FindById(accountId) is null || LedgerRows.GrantExists(s, grantKey)
+            ? null
+            : LedgerRows.Apply(s, accountId, LedgerType.Add, amount, null, description, time.GetUtcNow(), grantKey));
+
     public IReadOnlyList<LedgerEntry> Entries(string accountId)
         => store.Collection(Schema.Ledger).Query().Where("account_id = @0", accountId).OrderBy("_id")
             .ToEnumerable().Select(LedgerRows.FromDocument).ToArray();

@@ -22,9 +22,10 @@ public sealed class LiteRequestLogStore(LiteStore store, WriteQueue writer) : IR
         ["bse"] = Bson.Str(e.BseCode),
         ["at"] = Bson.Time(e.At),
         ["duration_ms"] = e.DurationMs,
+        ["replay"] = e.Replay,
     };
 
     private static RequestLogEntry FromDocument(BsonDocument d) => new(
         d["request_id"].AsString, d.OptString("account_id"), d.OptString("key_id"), d["method"].AsString, d["endpoint"].AsString,
-        d["status"].AsInt32, d.OptString("bse"), d.Time("at"), d["duration_ms"].AsDouble);
+        d["status"].AsInt32, d.OptString("bse"), d.Time("at"), d["duration_ms"].AsDouble, d["replay"].AsBoolean);
 }

@@ -10,6 +10,8 @@ public static class Schema
     public const string Ledger = "ledger";
     public const string Generations = "generations";
     public const string RequestLogs = "request_logs";
+    public const string Idempotency = "idempotency";
+    public const string Activity = "activity";
     public const string WebhookEndpoints = "webhook_endpoints";
     public const string WebhookDeliveries = "webhook_deliveries";
 
@@ -22,6 +24,10 @@ public static class Schema
         db.GetCollection(Ledger).EnsureIndex("movement_key", unique: true);
         db.GetCollection(Generations).EnsureIndex("account_id");
         db.GetCollection(Generations).EnsureIndex("status");
+        // account:media:active|done — the in-flight cap is an index count inside the reservation transaction.
+        db.GetCollection(Generations).EnsureIndex("slot");
+        db.GetCollection(Idempotency).EnsureIndex("expires_at");
+        db.GetCollection(Activity).EnsureIndex("account_id");
         db.GetCollection(RequestLogs).EnsureIndex("account_id");
         db.GetCollection(WebhookEndpoints).EnsureIndex("account_id");
         db.GetCollection(WebhookDeliveries).EnsureIndex("status");
