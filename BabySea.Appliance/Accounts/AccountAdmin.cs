@@ -79,6 +79,43 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
         => accounts.FindAccount(accountId) is not { } account ? (null, AccountMissing(accountId))
             : (new AdminLedgerData(account.Balance, ledger.Entries(accountId).Select(View).ToArray()), null);
 
+    public async Task<(AdminAlertsData? Data, ApiError? Error)> SetAlertsAsync(string accountId, AdminAlertsBody body, CancellationToken ct)
+    {
+        if (body.Thresholds is { } list)
+        {
+            if (list.Count > LowBalanceAlerts.MaxThresholds)
+                return (null, ApiError.Field("thresholds", $"At most {LowBalanceAlerts.MaxThresholds} thresholds."));
+            if (list.Any(t => t <= 0 || !Credits.HasValidScale(t)))
+                return (null, ApiError.Field("thresholds", "Thresholds are positive amounts with at most 3 decimals."));
+        }
+        var current = accounts.Alerts(accountId);
+        if (current is null) return (null, AccountMissing(accountId));
+        var thresholds = body.Thresholds?.Distinct().OrderByDescending(t => t).ToArray();
+        await accounts.SetAlertsAsync(accountId, body.Enabled ?? current.Value.Settings.Enabled, thresholds, ct);
+        return Alerts(accountId);
+    }
+
+    public (AdminAlertsData? Data, ApiError? Error) Alerts(string accountId)
+        => accounts.Alerts(accountId) is { } a
+            ? (new AdminAlertsData(accountId, a.Settings.Enabled, a.Settings.Thresholds, a.Settings.Custom, a.Fired), null)
+            : (null, AccountMissing(accountId));
+
+    public (AdminActivityData? Data, ApiError? Error) Activity(string accountId)
+        => accounts.FindAccount(accountId) is null ? (null, AccountMissing(accountId))
+            : (new AdminActivityData(accounts.Activity(accountId).Select(e => new AdminActivityEntryData(e.Category, e.Action, e.Description,
+                Timestamps.Format(e.At))).ToArray()), null);
+
+    /// <summary>Credit packs (reference §6.2): fixed sizes, for accounts on a paid plan.</summary>
+    public async Task<(AdminLedgerEntryData? Data, ApiError? Error)> AddCreditPackAsync(string accountId, decimal? amount, CancellationToken ct)
+    {
+        if (accounts.FindAccount(accountId) is not { } account) return (null, AccountMissing(accountId));
+        if (amount is not { } size || !plans.CreditPacks.Contains(size))
+            return (null, ApiError.Field("amount", $"Credit packs are {string.Join(", ", plans.CreditPacks)} credits."));
+        if (plans.Get(account.Plan).MonthlyCredits <= 0)
+            return (null, ApiError.Field("plan", "Credit packs need an active paid plan."));
+        return await AddCreditsAsync(accountId, size, $"Credit pack {size:0} ({account.Plan})", ct);
+    }
+
     private static AdminAccountData View(Account a) => new(a.Id, a.Name, a.Plan, a.Balance, Timestamps.Format(a.CreatedAt));
 
     private AdminKeyData View(ApiKey k) => new(k.Id, k.AccountId, k.Name, k.Prefix, k.Scopes, k.StatusAt(time.GetUtcNow()),

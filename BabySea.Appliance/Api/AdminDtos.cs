@@ -27,3 +27,16 @@ public sealed record AdminCreateKeyBody(string? Name, string? Preset, IReadOnlyL
 public sealed record AdminCreditsBody(decimal? Amount, string? Description);
 
 public sealed record AdminPlanBody(string? Plan);
+
+public sealed record AdminAlertsData(string AccountId, bool Enabled, IReadOnlyList<decimal> Thresholds, bool Custom, IReadOnlyList<decimal> Fired);
+
+/// <summary><c>thresholds</c> null or absent restores the default ($0.500).</summary>
+public sealed record AdminAlertsBody(bool? Enabled, IReadOnlyList<decimal>? Thresholds);
+
+public sealed record AdminActivityEntryData(string Category, string Action, string Description, string At);
+
+public sealed record AdminActivityData(IReadOnlyList<AdminActivityEntryData> Entries);
+
+public sealed record AdminCreditPackBody(decimal? Amount);
+
+public sealed record VerifyData(bool Ok, int AccountsChecked, int GenerationsChecked, int EntriesChecked, IReadOnlyList<string> Violations);

@@ -36,4 +36,9 @@ namespace BabySea.Appliance.Api;
 [JsonSerializable(typeof(AdminCreateKeyBody))]
 [JsonSerializable(typeof(AdminCreditsBody))]
 [JsonSerializable(typeof(AdminPlanBody))]
+[JsonSerializable(typeof(AdminAlertsData))]
+[JsonSerializable(typeof(AdminAlertsBody))]
+[JsonSerializable(typeof(AdminActivityData))]
+[JsonSerializable(typeof(AdminCreditPackBody))]
+[JsonSerializable(typeof(VerifyData))]
 public sealed partial class AppJsonContext : JsonSerializerContext;

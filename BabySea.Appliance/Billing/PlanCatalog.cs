@@ -7,8 +7,9 @@ public sealed class PlanCatalog
 {
     private readonly Dictionary<string, Plan> _plans;
 
-    public PlanCatalog(IEnumerable<Plan> plans, string defaultPlan)
+    public PlanCatalog(IEnumerable<Plan> plans, string defaultPlan, IReadOnlyList<decimal>? creditPacks = null)
     {
+        CreditPacks = creditPacks ?? [];
         _plans = plans.ToDictionary(p => p.Id, StringComparer.OrdinalIgnoreCase);
         if (!_plans.ContainsKey(defaultPlan))
             throw new InvalidOperationException($"plans.json: default_plan '{defaultPlan}' is not one of the plans.");
@@ -16,6 +17,7 @@ public sealed class PlanCatalog
     }
 
     public Plan DefaultPlan { get; }
+    public IReadOnlyList<decimal> CreditPacks { get; }
     public IReadOnlyCollection<Plan> All => _plans.Values;
 
     public Plan? Find(string id) => _plans.GetValueOrDefault(id);
@@ -41,7 +43,8 @@ public sealed class PlanCatalog
                 Required(p, "requests_per_minute", Where).GetInt32(),
                 Required(p, "retention_days", Where).GetInt32()));
         }
-        return new PlanCatalog(plans, root.GetProperty("default_plan").GetString()!);
+        var packs = root.TryGetProperty("credit_packs", out var cp) ? cp.EnumerateArray().Select(x => x.GetDecimal()).ToArray() : [];
+        return new PlanCatalog(plans, root.GetProperty("default_plan").GetString()!, packs);
     }
 
     private static JsonElement Required(JsonElement e, string key, Func<string, string> where)

@@ -6,6 +6,7 @@ using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Hosting;
 using BabySea.Appliance.Storage.LiteDb;
+using BabySea.Appliance.Webhooks;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BabySea.Appliance.Cli;
@@ -16,7 +17,7 @@ namespace BabySea.Appliance.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["accounts", "keys", "credits"];
+    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify"];
 
     public static bool IsVerb(string arg) => Verbs.Contains(arg) || arg is "help" or "--help";
 
@@ -31,12 +32,18 @@ public static class CommandLine
         using var writer = new WriteQueue(store, NullLogger<WriteQueue>.Instance);
         var time = TimeProvider.System;
         var accounts = new LiteAccountStore(store, writer, time);
-        var admin = new AccountAdmin(accounts, new LiteLedgerStore(store, writer, time), PlanCatalog.Load(AppHost.ConfigFile("plans.json")), time);
+        var ledger = new LiteLedgerStore(store, writer, time);
+        var admin = new AccountAdmin(accounts, ledger, PlanCatalog.Load(AppHost.ConfigFile("plans.json")), time);
         var ct = CancellationToken.None;
         var ctx = AppJsonContext.Default;
 
         switch (args[0], args.Length > 1 ? args[1] : "")
         {
+            case ("verify", _):
+                var report = new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal())).Run();
+                stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(report.Ok, report.AccountsChecked, report.GenerationsChecked,
+                    report.EntriesChecked, report.Violations), ctx.VerifyData));
+                return report.Ok ? 0 : 1;
             case ("accounts", "create"):
                 return Print(stdout, await admin.CreateAccountAsync(Opt(options, "name"), Opt(options, "plan"), ct), ctx.AdminAccountData);
             case ("accounts", "list"):
@@ -54,6 +61,17 @@ public static class CommandLine
             case ("credits", "add"):
                 decimal? amount = decimal.TryParse(Opt(options, "amount"), NumberStyles.Number, CultureInfo.InvariantCulture, out var a) ? a : null;
                 return Print(stdout, await admin.AddCreditsAsync(Opt(options, "account") ?? "", amount, Opt(options, "description"), ct), ctx.AdminLedgerEntryData);
+            case ("credits", "pack"):
+                decimal? pack = decimal.TryParse(Opt(options, "amount"), NumberStyles.Number, CultureInfo.InvariantCulture, out var p) ? p : null;
+                return Print(stdout, await admin.AddCreditPackAsync(Opt(options, "account") ?? "", pack, ct), ctx.AdminLedgerEntryData);
+            case ("alerts", "get"):
+                return Print(stdout, admin.Alerts(Opt(options, "account") ?? ""), ctx.AdminAlertsData);
+            case ("alerts", "set"):
+                var thresholds = Opt(options, "thresholds") is { } t
+                    ? t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => decimal.Parse(x, CultureInfo.InvariantCulture)).ToArray()
+                    : null;
+                bool? enabled = Opt(options, "enabled") is { } en ? en == "true" : null;
+                return Print(stdout, await admin.SetAlertsAsync(Opt(options, "account") ?? "", new AdminAlertsBody(enabled, thresholds), ct), ctx.AdminAlertsData);
             case ("credits", "ledger"):
                 return Print(stdout, admin.Ledger(Opt(options, "account") ?? ""), ctx.AdminLedgerData);
             default:
@@ -64,6 +82,7 @@ public static class CommandLine
 
     private const string Usage = """
         babysea-appliance                                  serve (see README for settings)
+        babysea-appliance verify                           recompute balances from the ledger; exit 1 on any violation
         babysea-appliance accounts create --name N [--plan P]
         babysea-appliance accounts list
         babysea-appliance accounts plan --account ID --plan P
@@ -72,7 +91,10 @@ public static class CommandLine
         babysea-appliance keys list --account ID
         babysea-appliance keys revoke --key ID
         babysea-appliance credits add --account ID --amount 5.000 [--description D]
+        babysea-appliance credits pack --account ID --amount 25        (10, 25, 50, 100, 500, 1000; paid plans)
         babysea-appliance credits ledger --account ID
+        babysea-appliance alerts get --account ID
+        babysea-appliance alerts set --account ID [--thresholds 0.5,2] [--enabled true|false]
         """;
 
     private static int Print<T>(TextWriter stdout, (T? Data, ApiError? Error) result, JsonTypeInfo<T> info) where T : class

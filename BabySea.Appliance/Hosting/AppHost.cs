@@ -59,6 +59,7 @@ public static class AppHost
         services.AddSingleton(ModelCatalog.Load(ConfigFile("models.json")));
         services.AddSingleton(ProviderDirectory.Load(ConfigFile("providers.json")));
         services.AddSingleton<BillingPeriods>();
+        services.AddSingleton<LedgerVerifier>();
         services.AddSingleton<AccountAdmin>();
         services.AddSingleton(new AdminToken(FirstRun.AdminToken(config, settings.DataDir, console)));
         services.AddSingleton<ApiKeyAuthenticator>();
@@ -130,11 +131,17 @@ public static class AppHost
         return app;
     }
 
-    /// <summary>Runs first-start bootstrap, then serves until stopped.</summary>
+    /// <summary>Runs first-start bootstrap and the ledger check, then serves until stopped.</summary>
     public static async Task RunAsync(WebApplication app, TextWriter console)
     {
         await FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<AccountAdmin>(),
             app.Services.GetRequiredService<IAccountStore>(), app.Services.GetRequiredService<PlanCatalog>(), console, CancellationToken.None);
+        var report = app.Services.GetRequiredService<LedgerVerifier>().Run();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Verify");
+        if (report.Ok)
+            log.LogInformation("Ledger verified: {Accounts} accounts, {Generations} generations, {Entries} entries", report.AccountsChecked, report.GenerationsChecked, report.EntriesChecked);
+        else
+            foreach (var violation in report.Violations) log.LogError("Ledger violation: {Violation}", violation);
         await app.RunAsync();
     }
 

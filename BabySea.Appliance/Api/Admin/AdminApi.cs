@@ -27,6 +27,10 @@ public static class AdminApi
         admin.MapPost("/keys/{keyId}/revoke", async (string keyId, AccountAdmin a, CancellationToken ct)
             => Answer(await a.RevokeKeyAsync(keyId, ct), AppJsonContext.Default.AdminKeyData, "Key revoked"));
         admin.MapPost("/accounts/{accountId}/credits", AddCreditsAsync);
+        admin.MapPost("/accounts/{accountId}/credit-packs", AddCreditPackAsync);
+        admin.MapGet("/accounts/{accountId}/alerts", (string accountId, AccountAdmin a) => Answer(a.Alerts(accountId), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved"));
+        admin.MapPut("/accounts/{accountId}/alerts", SetAlertsAsync);
+        admin.MapGet("/accounts/{accountId}/activity", (string accountId, AccountAdmin a) => Answer(a.Activity(accountId), AppJsonContext.Default.AdminActivityData, "Activity retrieved"));
         admin.MapGet("/accounts/{accountId}/ledger", (string accountId, AccountAdmin a) => Answer(a.Ledger(accountId), AppJsonContext.Default.AdminLedgerData, "Ledger retrieved"));
     }
 
@@ -52,6 +56,18 @@ public static class AdminApi
     {
         var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminCreditsBody);
         return error ?? Answer(await admin.AddCreditsAsync(accountId, body!.Amount, body.Description, ct), AppJsonContext.Default.AdminLedgerEntryData, "Credits added");
+    }
+
+    private static async Task<IResult> AddCreditPackAsync(HttpContext http, string accountId, AccountAdmin admin, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminCreditPackBody);
+        return error ?? Answer(await admin.AddCreditPackAsync(accountId, body!.Amount, ct), AppJsonContext.Default.AdminLedgerEntryData, "Credit pack added");
+    }
+
+    private static async Task<IResult> SetAlertsAsync(HttpContext http, string accountId, AccountAdmin admin, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminAlertsBody);
+        return error ?? Answer(await admin.SetAlertsAsync(accountId, body!, ct), AppJsonContext.Default.AdminAlertsData, "Alerts updated");
     }
 
     private static IResult Answer<T>((T? Data, ApiError? Error) result, JsonTypeInfo<T> info, string message) where T : class

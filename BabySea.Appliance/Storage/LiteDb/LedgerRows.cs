@@ -1,4 +1,5 @@
 using BabySea.Appliance.Billing;
+using BabySea.Appliance.Webhooks;
 using LiteDB;
 
 namespace BabySea.Appliance.Storage.LiteDb;
@@ -26,7 +27,9 @@ internal static class LedgerRows
         if (balance < 0) throw new InvalidOperationException($"Ledger movement would make account {accountId} negative.");
         account["balance"] = balance;
         account["updated_at"] = Bson.Time(now);
+        var crossed = CheckAlerts(account, balance);
         accounts.Update(account);
+        if (crossed.Count > 0) Announce(store, accountId, balance, crossed, now);
 
         var id = ObjectId.NewObjectId();
         var entry = new LedgerEntry(id.ToString(), accountId, type, amount, delta, balance, generationId, description, now);
@@ -35,6 +38,35 @@ internal static class LedgerRows
     }
 
     public static string TypeName(LedgerType t) => t.ToString().ToLowerInvariant();
+
+    public static LowBalanceAlerts.Settings AlertSettings(BsonDocument account)
+        => account["alert_thresholds"].IsArray
+            ? new(account["alerts_enabled"].IsBoolean ? account["alerts_enabled"].AsBoolean : true,
+                account["alert_thresholds"].AsArray.Select(v => v.AsDecimal).ToArray(), true)
+            : new(account["alerts_enabled"].IsBoolean ? account["alerts_enabled"].AsBoolean : true, LowBalanceAlerts.DefaultThresholds, false);
+
+    // Updates the fired set on the account document; returns the thresholds this balance crosses now.
+    private static IReadOnlyList<decimal> CheckAlerts(BsonDocument account, decimal balance)
+    {
+        var fired = account["alerts_fired"].IsArray ? account["alerts_fired"].AsArray.Select(v => v.AsDecimal).ToArray() : [];
+        var (crossed, nowFired) = LowBalanceAlerts.Evaluate(AlertSettings(account), fired, balance);
+        account["alerts_fired"] = new BsonArray(nowFired.Select(t => new BsonValue(t)));
+        return crossed;
+    }
+
+    private static void Announce(LiteStore store, string accountId, decimal balance, IReadOnlyList<decimal> crossed, DateTimeOffset now)
+    {
+        store.Collection(Schema.Activity).Insert(new BsonDocument
+        {
+            ["account_id"] = accountId,
+            ["category"] = "credit",
+            ["action"] = "low_balance",
+            ["description"] = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Balance {balance:0.000} dropped below {string.Join(", ", crossed.Select(t => t.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}"),
+            ["at"] = Bson.Time(now),
+        });
+        OutboxRows.Stage(store, WebhookEvents.LowBalanceCrossed(accountId, balance, crossed), now);
+    }
 
     public static bool GrantExists(LiteStore store, string grantKey)
         => store.Collection(Schema.Ledger).Exists(BsonExpression.Create("movement_key = @0", grantKey));

@@ -35,6 +35,29 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
             return FromDocument(d);
         });
 
+    public Task<LowBalanceAlerts.Settings?> SetAlertsAsync(string accountId, bool enabled, IReadOnlyList<decimal>? thresholds, CancellationToken ct)
+        => writer.RunAsync(s =>
+        {
+            var accounts = s.Collection(Schema.Accounts);
+            if (accounts.FindById(accountId) is not { } d) return null;
+            d["alerts_enabled"] = enabled;
+            d["alert_thresholds"] = thresholds is null ? BsonValue.Null : new BsonArray(thresholds.Select(t => new BsonValue(t)));
+            var settings = LedgerRows.AlertSettings(d);
+            var balance = d["balance"].AsDecimal;
+            d["alerts_fired"] = new BsonArray(settings.Thresholds.Where(t => balance < t).Select(t => new BsonValue(t)));
+            accounts.Update(d);
+            return settings;
+        });
+
+    public (LowBalanceAlerts.Settings Settings, IReadOnlyList<decimal> Fired)? Alerts(string accountId)
+        => store.Collection(Schema.Accounts).FindById(accountId) is { } d
+            ? (LedgerRows.AlertSettings(d), d["alerts_fired"].IsArray ? d["alerts_fired"].AsArray.Select(v => v.AsDecimal).ToArray() : [])
+            : null;
+
+    public IReadOnlyList<ActivityEntry> Activity(string accountId)
+        => store.Collection(Schema.Activity).Query().Where("account_id = @0", accountId).OrderBy("_id").ToEnumerable()
+            .Select(d => new ActivityEntry(d["category"].AsString, d["action"].AsString, d["description"].AsString, d.Time("at"))).ToArray();
+
     public Task InsertKeyAsync(ApiKey key, CancellationToken ct)
         => writer.RunAsync(s => s.Collection(Schema.ApiKeys).Insert(ToDocument(key)));
 

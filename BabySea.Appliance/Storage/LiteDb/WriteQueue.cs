@@ -98,10 +98,13 @@ public sealed class WriteQueue : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _pending.CompleteAdding();
         _thread.Join();
         _pending.Dispose();
     }
+
+    private int _disposed;
 
     private interface IWriteCommand
     {
