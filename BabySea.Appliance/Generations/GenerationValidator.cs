@@ -120,7 +120,10 @@ public static class GenerationValidator
 
     private static (IReadOnlyList<string> Files, ApiError? Error) InputFiles(CatalogModel model, JsonElement? value)
     {
-        if (value is not { } e) return ([], null);
+        if (value is not { } e)
+            return model.MinInputFiles > 0
+                ? ([], ApiError.Field("generation_input_file", $"Model {model.Id} needs at least {model.MinInputFiles} input file(s)."))
+                : ([], null);
         if (!model.Schema.InputFile) return ([], ApiError.Field("generation_input_file", $"Model {model.Id} does not take input files."));
         if (e.ValueKind != JsonValueKind.Array) return ([], TypeError("generation_input_file", "an array of URLs"));
         var files = new List<string>();
@@ -130,6 +133,8 @@ public static class GenerationValidator
                 return ([], ApiError.Field("generation_input_file", "Every generation_input_file entry must be an http(s) URL."));
             files.Add(item.GetString()!);
         }
+        if (files.Count < model.MinInputFiles)
+            return ([], ApiError.Field("generation_input_file", $"Model {model.Id} needs at least {model.MinInputFiles} input file(s)."));
         if (files.Count > model.MaxInputFiles)
             return ([], OutOfRange("generation_input_file", $"Model {model.Id} takes at most {model.MaxInputFiles} input files.").With("max", model.MaxInputFiles));
         return (files, null);

@@ -1,5 +1,7 @@
+using BabySea.Appliance.Providers.AlibabaCloud;
 using BabySea.Appliance.Providers.Emulator;
 using BabySea.Appliance.Providers.Replicate;
+using BabySea.Appliance.Providers.Runway;
 
 namespace BabySea.Appliance.Providers;
 
@@ -10,5 +12,9 @@ public static class ProviderModules
     [
         new(ReplicateAdapter.ProviderId, "REPLICATE_API_TOKEN", "https://api.replicate.com/v1",
             (s, http, emulator) => new ReplicateAdapter(s, http, emulator), c => new ReplicateEmulator(c)),
+        new(RunwayAdapter.ProviderId, "RUNWAYML_API_SECRET", "https://api.dev.runwayml.com/v1",
+            (s, http, emulator) => new RunwayAdapter(s, http, emulator), c => new RunwayEmulator(c)),
+        new(AlibabaCloudAdapter.ProviderId, "DASHSCOPE_API_KEY", "https://dashscope-intl.aliyuncs.com/api/v1",
+            (s, http, emulator) => new AlibabaCloudAdapter(s, http, emulator), c => new AlibabaCloudEmulator(c)),
     ];
 }

@@ -13,6 +13,7 @@ public sealed record CatalogModel(
     ModelSchema Schema,
     IReadOnlyList<string> SpecificSchema,
     int MaxInputFiles,
+    int MinInputFiles,
     bool InputFileLast,
     IReadOnlyDictionary<string, JsonElement> Defaults,
     IReadOnlyList<ProviderBinding> Providers)

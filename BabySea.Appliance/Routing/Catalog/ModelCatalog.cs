@@ -17,7 +17,7 @@ public sealed class ModelCatalog
         "generation_input_file", "generation_duration", "generation_resolution", "generation_generate_audio",
     ];
     private static readonly HashSet<string> ProviderKeys = ["provider", "model", "params", "values", "fixed"];
-    private static readonly HashSet<string> LimitKeys = ["max_input_files", "input_file_last"];
+    private static readonly HashSet<string> LimitKeys = ["max_input_files", "min_input_files", "input_file_last"];
 
     /// <summary>Request fields every model understands; anything else must be in the model's specific_schema.</summary>
     public static readonly IReadOnlySet<string> UnifiedFields = new HashSet<string>
@@ -68,14 +68,17 @@ public sealed class ModelCatalog
                 throw Invalid(id, "specific_schema", $"'{name}' must start with generation_ and not repeat a unified field");
 
         var maxInputs = 0;
+        var minInputs = 0;
         var lastFrame = false;
         if (m.TryGetProperty("limits", out var limits))
         {
             RejectUnknown(limits, LimitKeys, id, "limits.");
             maxInputs = limits.TryGetProperty("max_input_files", out var mi) ? mi.GetInt32() : 0;
+            minInputs = limits.TryGetProperty("min_input_files", out var mn) ? mn.GetInt32() : 0;
             lastFrame = limits.TryGetProperty("input_file_last", out var lf) && lf.GetBoolean();
         }
         if (schema.InputFile && maxInputs < 1) throw Invalid(id, "limits.max_input_files", "must be at least 1 when schema.generation_input_file is true");
+        if (minInputs < 0 || minInputs > maxInputs) throw Invalid(id, "limits.min_input_files", "must be between 0 and max_input_files");
 
         var defaults = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         if (m.TryGetProperty("defaults", out var d))
@@ -90,7 +93,7 @@ public sealed class ModelCatalog
         if (providers.Select(p => p.Provider).Distinct().Count() != providers.Length) throw Invalid(id, "providers", "names a provider twice");
 
         return new CatalogModel(id, type, m.TryGetProperty("model_name", out var n) ? n.GetString() ?? id : id,
-            pricing, pricingJson, schema, specific, maxInputs, lastFrame, defaults, providers);
+            pricing, pricingJson, schema, specific, maxInputs, minInputs, lastFrame, defaults, providers);
     }
 
     private static ModelSchema ParseSchema(string id, MediaType type, JsonElement s)

@@ -1,0 +1,181 @@
+using System.Text.Json.Nodes;
+using BabySea.Appliance.Generations;
+using BabySea.Appliance.Providers.Emulator;
+
+namespace BabySea.Appliance.Providers.AlibabaCloud;
+
+/// <summary>
+/// Alibaba Cloud Model Studio's native DashScope API (providers.md §6). Qwen-Image answers synchronously on
+/// <c>multimodal-generation</c>; Wan video and Wan text-to-image are tasks (<c>X-DashScope-Async: enable</c>),
+/// polled at <c>GET /tasks/{task_id}</c> and cancelled, while still <c>PENDING</c>, at <c>POST /tasks/{task_id}/cancel</c>.
+/// Every body nests <c>{model, input, parameters}</c>; outputs are signed OSS URLs valid 24 h.
+/// </summary>
+public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IProviderAdapter
+{
+    public const string ProviderId = "alibabacloud";
+    public const string AsyncHeader = "X-DashScope-Async";
+    public const string EmulatorKey = "sk-emulator";
+    public const string MultimodalPath = "services/aigc/multimodal-generation/generation";
+    public const string VideoPath = "services/aigc/video-generation/video-synthesis";
+    public const string TextToImagePath = "services/aigc/text2image/image-synthesis";
+
+    // A multimodal binding names the prompt "text" (and reference images "image"): each becomes a message content item.
+    private const string TextField = "text";
+    private const string ImageField = "image";
+
+    /// <summary>Native names that belong in a task's <c>input</c>; every other native name is one of its <c>parameters</c>.</summary>
+    private static readonly HashSet<string> TaskInputFields = new(StringComparer.Ordinal)
+    {
+        "prompt", "negative_prompt", "img_url", "first_frame_url", "last_frame_url", "audio_url", "media", "function",
+        "ref_images_url", "base_image_url", "mask_image_url",
+    };
+
+    private static readonly KeyValuePair<string, string>[] AsyncHeaders = [new(AsyncHeader, "enable")];
+
+    public string Id => ProviderId;
+    public bool Emulated => settings.Emulated;
+
+    private string BaseUrl => (settings.BaseUrl ?? (Emulated ? emulator.BaseUrl(ProviderId, "/api/v1") : settings.DefaultBaseUrl)).TrimEnd('/');
+
+    /// <summary>One create call: the path under <c>/api/v1</c>, whether it is a task, and the nested body.</summary>
+    internal sealed record Call(string Path, bool Async, JsonObject Body);
+
+    public async Task<SubmitOutcome> SubmitAsync(ProviderRequest request, CancellationToken ct)
+    {
+        var call = Build(request);
+        var (response, failure) = await http.SendJsonAsync(HttpMethod.Post, $"{BaseUrl}/{call.Path}", call.Body, Authorize, ct,
+            call.Async ? AsyncHeaders : null);
+        if (failure is not null) return new SubmitOutcome.Failed(failure);
+        var json = response!.Json() as JsonObject;
+        if (!response.IsSuccess || HasCode(json)) return new SubmitOutcome.Failed(AlibabaCloudErrors.FromResponse(response));
+        if (json is null) return new SubmitOutcome.Failed(Malformed(response));
+
+        if (call.Async)
+        {
+            if (Text((json["output"] as JsonObject)?["task_id"]) is not { } id) return new SubmitOutcome.Failed(Malformed(response));
+            // DashScope returns no URLs for a task: its documented task paths are the ones to keep.
+            var task = $"{BaseUrl}/tasks/{Uri.EscapeDataString(id)}";
+            return new SubmitOutcome.Accepted(new ProviderJob(ProviderId, id, task, task + "/cancel"));
+        }
+        var images = ((json["output"] as JsonObject)?["choices"] as JsonArray ?? [])
+            .SelectMany(c => ((c as JsonObject)?["message"] as JsonObject)?["content"] as JsonArray ?? [])
+            .Select(item => Text((item as JsonObject)?[ImageField])).OfType<string>()
+            .Select(url => new ProviderOutput(url, null, null)).ToList();
+        return images.Count > 0
+            ? new SubmitOutcome.Completed(images, null)
+            : new SubmitOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, "DashScope answered without an image."));
+    }
+
+    public async Task<PollOutcome> PollAsync(ProviderJob job, CancellationToken ct)
+    {
+        var (response, failure) = await http.SendJsonAsync(HttpMethod.Get, job.PollUrl ?? $"{BaseUrl}/tasks/{Uri.EscapeDataString(job.JobId)}",
+            null, Authorize, ct);
+        if (failure is not null) return Transient(failure) ? new PollOutcome.Running() : new PollOutcome.Failed(failure);
+        var json = response!.Json() as JsonObject;
+        if (!response.IsSuccess || HasCode(json))
+        {
+            var error = AlibabaCloudErrors.FromResponse(response);
+            return Transient(error) ? new PollOutcome.Running() : new PollOutcome.Failed(error);
+        }
+        return json?["output"] is JsonObject output ? Read(output) : new PollOutcome.Failed(Malformed(response));
+    }
+
+    public async Task<bool> CancelAsync(ProviderJob job, CancellationToken ct)
+    {
+        // Only a PENDING task can be cancelled; a running one answers UnsupportedOperation and runs on.
+        var (response, _) = await http.SendJsonAsync(HttpMethod.Post, job.CancelUrl ?? $"{BaseUrl}/tasks/{Uri.EscapeDataString(job.JobId)}/cancel",
+            null, Authorize, ct);
+        return response?.IsSuccess == true && !HasCode(response.Json() as JsonObject);
+    }
+
+    public async Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct)
+    {
+        if (output.Url is null) return new FetchOutcome.Fetched(output.Inline ?? [], output.ContentType);
+        // OSS URLs carry their own signature: the key never leaves for the file host.
+        var (response, failure) = await http.GetFileAsync(output.Url, _ => { }, ct);
+        if (failure is not null) return new FetchOutcome.Failed(failure with { Kind = failure.Kind == FailureKind.Timeout ? FailureKind.Timeout : FailureKind.OutputInvalid });
+        return response!.IsSuccess
+            ? new FetchOutcome.Fetched(response.Body, response.ContentType)
+            : new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, $"Downloading the output answered {response.Code}."));
+    }
+
+    /// <summary>
+    /// The endpoint follows the binding: an image binding that names the prompt <c>text</c> is a Qwen-Image
+    /// message (synchronous); any other image binding is a text-to-image task, and every video a video-synthesis
+    /// task. The flat native input is nested into DashScope's <c>input</c> and <c>parameters</c>.
+    /// </summary>
+    internal static Call Build(ProviderRequest request)
+    {
+        var native = request.NativeInput;
+        var input = new JsonObject();
+        var parameters = new JsonObject();
+        var multimodal = request.MediaType == MediaType.Image && native.ContainsKey(TextField);
+        if (multimodal)
+        {
+            // Reference images come before the instruction, as Qwen-Image-Edit reads them.
+            var content = new JsonArray();
+            foreach (var url in Urls(native[ImageField])) content.Add((JsonNode)new JsonObject { [ImageField] = url });
+            content.Add((JsonNode)new JsonObject { [TextField] = native[TextField]?.DeepClone() });
+            input["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = content });
+        }
+        foreach (var (name, value) in native)
+        {
+            if (multimodal && name is TextField or ImageField) continue;
+            (!multimodal && TaskInputFields.Contains(name) ? input : parameters)[name] = value?.DeepClone();
+        }
+        if (Text(parameters["size"]) is { } size) parameters["size"] = Size(size);
+
+        var path = multimodal ? MultimodalPath : request.MediaType == MediaType.Video ? VideoPath : TextToImagePath;
+        return new Call(path, !multimodal, new JsonObject { ["model"] = request.ProviderModel, ["input"] = input, ["parameters"] = parameters });
+    }
+
+    /// <summary>DashScope spells sizes <c>W*H</c>; a catalog value written <c>WxH</c> is respelled, anything else kept.</summary>
+    internal static string Size(string size)
+        => size.Split('x', 'X') is [var w, var h] && w.Length > 0 && h.Length > 0 && w.All(char.IsAsciiDigit) && h.All(char.IsAsciiDigit)
+            ? $"{w}*{h}"
+            : size;
+
+    private static PollOutcome Read(JsonObject output)
+    {
+        switch (Text(output["task_status"]))
+        {
+            case "SUCCEEDED":
+                // Video tasks answer one video_url; image tasks a results list whose failed items carry a code instead.
+                List<string> urls = Text(output["video_url"]) is { } video
+                    ? [video]
+                    : (output["results"] as JsonArray ?? []).Select(r => Text((r as JsonObject)?["url"])).OfType<string>().ToList();
+                return urls.Count > 0
+                    ? new PollOutcome.Succeeded(urls.Select(u => new ProviderOutput(u, null, null)).ToList(), null)
+                    : new PollOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, "The task succeeded without outputs."));
+            case "FAILED":
+                return new PollOutcome.Failed(AlibabaCloudErrors.FromTaskFailure(Text(output["code"]), Text(output["message"])));
+            case "CANCELED":
+                return new PollOutcome.Failed(new ProviderFailure(FailureKind.Canceled, "The task was canceled."));
+            case "UNKNOWN":
+                // DashScope's answer for an id it does not hold: never created here, or older than its 24 h.
+                return new PollOutcome.Failed(new ProviderFailure(FailureKind.ServerError, "DashScope no longer knows the task."));
+            default:
+                // PENDING, RUNNING, SUSPENDED, and any status DashScope adds later.
+                return new PollOutcome.Running();
+        }
+    }
+
+    private static IEnumerable<string> Urls(JsonNode? node) => node switch
+    {
+        JsonArray list => list.Select(Text).OfType<string>(),
+        _ when Text(node) is { } one => [one],
+        _ => [],
+    };
+
+    private static bool HasCode(JsonObject? json) => Text(json?["code"]) is not null;
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+
+    private static bool Transient(ProviderFailure f) => f.Kind is FailureKind.RateLimited or FailureKind.ServerError or FailureKind.Capacity or FailureKind.Timeout;
+
+    private static ProviderFailure Malformed(ProviderHttp.Response r)
+        => new(FailureKind.ServerError, $"DashScope answered {r.Code} with a body it does not document: {r.Snippet()}");
+
+    private void Authorize(HttpRequestMessage request)
+        => request.Headers.Authorization = new("Bearer", settings.ApiKey ?? EmulatorKey);
+}
