@@ -28,6 +28,7 @@ public sealed class LifecycleTests : IAsyncLifetime
             ["generation_prompt"] = "a harbour seal on pack ice",
             ["generation_ratio"] = ratio,
             ["generation_output_format"] = format,
+            ["generation_provider_order"] = "replicate",
         })).AssertOk();
         Assert.Equal("Generation initialized", create.Body.GetProperty("message").GetString());
         Assert.True(create.Data.GetProperty("generation_initialized").GetBoolean());
@@ -76,7 +77,8 @@ public sealed class LifecycleTests : IAsyncLifetime
     [InlineData("[[emulate replicate:moderation_late]]", "BSE4009")]
     public async Task ProviderFailure_FailsGeneration_WithCode_AndRefunds(string directive, string code)
     {
-        var id = await _app.CreateGenerationAsync("a seal " + directive);
+        // Pinned to one provider: with several served, a general directive fails them all (BSE4003).
+        var id = await _app.CreateGenerationAsync("a seal " + directive, extraJson: "\"generation_provider_order\":\"replicate\"");
         var done = await _app.WaitForTerminalAsync(id);
         Assert.Equal("failed", done.GetProperty("generation_status").GetString());
         Assert.Equal(code, done.GetProperty("generation_error_code").GetString());

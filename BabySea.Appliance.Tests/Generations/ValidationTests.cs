@@ -8,7 +8,7 @@ public sealed class ValidationTests : IAsyncLifetime
 {
     private TestApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync(null, 0, "Providers:bfl:Enabled=false");
 
     public async Task DisposeAsync()
     {
@@ -90,7 +90,7 @@ public sealed class ValidationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ProviderNotBuiltYet_IsBse4011_NotAPretendSuccess()
+    public async Task ProviderSwitchedOff_IsBse4011_NotAPretendSuccess()
     {
         var r = await TestApp.PostRawAsync(_app.Client, "/v1/generate/image/bfl/flux-1.1-pro", "{\"generation_prompt\":\"x\",\"generation_provider_order\":\"bfl\"}");
         r.AssertError(HttpStatusCode.ServiceUnavailable, "BSE4011");

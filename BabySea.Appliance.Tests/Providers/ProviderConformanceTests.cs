@@ -24,12 +24,12 @@ public sealed class ProviderConformanceTests : IClassFixture<ProviderConformance
 
         public async Task InitializeAsync()
         {
-            App = await TestApp.StartAsync(null, 0,
+            App = await TestApp.StartAsync(null, 0, [.. ProviderModules.All.Select(m => $"Routing:Providers:{m.Id}:SubmitTimeout=00:00:03"),
                 "Emulator:ImageLatencyMs=150", "Emulator:VideoLatencyMs=300", "Emulator:ImageLongEdge=256", "Emulator:VideoLongEdge=128",
                 "Routing:SubmitTimeout=00:00:03", "Routing:ImageResultDeadline=00:00:03", "Routing:VideoResultDeadline=00:00:03",
                 "Routing:MinPollInterval=00:00:00.050", "Routing:MaxPollInterval=00:00:00.200",
                 // This suite fires every fault at one provider on purpose; the breaker has its own tests.
-                "Routing:CircuitMinimumThroughput=1000000");
+                "Routing:CircuitMinimumThroughput=1000000"]);
             var account = (await TestApp.GetAsync(App.Client, "/v1/status")).Data.GetProperty("account_id").GetString();
             (await TestApp.PostAsync(App.Admin, $"/admin/v1/accounts/{account}/credits", new JsonObject { ["amount"] = 100_000 })).AssertOk();
         }

@@ -58,7 +58,7 @@ public sealed class TestApp : IAsyncDisposable
             $"--BABYSEA_ADMIN_TOKEN={AdminTokenValue}",
             $"--BABYSEA_BOOTSTRAP_API_KEY={ApiKey}",
             "--Logging:Level=Warning",
-            "--Providers:Replicate:ApiKey=",
+            "--Providers:replicate:ApiKey=",
             "--Routing:ExplorationRate=0",
         };
         args.AddRange(settings.Select(s => "--" + s));

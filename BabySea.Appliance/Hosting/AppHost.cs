@@ -84,11 +84,15 @@ public static class AppHost
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectTimeout = TimeSpan.FromSeconds(10),
         }) { Timeout = Timeout.InfiniteTimeSpan }));
+        // Production deployments that must never answer with emulated media set Providers:EmulateMissingKeys=false:
+        // a provider without a key is then simply not served (BSE4011), like one switched off with Providers:{id}:Enabled=false.
+        var emulateMissingKeys = !string.Equals(config["Providers:EmulateMissingKeys"], "false", StringComparison.OrdinalIgnoreCase);
         foreach (var module in ProviderModules.All)
         {
-            services.AddSingleton(sp => module.Adapter(ProviderSettings.From(config, module), sp.GetRequiredService<ProviderHttp>(),
-                sp.GetRequiredService<EmulatorAddress>()));
-            services.AddSingleton(sp => module.Emulator(sp.GetRequiredService<EmulatorContext>()));
+            var providerSettings = ProviderSettings.From(config, module);
+            if (providerSettings.Enabled && (!providerSettings.Emulated || emulateMissingKeys))
+                services.AddSingleton(sp => module.Adapter(providerSettings, sp.GetRequiredService<ProviderHttp>(), sp.GetRequiredService<EmulatorAddress>()));
+            if (emulateMissingKeys) services.AddSingleton(sp => module.Emulator(sp.GetRequiredService<EmulatorContext>()));
         }
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<RoutingStats>();

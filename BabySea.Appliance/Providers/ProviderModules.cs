@@ -1,11 +1,16 @@
 using BabySea.Appliance.Providers.AlibabaCloud;
+using BabySea.Appliance.Providers.Bfl;
+using BabySea.Appliance.Providers.BytePlus;
+using BabySea.Appliance.Providers.Cloudflare;
 using BabySea.Appliance.Providers.Emulator;
+using BabySea.Appliance.Providers.Fal;
+using BabySea.Appliance.Providers.OpenAi;
 using BabySea.Appliance.Providers.Replicate;
 using BabySea.Appliance.Providers.Runway;
 
 namespace BabySea.Appliance.Providers;
 
-/// <summary>Every provider this build serves. A provider missing here answers BSE4011.</summary>
+/// <summary>Every provider this build serves, in one table so that wiring a provider in is one line.</summary>
 public static class ProviderModules
 {
     public static readonly IReadOnlyList<ProviderModule> All =
@@ -16,5 +21,15 @@ public static class ProviderModules
             (s, http, emulator) => new RunwayAdapter(s, http, emulator), c => new RunwayEmulator(c)),
         new(AlibabaCloudAdapter.ProviderId, "DASHSCOPE_API_KEY", "https://dashscope-intl.aliyuncs.com/api/v1",
             (s, http, emulator) => new AlibabaCloudAdapter(s, http, emulator), c => new AlibabaCloudEmulator(c)),
+        new(FalAdapter.ProviderId, "FAL_KEY", "https://queue.fal.run",
+            (s, http, emulator) => new FalAdapter(s, http, emulator), c => new FalEmulator(c)),
+        new(BflAdapter.ProviderId, "BFL_API_KEY", "https://api.bfl.ai",
+            (s, http, emulator) => new BflAdapter(s, http, emulator), c => new BflEmulator(c)),
+        new(OpenAiAdapter.ProviderId, "OPENAI_API_KEY", "https://api.openai.com/v1",
+            (s, http, emulator) => new OpenAiAdapter(s, http, emulator), c => new OpenAiEmulator(c)),
+        new(CloudflareAdapter.ProviderId, "CLOUDFLARE_API_TOKEN", "https://api.cloudflare.com/client/v4",
+            (s, http, emulator) => new CloudflareAdapter(s, http, emulator), c => new CloudflareEmulator(c), AccountEnvVar: "CLOUDFLARE_ACCOUNT_ID"),
+        new(BytePlusAdapter.ProviderId, "ARK_API_KEY", "https://ark.ap-southeast.bytepluses.com/api/v3",
+            (s, http, emulator) => new BytePlusAdapter(s, http, emulator), c => new BytePlusEmulator(c)),
     ];
 }

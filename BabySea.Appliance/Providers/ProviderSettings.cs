@@ -2,9 +2,10 @@ namespace BabySea.Appliance.Providers;
 
 /// <summary>
 /// A provider's operator settings (<c>Providers:{Id}:ApiKey</c> or the provider's usual environment variable,
-/// <c>Providers:{Id}:BaseUrl</c>, and <c>Providers:{Id}:AccountId</c> where the provider needs one). Without a key the adapter talks to the built-in emulator.
+/// <c>Providers:{Id}:BaseUrl</c>, <c>Providers:{Id}:AccountId</c> where the provider needs one, and
+/// <c>Providers:{Id}:Enabled</c>). Without a key the adapter talks to the built-in emulator.
 /// </summary>
-public sealed record ProviderSettings(string Id, string? ApiKey, string? BaseUrl, string DefaultBaseUrl, string? AccountId = null)
+public sealed record ProviderSettings(string Id, string? ApiKey, string? BaseUrl, string DefaultBaseUrl, string? AccountId = null, bool Enabled = true)
 {
     public bool Emulated => string.IsNullOrEmpty(ApiKey);
 
@@ -14,6 +15,7 @@ public sealed record ProviderSettings(string Id, string? ApiKey, string? BaseUrl
         var key = section["ApiKey"] is { Length: > 0 } k ? k : config[module.KeyEnvVar];
         var account = section["AccountId"] is { Length: > 0 } a ? a : module.AccountEnvVar is { } env ? config[env] : null;
         return new ProviderSettings(module.Id, string.IsNullOrWhiteSpace(key) ? null : key.Trim(),
-            string.IsNullOrWhiteSpace(section["BaseUrl"]) ? null : section["BaseUrl"], module.DefaultBaseUrl, account);
+            string.IsNullOrWhiteSpace(section["BaseUrl"]) ? null : section["BaseUrl"], module.DefaultBaseUrl, account,
+            !string.Equals(section["Enabled"], "false", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using BabySea.Appliance.Providers.Emulator;
+
+namespace BabySea.Appliance.Providers.Cloudflare;
+
+/// <summary>
+/// Cloudflare Workers AI (providers.md §8), synchronous: one POST to
+/// <c>/accounts/{account_id}/ai/run/{model}</c> answers the image itself, either as base64 inside the JSON
+/// envelope or as the raw image bytes, depending on the model. There is no job to poll and no cancel.
+/// </summary>
+public sealed class CloudflareAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IProviderAdapter
+{
+    public const string ProviderId = "cloudflare";
+    public const string EmulatorToken = "cf-emulator";
+    public const string EmulatorAccountId = "0123456789abcdef0123456789abcdef";
+
+    public string Id => ProviderId;
+    public bool Emulated => settings.Emulated;
+
+    private string BaseUrl => (settings.BaseUrl ?? (Emulated ? emulator.BaseUrl(ProviderId, "/client/v4") : settings.DefaultBaseUrl)).TrimEnd('/');
+
+    private string? AccountId => Emulated ? EmulatorAccountId : settings.AccountId;
+
+    public async Task<SubmitOutcome> SubmitAsync(ProviderRequest request, CancellationToken ct)
+    {
+        if (AccountId?.Trim() is not { Length: > 0 } account)
+            return new SubmitOutcome.Failed(new ProviderFailure(FailureKind.NotConfigured,
+                "Cloudflare needs an account id: set CLOUDFLARE_ACCOUNT_ID or Providers:cloudflare:AccountId."));
+        // The model id (e.g. @cf/black-forest-labs/flux-1-schnell) is part of the path as is, slashes included.
+        var url = $"{BaseUrl}/accounts/{Uri.EscapeDataString(account)}/ai/run/{request.ProviderModel}";
+        var (response, failure) = await PostAsync(url, new StringContent(request.NativeInput.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+        if (failure is not null) return new SubmitOutcome.Failed(failure);
+        return response!.IsSuccess ? Read(response) : new SubmitOutcome.Failed(CloudflareErrors.FromResponse(response));
+    }
+
+    public Task<PollOutcome> PollAsync(ProviderJob job, CancellationToken ct)
+        => Task.FromResult<PollOutcome>(new PollOutcome.Failed(new ProviderFailure(FailureKind.ServerError,
+            "Cloudflare Workers AI answers synchronously and has no job to poll.")));
+
+    public Task<bool> CancelAsync(ProviderJob job, CancellationToken ct) => Task.FromResult(false);
+
+    public Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct)
+        => Task.FromResult<FetchOutcome>(output.Inline is { } bytes
+            ? new FetchOutcome.Fetched(bytes, output.ContentType)
+            : new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, "Cloudflare outputs are inline; there is nothing to download.")));
+
+    /// <summary>
+    /// The three answers a model may give: the raw image (SDXL, DreamShaper, Phoenix; the declared type is not
+    /// always the real one, so routing sniffs the bytes), the JSON envelope with base64 in <c>result.image</c>
+    /// (FLUX, Lucid Origin), or, from some models, base64 as <c>result</c> itself or a data URI.
+    /// </summary>
+    private static SubmitOutcome Read(ProviderHttp.Response response)
+    {
+        if (response.ContentType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true)
+            return Inline(response.Body, response.ContentType);
+        if (response.Json() is not JsonObject envelope)
+            return MediaSniffer.Detect(response.Body) is { } kind
+                ? Inline(response.Body, kind.ContentType)
+                : new SubmitOutcome.Failed(new ProviderFailure(FailureKind.ServerError,
+                    $"Cloudflare answered {response.Code} with a body that is neither an image nor JSON: {response.Snippet()}"));
+        if (envelope["success"] is JsonValue success && success.TryGetValue<bool>(out var ok) && !ok)
+            return new SubmitOutcome.Failed(CloudflareErrors.FromResponse(response));
+
+        var result = envelope["result"];
+        var image = Text(result) ?? Text((result as JsonObject)?["image"]) ?? Text(envelope["image"]);
+        if (string.IsNullOrEmpty(image))
+            return new SubmitOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, "Cloudflare answered without an image."));
+        var comma = image.StartsWith("data:", StringComparison.Ordinal) ? image.IndexOf(',', StringComparison.Ordinal) : -1;
+        try
+        {
+            return Inline(Convert.FromBase64String(image[(comma + 1)..]), null);
+        }
+        catch (FormatException)
+        {
+            return new SubmitOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, "Cloudflare returned an image that is not valid base64."));
+        }
+    }
+
+    private static SubmitOutcome Inline(byte[] bytes, string? contentType)
+        => bytes.Length == 0
+            ? new SubmitOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, "Cloudflare answered an empty image."))
+            : new SubmitOutcome.Completed([new ProviderOutput(null, bytes, contentType)], null);
+
+    /// <summary>
+    /// Raw-image models answer megabytes, so the call is read under <see cref="ProviderHttp"/>'s file cap rather
+    /// than its 4 MB JSON cap; only GetFileAsync applies that cap, and its request hook turns the call into this POST.
+    /// </summary>
+    private Task<(ProviderHttp.Response? Response, ProviderFailure? Failure)> PostAsync(string url, HttpContent content, CancellationToken ct)
+        => http.GetFileAsync(url, r =>
+        {
+            r.Method = HttpMethod.Post;
+            r.Content = content;
+            r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey ?? EmulatorToken);
+        }, ct);
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
