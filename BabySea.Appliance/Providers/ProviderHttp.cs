@@ -47,6 +47,34 @@ public sealed class ProviderHttp(HttpClient client)
         return SendAsync(request, MaxJsonBytes, ct);
     }
 
+    /// <summary>
+    /// A call whose answer carries the media itself (synchronous providers: base64 JSON or raw image bytes), so it
+    /// is read under the file cap rather than the JSON cap.
+    /// </summary>
+    public Task<(Response? Response, ProviderFailure? Failure)> SendForMediaAsync(HttpMethod method, string url, HttpContent content,
+        Action<HttpRequestMessage> authorize, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        authorize(request);
+        return SendAsync(request, MaxFileBytes, ct);
+    }
+
+    /// <summary>
+    /// Downloads one output: inline bytes pass through; a URL is fetched with <paramref name="authorize"/> (none by
+    /// default: provider file links carry their own signature, and a key never goes to a file host it is not for).
+    /// </summary>
+    public Task<FetchOutcome> DownloadAsync(ProviderOutput output, CancellationToken ct) => DownloadAsync(output, _ => { }, ct);
+
+    public async Task<FetchOutcome> DownloadAsync(ProviderOutput output, Action<HttpRequestMessage> authorize, CancellationToken ct)
+    {
+        if (output.Url is null) return new FetchOutcome.Fetched(output.Inline ?? [], output.ContentType);
+        var (response, failure) = await GetFileAsync(output.Url, authorize, ct);
+        if (failure is not null) return new FetchOutcome.Failed(failure with { Kind = failure.Kind == FailureKind.Timeout ? FailureKind.Timeout : FailureKind.OutputInvalid });
+        return response!.IsSuccess
+            ? new FetchOutcome.Fetched(response.Body, response.ContentType)
+            : new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, $"Downloading the output answered {response.Code}."));
+    }
+
     public Task<(Response? Response, ProviderFailure? Failure)> GetFileAsync(string url, Action<HttpRequestMessage> authorize, CancellationToken ct)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, url);

@@ -88,16 +88,8 @@ public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp 
         return response?.IsSuccess == true && !HasCode(response.Json() as JsonObject);
     }
 
-    public async Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct)
-    {
-        if (output.Url is null) return new FetchOutcome.Fetched(output.Inline ?? [], output.ContentType);
-        // OSS URLs carry their own signature: the key never leaves for the file host.
-        var (response, failure) = await http.GetFileAsync(output.Url, _ => { }, ct);
-        if (failure is not null) return new FetchOutcome.Failed(failure with { Kind = failure.Kind == FailureKind.Timeout ? FailureKind.Timeout : FailureKind.OutputInvalid });
-        return response!.IsSuccess
-            ? new FetchOutcome.Fetched(response.Body, response.ContentType)
-            : new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, $"Downloading the output answered {response.Code}."));
-    }
+    // OSS URLs carry their own signature: the key never leaves for the file host.
+    public Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct) => http.DownloadAsync(output, ct);
 
     /// <summary>
     /// The endpoint follows the binding: an image binding that names the prompt <c>text</c> is a Qwen-Image

@@ -51,16 +51,8 @@ public sealed class BflAdapter(ProviderSettings settings, ProviderHttp http, Emu
 
     public Task<bool> CancelAsync(ProviderJob job, CancellationToken ct) => Task.FromResult(false);
 
-    public async Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct)
-    {
-        if (output.Url is null) return new FetchOutcome.Fetched(output.Inline ?? [], output.ContentType);
-        // The sample is a signed blob URL: the signature is the credential, the key never goes to the blob host.
-        var (response, failure) = await http.GetFileAsync(output.Url, _ => { }, ct);
-        if (failure is not null) return new FetchOutcome.Failed(failure with { Kind = failure.Kind == FailureKind.Timeout ? FailureKind.Timeout : FailureKind.OutputInvalid });
-        return response!.IsSuccess
-            ? new FetchOutcome.Fetched(response.Body, response.ContentType)
-            : new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, $"Downloading the output answered {response.Code}."));
-    }
+    // The sample is a signed blob URL: the signature is the credential, the key never goes to the blob host.
+    public Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct) => http.DownloadAsync(output, ct);
 
     /// <summary>
     /// The catalog maps the ratio to one "WxH" value under <c>width</c>; BFL wants integer <c>width</c> and

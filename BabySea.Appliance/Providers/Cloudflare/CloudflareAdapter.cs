@@ -83,17 +83,8 @@ public sealed class CloudflareAdapter(ProviderSettings settings, ProviderHttp ht
             ? new SubmitOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, "Cloudflare answered an empty image."))
             : new SubmitOutcome.Completed([new ProviderOutput(null, bytes, contentType)], null);
 
-    /// <summary>
-    /// Raw-image models answer megabytes, so the call is read under <see cref="ProviderHttp"/>'s file cap rather
-    /// than its 4 MB JSON cap; only GetFileAsync applies that cap, and its request hook turns the call into this POST.
-    /// </summary>
     private Task<(ProviderHttp.Response? Response, ProviderFailure? Failure)> PostAsync(string url, HttpContent content, CancellationToken ct)
-        => http.GetFileAsync(url, r =>
-        {
-            r.Method = HttpMethod.Post;
-            r.Content = content;
-            r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey ?? EmulatorToken);
-        }, ct);
+        => http.SendForMediaAsync(HttpMethod.Post, url, content, r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey ?? EmulatorToken), ct);
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

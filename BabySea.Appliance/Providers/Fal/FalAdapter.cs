@@ -70,16 +70,8 @@ public sealed class FalAdapter(ProviderSettings settings, ProviderHttp http, Emu
         return response?.IsSuccess == true;
     }
 
-    public async Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct)
-    {
-        if (output.Url is null) return new FetchOutcome.Fetched(output.Inline ?? [], output.ContentType);
-        // fal's CDN links are public: the key is never sent to a file host.
-        var (response, failure) = await http.GetFileAsync(output.Url, _ => { }, ct);
-        if (failure is not null) return new FetchOutcome.Failed(failure with { Kind = failure.Kind == FailureKind.Timeout ? FailureKind.Timeout : FailureKind.OutputInvalid });
-        return response!.IsSuccess
-            ? new FetchOutcome.Fetched(response.Body, response.ContentType)
-            : new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, $"Downloading the output answered {response.Code}."));
-    }
+    // fal's CDN links are public: the key is never sent to a file host.
+    public Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct) => http.DownloadAsync(output, ct);
 
     /// <summary>
     /// The endpoint a request goes to. fal serves editing and image-to-video as sibling endpoints of the

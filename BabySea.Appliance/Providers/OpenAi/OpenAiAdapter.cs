@@ -62,16 +62,8 @@ public sealed class OpenAiAdapter(ProviderSettings settings, ProviderHttp http, 
 
     public Task<bool> CancelAsync(ProviderJob job, CancellationToken ct) => Task.FromResult(false);
 
-    public async Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct)
-    {
-        if (output.Url is null) return new FetchOutcome.Fetched(output.Inline ?? [], output.ContentType);
-        // Only dall-e answers URLs, pre-signed on a blob host: the key is never sent there.
-        var (response, failure) = await http.GetFileAsync(output.Url, _ => { }, ct);
-        if (failure is not null) return new FetchOutcome.Failed(failure with { Kind = failure.Kind == FailureKind.Timeout ? FailureKind.Timeout : FailureKind.OutputInvalid });
-        return response!.IsSuccess
-            ? new FetchOutcome.Fetched(response.Body, response.ContentType)
-            : new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, $"Downloading the output answered {response.Code}."));
-    }
+    // Only dall-e answers URLs, pre-signed on a blob host: the key is never sent there.
+    public Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct) => http.DownloadAsync(output, ct);
 
     private static SubmitOutcome Read(ProviderHttp.Response response)
     {
@@ -140,18 +132,8 @@ public sealed class OpenAiAdapter(ProviderSettings settings, ProviderHttp http, 
 
     private static ProviderFailure InputRefused(string message) => new(FailureKind.InvalidRequest, message);
 
-    /// <summary>
-    /// The answer carries the images themselves (a few MB of base64 each, up to ten of them), so it is read under
-    /// <see cref="ProviderHttp"/>'s file cap rather than its 4 MB JSON cap; only GetFileAsync applies that cap, and
-    /// its request hook turns the call into this POST.
-    /// </summary>
     private Task<(ProviderHttp.Response? Response, ProviderFailure? Failure)> PostAsync(string url, HttpContent content, CancellationToken ct)
-        => http.GetFileAsync(url, r =>
-        {
-            r.Method = HttpMethod.Post;
-            r.Content = content;
-            Authorize(r);
-        }, ct);
+        => http.SendForMediaAsync(HttpMethod.Post, url, content, Authorize, ct);
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

@@ -65,16 +65,8 @@ public sealed class ReplicateAdapter(ProviderSettings settings, ProviderHttp htt
         return response?.IsSuccess == true;
     }
 
-    public async Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct)
-    {
-        if (output.Url is null) return new FetchOutcome.Fetched(output.Inline ?? [], output.ContentType);
-        // Replicate's file host may want the token; no other host ever sees it.
-        var (response, failure) = await http.GetFileAsync(output.Url, r => { if (IsReplicateHost(r.RequestUri)) Authorize(r); }, ct);
-        if (failure is not null) return new FetchOutcome.Failed(failure with { Kind = failure.Kind == FailureKind.Timeout ? FailureKind.Timeout : FailureKind.OutputInvalid });
-        return response!.IsSuccess
-            ? new FetchOutcome.Fetched(response.Body, response.ContentType)
-            : new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, $"Downloading the output answered {response.Code}."));
-    }
+    // Replicate's file host may want the token; no other host ever sees it.
+    public Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct) => http.DownloadAsync(output, r => { if (IsReplicateHost(r.RequestUri)) Authorize(r); }, ct);
 
     private static PollOutcome Read(JsonObject prediction)
     {

@@ -64,16 +64,8 @@ public sealed class RunwayAdapter(ProviderSettings settings, ProviderHttp http, 
         return response?.IsSuccess == true;
     }
 
-    public async Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct)
-    {
-        if (output.Url is null) return new FetchOutcome.Fetched(output.Inline ?? [], output.ContentType);
-        // The output URLs are signed on their own: the key never leaves for the file host.
-        var (response, failure) = await http.GetFileAsync(output.Url, _ => { }, ct);
-        if (failure is not null) return new FetchOutcome.Failed(failure with { Kind = failure.Kind == FailureKind.Timeout ? FailureKind.Timeout : FailureKind.OutputInvalid });
-        return response!.IsSuccess
-            ? new FetchOutcome.Fetched(response.Body, response.ContentType)
-            : new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, $"Downloading the output answered {response.Code}."));
-    }
+    // The output URLs are signed on their own: the key never leaves for the file host.
+    public Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct) => http.DownloadAsync(output, ct);
 
     /// <summary>
     /// The create endpoint follows from the media type and the inputs the binding filled: an image is always
