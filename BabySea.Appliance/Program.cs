@@ -5,6 +5,11 @@ using BabySea.Appliance.Storage.LiteDb;
 try
 {
     if (args.Length > 0 && CommandLine.IsVerb(args[0])) return await CommandLine.RunAsync(args, Console.Out, Console.Error);
+    if (args.Length > 0 && args[0] == "emulate")
+    {
+        await EmulatorHost.Build(args[1..]).RunAsync();
+        return 0;
+    }
     var app = AppHost.Build(args);
     await AppHost.RunAsync(app, Console.Out);
     return 0;

@@ -82,6 +82,7 @@ public static class CommandLine
 
     private const string Usage = """
         babysea-appliance                                  serve (see README for settings)
+        babysea-appliance emulate [--port 8788]            serve every provider emulator alone (Emulator:* settings apply)
         babysea-appliance verify                           recompute balances from the ledger; exit 1 on any violation
         babysea-appliance accounts create --name N [--plan P]
         babysea-appliance accounts list

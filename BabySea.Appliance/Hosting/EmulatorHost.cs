@@ -1,0 +1,34 @@
+using BabySea.Appliance.Providers;
+using BabySea.Appliance.Providers.Emulator;
+
+namespace BabySea.Appliance.Hosting;
+
+/// <summary>
+/// The provider emulators alone, as their own process (<c>babysea-appliance emulate --port 9000</c>), for staging
+/// setups where appliances point <c>Providers:{id}:BaseUrl</c> at a shared fake of every provider.
+/// </summary>
+public static class EmulatorHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var port = args.SkipWhile(a => a != "--port").Skip(1).FirstOrDefault();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json"), optional: true)
+            .AddEnvironmentVariables().AddCommandLine(args);
+        if (port is not null) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:8788");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<EmulatorOptions>(builder.Configuration.GetSection("Emulator"));
+        builder.Services.AddSingleton<EmulatorFaults>();
+        builder.Services.AddSingleton<EmulatorFiles>();
+        builder.Services.AddSingleton<EmulatorContext>();
+
+        var app = builder.Build();
+        var context = app.Services.GetRequiredService<EmulatorContext>();
+        foreach (var module in ProviderModules.All) module.Emulator(context).Map(app);
+        context.Files.Map(app);
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+}
