@@ -33,7 +33,7 @@ public static class CommandLine
         var time = TimeProvider.System;
         var accounts = new LiteAccountStore(store, writer, time);
         var ledger = new LiteLedgerStore(store, writer, time);
-        var admin = new AccountAdmin(accounts, ledger, PlanCatalog.Load(AppHost.ConfigFile("plans.json")), time);
+        var admin = new AccountAdmin(accounts, ledger, PlanCatalog.Load(AppHost.DataFile(config, "Billing:PlansFile", "plans.json")), time);
         var ct = CancellationToken.None;
         var ctx = AppJsonContext.Default;
 

@@ -55,8 +55,8 @@ public static class AppHost
         services.AddSingleton<IIdempotencyStore, LiteIdempotencyStore>();
         services.AddSingleton(new ArtifactStore(settings.DataDir));
 
-        services.AddSingleton(PlanCatalog.Load(ConfigFile("plans.json")));
-        services.AddSingleton(ModelCatalog.Load(ConfigFile("models.json")));
+        services.AddSingleton(PlanCatalog.Load(DataFile(config, "Billing:PlansFile", "plans.json")));
+        services.AddSingleton(ModelCatalog.Load(DataFile(config, "Routing:ModelsFile", "models.json")));
         services.AddSingleton(ProviderDirectory.Load(ConfigFile("providers.json")));
         services.AddSingleton<BillingPeriods>();
         services.AddSingleton<LedgerVerifier>();
@@ -150,6 +150,9 @@ public static class AppHost
     }
 
     public static string ConfigFile(string name) => Path.Combine(AppContext.BaseDirectory, "config", name);
+
+    /// <summary>An operator data file: the configured path, or the shipped one in <c>config/</c>.</summary>
+    public static string DataFile(IConfiguration config, string key, string name) => config[key] is { Length: > 0 } path ? Path.GetFullPath(path) : ConfigFile(name);
 
     private static void UseRequestLog(this WebApplication app)
     {
