@@ -71,6 +71,58 @@ public sealed class NativeBinaryTests : IDisposable
     }
 
     [Fact]
+    public async Task Binary_KilledUnderMixedLoad_ThenVerifyReportsNoViolation()
+    {
+        var port = TestApp.FreePort();
+        var first = await NativeBinary.StartAsync(_dataDir, port);
+        var account = (await TestApp.GetAsync(first.Client, "/v1/status")).Data.GetProperty("account_id").GetString();
+        (await TestApp.PostRawAsync(first.Admin, $"/admin/v1/accounts/{account}/credits", "{\"amount\":10}")).AssertOk();
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource();
+        var load = Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested && i < 15; i++)
+            {
+                try
+                {
+                    var prompt = (i % 4) switch { 0 => "[[emulate never_finish]]", 1 => "[[emulate server_error]]", _ => $"[[emulate latency:{200 + i * 37 % 900}]]" };
+                    var r = await TestApp.PostRawAsync(first.Client, "/v1/generate/image/bfl/flux-schnell",
+                        $"{{\"generation_prompt\":\"load {worker}-{i} {prompt}\",\"generation_provider_order\":\"replicate\"}}");
+                    if (r.Status != HttpStatusCode.OK) continue;
+                    var id = r.Data.GetProperty("generation_id").GetString()!;
+                    ids.Add(id);
+                    if (i % 4 == 0) await TestApp.PostRawAsync(first.Client, $"/v1/content/generation/cancel/{id}", "");
+                    await Task.Delay(40);
+                }
+                catch (HttpRequestException) { return; } // the process is gone
+            }
+        })));
+        await Task.Delay(1200);
+        first.Kill();
+        stop.Cancel();
+        await load;
+        await first.DisposeAsync();
+        Assert.True(ids.Count > 10, $"only {ids.Count} generations were created before the kill");
+
+        await using (var second = await NativeBinary.StartAsync(_dataDir, port))
+        {
+            foreach (var id in ids)
+            {
+                var g = (await TestApp.GetAsync(second.Client, $"/v1/content/{id}")).AssertOk().Data;
+                if (g.GetProperty("generation_prompt").GetString()!.Contains("never_finish") && g.GetProperty("generation_status").GetString() is "pending" or "processing")
+                    await TestApp.PostRawAsync(second.Client, $"/v1/content/generation/cancel/{id}", "");
+            }
+            foreach (var id in ids) await WaitAsync(second, id);
+            await AssertLedgerAddsUpAsync(second);
+        }
+        var (code, output) = await NativeBinary.RunVerbAsync(_dataDir, "verify");
+        Assert.True(code == 0, output);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.True(report.GetProperty("ok").GetBoolean(), output);
+        Assert.Equal(ids.Count, report.GetProperty("generations_checked").GetInt32());
+    }
+
+    [Fact]
     public async Task Binary_SecondInstanceOnTheSameDataFolder_RefusesToStart()
     {
         await using var app = await NativeBinary.StartAsync(_dataDir, TestApp.FreePort());
@@ -86,7 +138,13 @@ public sealed class NativeBinaryTests : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var g = (await TestApp.GetAsync(app.Client, $"/v1/content/{id}")).AssertOk().Data;
+            var r = await TestApp.GetAsync(app.Client, $"/v1/content/{id}");
+            if (r.Status == HttpStatusCode.TooManyRequests)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(int.Parse(r.Header("Retry-After")!)));
+                continue;
+            }
+            var g = r.AssertOk().Data;
             if (g.GetProperty("generation_status").GetString() is "succeeded" or "failed" or "canceled") return g;
             Assert.True(DateTime.UtcNow < deadline, $"{id} did not finish: {g}\n{app.Output}");
             await Task.Delay(100);
@@ -100,7 +158,13 @@ public sealed class NativeBinaryTests : IDisposable
         var ledger = (await TestApp.GetAsync(app.Admin, $"/admin/v1/accounts/{account}/ledger")).AssertOk().Data;
         var entries = ledger.GetProperty("entries").EnumerateArray().ToArray();
         Assert.Equal(ledger.GetProperty("credit_balance").GetDecimal(), entries.Sum(e => e.GetProperty("delta").GetDecimal()));
-        var list = (await TestApp.GetAsync(app.Client, "/v1/content/list?limit=100")).AssertOk().Data.GetProperty("generations").EnumerateArray();
+        var list = new List<JsonElement>();
+        for (var offset = 0; ; offset += 100)
+        {
+            var page = (await TestApp.GetAsync(app.Client, $"/v1/content/list?limit=100&offset={offset}")).AssertOk();
+            list.AddRange(page.Data.GetProperty("generations").EnumerateArray());
+            if (list.Count >= page.Body.GetProperty("total").GetInt32()) break;
+        }
         foreach (var g in list)
         {
             var id = g.GetProperty("generation_id").GetString();

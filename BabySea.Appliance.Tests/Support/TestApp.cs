@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using BabySea.Appliance.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -143,6 +144,9 @@ public sealed class TestApp : IAsyncDisposable
 
     public static async Task<ApiResponse> PostRawAsync(HttpClient client, string path, string json)
         => await ApiResponse.ReadAsync(await client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json")));
+
+    public static async Task<ApiResponse> PutAsync(HttpClient client, string path, JsonNode body)
+        => await ApiResponse.ReadAsync(await client.PutAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json")));
 
     public static async Task<ApiResponse> DeleteAsync(HttpClient client, string path) => await ApiResponse.ReadAsync(await client.DeleteAsync(path));
 }

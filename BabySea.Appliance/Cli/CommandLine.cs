@@ -26,7 +26,9 @@ public static class CommandLine
         if (args[0] is "help" or "--help") { stdout.WriteLine(Usage); return 0; }
         var options = Options(args.Skip(2).ToArray());
         var config = new ConfigurationBuilder()
-            .AddJsonFile(AppHost.ConfigFile("appsettings.json"), optional: true).AddEnvironmentVariables().Build();
+            .AddJsonFile(AppHost.ConfigFile("appsettings.json"), optional: true).AddEnvironmentVariables()
+            // Settings as --Key=value (e.g. --BABYSEA_DATA_DIR=/srv/babysea), as for the server.
+            .AddCommandLine(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=')).ToArray()).Build();
         var settings = ApplianceSettings.From(config);
         using var store = LiteStore.Open(settings.DataDir);
         using var writer = new WriteQueue(store, NullLogger<WriteQueue>.Instance);

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BabySea.Appliance.Billing;
+using BabySea.Appliance.Cli;
+using BabySea.Appliance.Tests.Support;
+
+namespace BabySea.Appliance.Tests.Billing;
+
+public sealed class PlansAndVerifyTests
+{
+    [Fact]
+    public async Task Renewal_GrantsAPaidPlansCreditsOncePerPeriod()
+    {
+        await using var app = await TestApp.StartOnPlanAsync("free");
+        var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
+        var renewals = app.Service<IEnumerable<BabySea.Appliance.Hosting.ICronJob>>().OfType<PlanRenewals>().Single();
+
+        await renewals.RunAsync(CancellationToken.None);
+        Assert.Equal(1.000m, await BalanceAsync(app)); // Free grants nothing
+        (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/plan", new JsonObject { ["plan"] = "starter" })).AssertOk();
+        await renewals.RunAsync(CancellationToken.None);
+        await renewals.RunAsync(CancellationToken.None);
+        Assert.Equal(10.000m, await BalanceAsync(app)); // + 9.000 once: grants add to what is left
+        var renewal = Assert.Single(app.Service<ILedgerStore>().Entries(account), e => e.Description.StartsWith("Subscription renewal", StringComparison.Ordinal));
+        Assert.Equal(9.000m, renewal.Amount);
+        Invariants.Check(app);
+    }
+
+    [Fact]
+    public async Task CreditPacks_NeedAPaidPlanAndAListedSize()
+    {
+        await using var app = await TestApp.StartOnPlanAsync("free");
+        var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString();
+        (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/credit-packs", new JsonObject { ["amount"] = 25 }))
+            .AssertError(HttpStatusCode.BadRequest, "BSE2001", "plan");
+        (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/plan", new JsonObject { ["plan"] = "pro" })).AssertOk();
+        (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/credit-packs", new JsonObject { ["amount"] = 30 }))
+            .AssertError(HttpStatusCode.BadRequest, "BSE2001", "amount");
+        (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/credit-packs", new JsonObject { ["amount"] = 25 })).AssertOk();
+        Assert.Equal(26.000m, await BalanceAsync(app));
+    }
+
+    [Fact]
+    public async Task Verify_HealthyFolderPasses_ATamperedLedgerFails()
+    {
+        var dir = TestApp.NewDataDir();
+        await using (var app = await TestApp.StartAsync(dir))
+        {
+            var ok = await app.CreateGenerationAsync("fine", extraJson: "\"generation_provider_order\":\"replicate\"");
+            var bad = await app.CreateGenerationAsync("bad [[emulate server_error]]", extraJson: "\"generation_provider_order\":\"replicate\"");
+            await app.WaitForTerminalAsync(ok);
+            await app.WaitForTerminalAsync(bad);
+        }
+        var (code, report) = await VerifyAsync(dir);
+        Assert.Equal(0, code);
+        Assert.True(report.GetProperty("ok").GetBoolean());
+        Assert.Equal(2, report.GetProperty("generations_checked").GetInt32());
+
+        // A second refund written behind the appliance's back: verify must say so and fail.
+        using (var lite = BabySea.Appliance.Storage.LiteDb.LiteStore.Open(dir))
+        {
+            var refund = lite.Collection("ledger").FindOne(LiteDB.BsonExpression.Create("type = @0", "refund"));
+            refund["_id"] = LiteDB.ObjectId.NewObjectId();
+            refund["movement_key"] = "tampered";
+            lite.Collection("ledger").Insert(refund);
+        }
+        (code, report) = await VerifyAsync(dir);
+        Assert.Equal(1, code);
+        var violations = report.GetProperty("violations").EnumerateArray().Select(v => v.GetString()).ToArray();
+        Assert.Contains(violations, v => v!.Contains("ledger sums to"));
+        Assert.Contains(violations, v => v!.Contains("2 refund"));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    private static async Task<decimal> BalanceAsync(TestApp app)
+        => (await TestApp.GetAsync(app.Client, "/v1/user/billing")).Data.GetProperty("billing_credit_balance").GetDecimal();
+
+    private static async Task<(int Code, JsonElement Report)> VerifyAsync(string dataDir)
+    {
+        var stdout = new StringWriter();
+        var code = await CommandLine.RunAsync(["verify", $"--BABYSEA_DATA_DIR={dataDir}"], stdout, new StringWriter());
+        return (code, JsonDocument.Parse(stdout.ToString()).RootElement.Clone());
+    }
+}
