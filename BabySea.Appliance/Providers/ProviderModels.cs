@@ -15,7 +15,11 @@ public sealed record ProviderJob(string Provider, string JobId, string? PollUrl,
 /// <summary>A produced file: a URL to download, or bytes the provider returned inline.</summary>
 public sealed record ProviderOutput(string? Url, byte[]? Inline, string? ContentType);
 
-public sealed record ProviderFailure(FailureKind Kind, string Message, TimeSpan? RetryAfter = null);
+public sealed record ProviderFailure(FailureKind Kind, string Message, TimeSpan? RetryAfter = null)
+{
+    /// <summary>A failure worth asking again about (a poll that hit a throttle or a blip), not a verdict on the job.</summary>
+    public bool IsTransient => Kind is FailureKind.RateLimited or FailureKind.ServerError or FailureKind.Capacity or FailureKind.Timeout;
+}
 
 /// <summary>What routing should make of a failure; the BSE code the caller sees follows from it.</summary>
 public enum FailureKind

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Providers.Emulator;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.AlibabaCloud;
 
@@ -70,12 +71,12 @@ public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp 
     {
         var (response, failure) = await http.SendJsonAsync(HttpMethod.Get, job.PollUrl ?? $"{BaseUrl}/tasks/{Uri.EscapeDataString(job.JobId)}",
             null, Authorize, ct);
-        if (failure is not null) return Transient(failure) ? new PollOutcome.Running() : new PollOutcome.Failed(failure);
+        if (failure is not null) return failure.IsTransient ? new PollOutcome.Running() : new PollOutcome.Failed(failure);
         var json = response!.Json() as JsonObject;
         if (!response.IsSuccess || HasCode(json))
         {
             var error = AlibabaCloudErrors.FromResponse(response);
-            return Transient(error) ? new PollOutcome.Running() : new PollOutcome.Failed(error);
+            return error.IsTransient ? new PollOutcome.Running() : new PollOutcome.Failed(error);
         }
         return json?["output"] is JsonObject output ? Read(output) : new PollOutcome.Failed(Malformed(response));
     }
@@ -162,8 +163,6 @@ public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp 
     private static bool HasCode(JsonObject? json) => Text(json?["code"]) is not null;
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
-
-    private static bool Transient(ProviderFailure f) => f.Kind is FailureKind.RateLimited or FailureKind.ServerError or FailureKind.Capacity or FailureKind.Timeout;
 
     private static ProviderFailure Malformed(ProviderHttp.Response r)
         => new(FailureKind.ServerError, $"DashScope answered {r.Code} with a body it does not document: {r.Snippet()}");

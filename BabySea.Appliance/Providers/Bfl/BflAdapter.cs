@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Providers.Emulator;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.Bfl;
 
@@ -72,16 +73,6 @@ public sealed class BflAdapter(ProviderSettings settings, ProviderHttp http, Emu
         return body;
     }
 
-    internal static bool TrySplitSize(string text, out int width, out int height)
-    {
-        width = height = 0;
-        var parts = text.Split('x', '*');
-        return parts.Length == 2
-            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out width)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out height)
-            && width > 0 && height > 0;
-    }
-
     private static PollOutcome Read(string status, JsonObject task)
     {
         if (status == "Ready")
@@ -113,9 +104,7 @@ public sealed class BflAdapter(ProviderSettings settings, ProviderHttp http, Emu
     private static ProviderFailure Malformed(ProviderHttp.Response r)
         => new(FailureKind.ServerError, $"BFL answered {r.Code} with a body that is not a task: {r.Snippet()}");
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private static double? Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 
     private void Authorize(HttpRequestMessage request) => request.Headers.TryAddWithoutValidation("x-key", settings.ApiKey ?? EmulatorKey);
 }

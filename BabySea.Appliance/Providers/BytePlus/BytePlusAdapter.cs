@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Providers.Emulator;
+using static BabySea.Appliance.Providers.ProviderJson;
+using BabySea.Appliance.Providers;
 
 namespace BabySea.Appliance.Providers.BytePlus;
 
@@ -25,14 +27,14 @@ public sealed class BytePlusAdapter(ProviderSettings settings, ProviderHttp http
     public async Task<PollOutcome> PollAsync(ProviderJob job, CancellationToken ct)
     {
         var (response, failure) = await http.SendJsonAsync(HttpMethod.Get, job.PollUrl ?? TaskUrl(job.JobId), null, Authorize, ct);
-        if (failure is not null) return Transient(failure) ? new PollOutcome.Running() : new PollOutcome.Failed(failure);
+        if (failure is not null) return failure.IsTransient ? new PollOutcome.Running() : new PollOutcome.Failed(failure);
         if (response!.Code == 404)
             // The task record is gone (deleted, or cancelled more than 24 h ago): nothing is left to wait for.
             return new PollOutcome.Failed(new ProviderFailure(FailureKind.ServerError, $"BytePlus no longer knows task {job.JobId}."));
         if (!response.IsSuccess)
         {
             var error = BytePlusErrors.FromResponse(response);
-            return Transient(error) ? new PollOutcome.Running() : new PollOutcome.Failed(error);
+            return error.IsTransient ? new PollOutcome.Running() : new PollOutcome.Failed(error);
         }
         return response.Json() is JsonObject task ? ReadTask(task) : new PollOutcome.Failed(Malformed(response));
     }
@@ -62,7 +64,7 @@ public sealed class BytePlusAdapter(ProviderSettings settings, ProviderHttp http
             TaskBody(request.ProviderModel, request.NativeInput), Authorize, ct);
         if (failure is not null) return new SubmitOutcome.Failed(failure);
         if (!response!.IsSuccess) return new SubmitOutcome.Failed(BytePlusErrors.FromResponse(response));
-        if (BytePlusWire.Text((response.Json() as JsonObject)?["id"]) is not { Length: > 0 } id) return new SubmitOutcome.Failed(Malformed(response));
+        if (ProviderJson.Text((response.Json() as JsonObject)?["id"]) is not { Length: > 0 } id) return new SubmitOutcome.Failed(Malformed(response));
         // ModelArk answers only the id. The task's URL is fixed here and stored, so a restart polls and cancels
         // where the task was created even if the configured base URL changed since.
         var url = TaskUrl(id);
@@ -87,10 +89,10 @@ public sealed class BytePlusAdapter(ProviderSettings settings, ProviderHttp http
     {
         var content = new JsonArray();
         var body = new JsonObject { ["model"] = model, ["content"] = content };
-        if (BytePlusWire.Text(native["text"]) is { Length: > 0 } text) content.Add((JsonNode)new JsonObject { ["type"] = "text", ["text"] = text });
+        if (ProviderJson.Text(native["text"]) is { Length: > 0 } text) content.Add((JsonNode)new JsonObject { ["type"] = "text", ["text"] = text });
         foreach (var role in BytePlusWire.ImageRoles)
         {
-            IEnumerable<string?> urls = native[role] is JsonArray list ? list.Select(BytePlusWire.Text) : [BytePlusWire.Text(native[role])];
+            IEnumerable<string?> urls = native[role] is JsonArray list ? list.Select(ProviderJson.Text) : [ProviderJson.Text(native[role])];
             foreach (var url in urls.OfType<string>())
                 content.Add((JsonNode)new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = url }, ["role"] = role });
         }
@@ -105,8 +107,8 @@ public sealed class BytePlusAdapter(ProviderSettings settings, ProviderHttp http
         JsonNode? itemError = null;
         foreach (var item in (result["data"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            if (BytePlusWire.Text(item["url"]) is { Length: > 0 } url) outputs.Add(new ProviderOutput(url, null, null));
-            else if (BytePlusWire.Text(item["b64_json"]) is { Length: > 0 } b64) outputs.Add(new ProviderOutput(null, Decode(b64), null));
+            if (ProviderJson.Text(item["url"]) is { Length: > 0 } url) outputs.Add(new ProviderOutput(url, null, null));
+            else if (ProviderJson.Text(item["b64_json"]) is { Length: > 0 } b64) outputs.Add(new ProviderOutput(null, Decode(b64), null));
             // In group mode an image that failed carries its own error in place of the image.
             else itemError ??= item["error"];
         }
@@ -118,14 +120,14 @@ public sealed class BytePlusAdapter(ProviderSettings settings, ProviderHttp http
 
     internal static PollOutcome ReadTask(JsonObject task)
     {
-        var status = BytePlusWire.Text(task["status"]);
+        var status = ProviderJson.Text(task["status"]);
         switch (status)
         {
             case BytePlusWire.Status.Succeeded:
-                if (BytePlusWire.Text((task["content"] as JsonObject)?["video_url"]) is not { Length: > 0 } url)
+                if (ProviderJson.Text((task["content"] as JsonObject)?["video_url"]) is not { Length: > 0 } url)
                     return new PollOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, "The task succeeded without a video_url."));
                 // ModelArk reports no run time; created-to-updated (whole seconds, queueing included) is the closest.
-                var seconds = BytePlusWire.Number(task["updated_at"]) - BytePlusWire.Number(task["created_at"]);
+                var seconds = ProviderJson.Number(task["updated_at"]) - ProviderJson.Number(task["created_at"]);
                 return new PollOutcome.Succeeded([new ProviderOutput(url, null, null)], seconds);
             case BytePlusWire.Status.Failed:
                 return new PollOutcome.Failed(BytePlusErrors.FromTaskError(task["error"]));
@@ -147,8 +149,6 @@ public sealed class BytePlusAdapter(ProviderSettings settings, ProviderHttp http
     }
 
     private string TaskUrl(string id) => $"{BaseUrl}/contents/generations/tasks/{Uri.EscapeDataString(id)}";
-
-    private static bool Transient(ProviderFailure f) => f.Kind is FailureKind.RateLimited or FailureKind.ServerError or FailureKind.Capacity or FailureKind.Timeout;
 
     private static ProviderFailure Malformed(ProviderHttp.Response r)
         => new(FailureKind.ServerError, $"BytePlus answered {r.Code} with a body that is not what it documents: {r.Snippet()}");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BabySea.Appliance.Providers;
 
 namespace BabySea.Appliance.Providers.BytePlus;
 
@@ -13,8 +14,8 @@ public static class BytePlusErrors
     public static ProviderFailure FromResponse(ProviderHttp.Response response)
     {
         var error = (response.Json() as JsonObject)?["error"] as JsonObject;
-        var code = BytePlusWire.Text(error?["code"]);
-        var message = BytePlusWire.Text(error?["message"]) ?? response.Snippet();
+        var code = ProviderJson.Text(error?["code"]);
+        var message = ProviderJson.Text(error?["message"]) ?? response.Snippet();
         var kind = Classify(response.Code, code);
         return new ProviderFailure(kind, $"BytePlus answered {response.Code} {code}: {message}",
             kind is FailureKind.RateLimited or FailureKind.Capacity ? response.RetryAfter() : null);
@@ -23,8 +24,8 @@ public static class BytePlusErrors
     /// <summary>A failed Seedance task's <c>error</c>; no HTTP status goes with it, so an unknown code is a provider fault.</summary>
     public static ProviderFailure FromTaskError(JsonNode? error)
     {
-        var code = BytePlusWire.Text((error as JsonObject)?["code"]);
-        var message = BytePlusWire.Text((error as JsonObject)?["message"]) ?? "The task failed without an error message.";
+        var code = ProviderJson.Text((error as JsonObject)?["code"]);
+        var message = ProviderJson.Text((error as JsonObject)?["message"]) ?? "The task failed without an error message.";
         return new ProviderFailure(Classify(0, code), $"BytePlus task failed with {code ?? "no code"}: {message}");
     }
 

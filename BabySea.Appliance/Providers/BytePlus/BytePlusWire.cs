@@ -35,9 +35,4 @@ public static class BytePlusWire
 
     /// <summary>Seedance <c>content</c> item roles that carry an image; each is a native parameter name in the catalog.</summary>
     public static readonly IReadOnlyList<string> ImageRoles = ["first_frame", "last_frame", "reference_image"];
-
-    /// <summary>A string field, or null when it is absent or not a string (ModelArk adds fields freely; none may break a read).</summary>
-    public static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-
-    public static double? Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Providers.Emulator;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.Cloudflare;
 
@@ -86,5 +87,4 @@ public sealed class CloudflareAdapter(ProviderSettings settings, ProviderHttp ht
     private Task<(ProviderHttp.Response? Response, ProviderFailure? Failure)> PostAsync(string url, HttpContent content, CancellationToken ct)
         => http.SendForMediaAsync(HttpMethod.Post, url, content, r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey ?? EmulatorToken), ct);
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

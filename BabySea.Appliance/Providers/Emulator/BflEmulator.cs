@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Providers.Bfl;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.Emulator;
 
@@ -145,7 +146,6 @@ public sealed class BflEmulator(EmulatorContext context) : IProviderEmulator
 
     private static string Origin(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private static int? Integer(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
 }

@@ -5,6 +5,7 @@ using BabySea.Appliance.Providers.BytePlus;
 using BabySea.Appliance.Providers.Emulator.Media;
 using Codes = BabySea.Appliance.Providers.BytePlus.BytePlusWire.Codes;
 using Status = BabySea.Appliance.Providers.BytePlus.BytePlusWire.Status;
+using BabySea.Appliance.Providers;
 
 namespace BabySea.Appliance.Providers.Emulator;
 
@@ -39,20 +40,20 @@ public sealed class BytePlusEmulator(EmulatorContext context) : IProviderEmulato
     {
         if (Unauthenticated(http) is { } denied) return denied;
         var body = await ReadAsync(http, ct);
-        if (BytePlusWire.Text(body?["prompt"]) is not { Length: > 0 } prompt) return Error(http, 400, Codes.MissingParameter, "prompt", "The request failed because it is missing one or multiple required parameters.");
+        if (ProviderJson.Text(body?["prompt"]) is not { Length: > 0 } prompt) return Error(http, 400, Codes.MissingParameter, "prompt", "The request failed because it is missing one or multiple required parameters.");
         var directive = context.Faults.Choose(Provider, prompt);
         if (Refusal(http, directive.Kind, "size") is { } refused) return refused;
 
         // Seedream 4.x always answers JPEG; later versions take output_format.
-        var format = BytePlusWire.Text(body!["output_format"]) ?? "jpeg";
+        var format = ProviderJson.Text(body!["output_format"]) ?? "jpeg";
         if (format is not ("jpeg" or "png")) return Error(http, 400, Codes.InvalidParameter, "output_format", "The parameter `output_format` specified in the request is not valid.");
         // Group mode ("auto") may answer up to max_images related images; the emulator always makes that many.
-        var count = BytePlusWire.Text(body["sequential_image_generation"]) == "auto"
-            ? (int)(BytePlusWire.Number((body["sequential_image_generation_options"] as JsonObject)?["max_images"]) ?? 15)
+        var count = ProviderJson.Text(body["sequential_image_generation"]) == "auto"
+            ? (int)(ProviderJson.Number((body["sequential_image_generation_options"] as JsonObject)?["max_images"]) ?? 15)
             : 1;
         var now = context.Time.GetUtcNow();
-        var job = EmulatedJob.Create(Provider, BytePlusWire.Text(body["model"]) ?? "unknown", directive, now, false,
-            RatioOrNull(BytePlusWire.Text(body["size"])) ?? "1:1", format, count, null, context.Options.Value);
+        var job = EmulatedJob.Create(Provider, ProviderJson.Text(body["model"]) ?? "unknown", directive, now, false,
+            RatioOrNull(ProviderJson.Text(body["size"])) ?? "1:1", format, count, null, context.Options.Value);
 
         // The call answers only when the images exist: every kind that takes time holds it, never_finish for good.
         try
@@ -70,7 +71,7 @@ public sealed class BytePlusEmulator(EmulatorContext context) : IProviderEmulato
             return Error(http, 400, Codes.OutputImageSensitive, "", "The request failed because the output image may contain sensitive information.");
 
         var origin = $"{http.Request.Scheme}://{http.Request.Host}";
-        var inline = BytePlusWire.Text(body["response_format"]) == "b64_json";
+        var inline = ProviderJson.Text(body["response_format"]) == "b64_json";
         var (w, h) = EmulatedMedia.SizeForRatio(job.Ratio, context.Options.Value.ImageLongEdge);
         var data = new JsonArray();
         // An inline answer cannot carry an expired link: expired_output answers no image at all.
@@ -93,17 +94,17 @@ public sealed class BytePlusEmulator(EmulatorContext context) : IProviderEmulato
     {
         if (Unauthenticated(http) is { } denied) return denied;
         var body = await ReadAsync(http, ct);
-        if (BytePlusWire.Text(body?["model"]) is not { Length: > 0 } model) return Error(http, 400, Codes.MissingParameter, "model", "The request failed because it is missing one or multiple required parameters.");
+        if (ProviderJson.Text(body?["model"]) is not { Length: > 0 } model) return Error(http, 400, Codes.MissingParameter, "model", "The request failed because it is missing one or multiple required parameters.");
         if (body!["content"] is not JsonArray { Count: > 0 } content) return Error(http, 400, Codes.MissingParameter, "content", "The request failed because it is missing one or multiple required parameters.");
-        var prompt = content.OfType<JsonObject>().Where(i => BytePlusWire.Text(i["type"]) == "text").Select(i => BytePlusWire.Text(i["text"])).FirstOrDefault();
+        var prompt = content.OfType<JsonObject>().Where(i => ProviderJson.Text(i["type"]) == "text").Select(i => ProviderJson.Text(i["text"])).FirstOrDefault();
         var directive = context.Faults.Choose(Provider, prompt);
         if (Refusal(http, directive.Kind, "ratio") is { } refused) return refused;
 
         var now = context.Time.GetUtcNow();
         Prune(now);
         // "adaptive" follows the first frame's shape; the emulator has no image to look at, so it renders 16:9.
-        var job = EmulatedJob.Create(Provider, model, directive, now, true, RatioOrNull(BytePlusWire.Text(body["ratio"])) ?? "16:9", "mp4", 1,
-            BytePlusWire.Number(body["duration"]), context.Options.Value);
+        var job = EmulatedJob.Create(Provider, model, directive, now, true, RatioOrNull(ProviderJson.Text(body["ratio"])) ?? "16:9", "mp4", 1,
+            ProviderJson.Number(body["duration"]), context.Options.Value);
         return Json(200, new JsonObject { ["id"] = TaskPrefix + job.Token });
     }
 

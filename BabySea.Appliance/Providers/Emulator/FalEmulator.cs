@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Providers.Emulator.Media;
 using BabySea.Appliance.Providers.Fal;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.Emulator;
 
@@ -247,7 +248,6 @@ public sealed class FalEmulator(EmulatorContext context) : IProviderEmulator
 
     private static string Origin(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>A number, or the leading digits of a string such as veo's <c>"5s"</c> or Kling's <c>"5"</c>.</summary>
     private static double? Number(JsonNode? node)

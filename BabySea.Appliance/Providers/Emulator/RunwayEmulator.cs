@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Providers.Runway;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.Emulator;
 
@@ -160,7 +161,6 @@ public sealed class RunwayEmulator(EmulatorContext context) : IProviderEmulator
 
     private static IResult Json(int status, JsonObject body) => Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, status);
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private void Prune(DateTimeOffset now)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Providers.Emulator;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.Fal;
 
@@ -96,16 +97,6 @@ public sealed class FalAdapter(ProviderSettings settings, ProviderHttp http, Emu
         return body;
     }
 
-    internal static bool TrySplitSize(string text, out int width, out int height)
-    {
-        width = height = 0;
-        var parts = text.Split('x', '*');
-        return parts.Length == 2
-            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out width)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out height)
-            && width > 0 && height > 0;
-    }
-
     /// <summary>Images (<c>images[]</c> or <c>image</c>) or a <c>video</c>; outputs fal's safety checker flagged are dropped.</summary>
     private static PollOutcome Read(JsonObject result, double? seconds)
     {
@@ -161,9 +152,7 @@ public sealed class FalAdapter(ProviderSettings settings, ProviderHttp http, Emu
     private static ProviderFailure Malformed(ProviderHttp.Response r)
         => new(FailureKind.ServerError, $"fal answered {r.Code} with a body that is not what the queue API returns: {r.Snippet()}");
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private static double? Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 
     private void Authorize(HttpRequestMessage request)
         => request.Headers.TryAddWithoutValidation("Authorization", $"Key {settings.ApiKey ?? EmulatorKey}");

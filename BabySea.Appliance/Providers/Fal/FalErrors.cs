@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.Fal;
 
@@ -80,5 +81,4 @@ public static class FalErrors
         _ => null,
     };
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Providers.Emulator;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.OpenAi;
 
@@ -135,7 +136,6 @@ public sealed class OpenAiAdapter(ProviderSettings settings, ProviderHttp http, 
     private Task<(ProviderHttp.Response? Response, ProviderFailure? Failure)> PostAsync(string url, HttpContent content, CancellationToken ct)
         => http.SendForMediaAsync(HttpMethod.Post, url, content, Authorize, ct);
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private void Authorize(HttpRequestMessage request)
         => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey ?? EmulatorKey);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.OpenAi;
 
@@ -76,5 +77,4 @@ public static partial class OpenAiErrors
     private static string? Header(ProviderHttp.Response response, string name)
         => response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Providers.Emulator;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.Replicate;
 
@@ -49,11 +50,11 @@ public sealed class ReplicateAdapter(ProviderSettings settings, ProviderHttp htt
     public async Task<PollOutcome> PollAsync(ProviderJob job, CancellationToken ct)
     {
         var (response, failure) = await http.SendJsonAsync(HttpMethod.Get, job.PollUrl!, null, Authorize, ct);
-        if (failure is not null) return Transient(failure) ? new PollOutcome.Running() : new PollOutcome.Failed(failure);
+        if (failure is not null) return failure.IsTransient ? new PollOutcome.Running() : new PollOutcome.Failed(failure);
         if (!response!.IsSuccess)
         {
             var error = ReplicateErrors.FromResponse(response);
-            return Transient(error) ? new PollOutcome.Running() : new PollOutcome.Failed(error);
+            return error.IsTransient ? new PollOutcome.Running() : new PollOutcome.Failed(error);
         }
         return response.Json() is JsonObject prediction ? Read(prediction) : new PollOutcome.Failed(Malformed(response));
     }
@@ -97,8 +98,6 @@ public sealed class ReplicateAdapter(ProviderSettings settings, ProviderHttp htt
             .OfType<string>().Select(u => new ProviderOutput(u, null, null)).ToList(),
         _ => [],
     };
-
-    private static bool Transient(ProviderFailure f) => f.Kind is FailureKind.RateLimited or FailureKind.ServerError or FailureKind.Capacity or FailureKind.Timeout;
 
     private static ProviderFailure Malformed(ProviderHttp.Response r)
         => new(FailureKind.ServerError, $"Replicate answered {r.Code} with a body that is not a prediction: {r.Snippet()}");

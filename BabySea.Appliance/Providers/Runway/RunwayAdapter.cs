@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Providers.Emulator;
+using static BabySea.Appliance.Providers.ProviderJson;
 
 namespace BabySea.Appliance.Providers.Runway;
 
@@ -48,11 +49,11 @@ public sealed class RunwayAdapter(ProviderSettings settings, ProviderHttp http, 
     public async Task<PollOutcome> PollAsync(ProviderJob job, CancellationToken ct)
     {
         var (response, failure) = await http.SendJsonAsync(HttpMethod.Get, job.PollUrl ?? TaskUrl(job), null, Authorize, ct, Versioned);
-        if (failure is not null) return Transient(failure) ? new PollOutcome.Running() : new PollOutcome.Failed(failure);
+        if (failure is not null) return failure.IsTransient ? new PollOutcome.Running() : new PollOutcome.Failed(failure);
         if (!response!.IsSuccess)
         {
             var error = RunwayErrors.FromResponse(response);
-            return Transient(error) ? new PollOutcome.Running() : new PollOutcome.Failed(error);
+            return error.IsTransient ? new PollOutcome.Running() : new PollOutcome.Failed(error);
         }
         return response.Json() is JsonObject task ? Read(task) : new PollOutcome.Failed(Malformed(response));
     }
@@ -111,11 +112,8 @@ public sealed class RunwayAdapter(ProviderSettings settings, ProviderHttp http, 
         }
     }
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private string TaskUrl(ProviderJob job) => $"{BaseUrl}/tasks/{Uri.EscapeDataString(job.JobId)}";
-
-    private static bool Transient(ProviderFailure f) => f.Kind is FailureKind.RateLimited or FailureKind.ServerError or FailureKind.Capacity or FailureKind.Timeout;
 
     private static ProviderFailure Malformed(ProviderHttp.Response r)
         => new(FailureKind.ServerError, $"Runway answered {r.Code} with a body that is not a task: {r.Snippet()}");
