@@ -8,6 +8,4 @@ public static class Credits
     public static decimal RoundUp(decimal value) => Math.Ceiling(value * 1000m) / 1000m;
 
     public static bool HasValidScale(decimal value) => decimal.Round(value, Scale) == value;
-
-    public static decimal Normalize(decimal value) => decimal.Round(value, Scale) + 0.000m;
 }

@@ -15,11 +15,7 @@ public sealed class GenerationQueue(int capacity)
         SingleReader = true,
     });
 
-    public int Capacity => capacity;
-    public int Count => _channel.Reader.Count;
     public bool HasRoom => _channel.Reader.Count < capacity;
-
-    public bool TryEnqueue(string generationId) => _channel.Writer.TryWrite(generationId);
 
     public ValueTask EnqueueAsync(string generationId, CancellationToken ct) => _channel.Writer.WriteAsync(generationId, ct);
 

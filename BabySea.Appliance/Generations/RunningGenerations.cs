@@ -30,6 +30,4 @@ public sealed class RunningGenerations
     }
 
     public bool IsRunning(string generationId) => _running.ContainsKey(generationId);
-
-    public int Count => _running.Count;
 }

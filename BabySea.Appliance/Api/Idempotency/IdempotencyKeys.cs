@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace BabySea.Appliance.Api.Idempotency;
@@ -51,6 +50,4 @@ public static class IdempotencyKeys
                 break;
         }
     }
-
-    public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 }
