@@ -48,16 +48,7 @@ public sealed class AlibabaCloudEmulator(EmulatorContext context) : IProviderEmu
         var size = Text(parameters?["size"]);
         var job = EmulatedJob.Create(Provider, model, directive, now, false, Ratio(size) ?? "1:1", "png", Number(parameters?["n"]) ?? 1, null,
             context.Options.Value);
-        try
-        {
-            if (job.NeverFinishes) await Task.Delay(Timeout.Infinite, ct);
-            var hold = job.ReadyAt - now;
-            if (hold > TimeSpan.Zero) await Task.Delay(hold, context.Time, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return Results.Empty; // the caller went away; nobody reads this answer
-        }
+        if (!await context.HoldUntilReadyAsync(job, ct)) return Results.Empty; // the caller went away; nobody reads this answer
         // Output inspection runs after generation, so a synchronous call learns of it only at the end.
         if (job.Kind == FaultKinds.ModerationLate) return Error(400, "DataInspectionFailed", "Output data may contain inappropriate content.");
 

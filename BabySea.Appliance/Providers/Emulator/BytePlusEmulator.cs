@@ -56,17 +56,7 @@ public sealed class BytePlusEmulator(EmulatorContext context) : IProviderEmulato
             RatioOrNull(ProviderJson.Text(body["size"])) ?? "1:1", format, count, null, context.Options.Value);
 
         // The call answers only when the images exist: every kind that takes time holds it, never_finish for good.
-        try
-        {
-            if (job.NeverFinishes) await Task.Delay(Timeout.InfiniteTimeSpan, context.Time, ct);
-            // A timer may fire a tick early, and the output file exists only once the ready time has passed.
-            for (var left = job.ReadyAt - now; left > TimeSpan.Zero; left = job.ReadyAt - context.Time.GetUtcNow())
-                await Task.Delay(left, context.Time, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return Results.Empty; // the client went away; nobody reads this answer
-        }
+        if (!await context.HoldUntilReadyAsync(job, ct)) return Results.Empty; // the client went away; nobody reads this answer
         if (job.Kind == FaultKinds.ModerationLate)
             return Error(http, 400, Codes.OutputImageSensitive, "", "The request failed because the output image may contain sensitive information.");
 

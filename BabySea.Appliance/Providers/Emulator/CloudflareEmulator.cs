@@ -73,7 +73,7 @@ public sealed class CloudflareEmulator(EmulatorContext context) : IProviderEmula
         var raw = RawImageModel(model);
         var job = EmulatedJob.Create(Provider, model, directive, context.Time.GetUtcNow(), false, Ratio(input), raw ? "png" : "jpg", 1, null,
             context.Options.Value);
-        if (!await HoldAsync(job, http.RequestAborted)) return Results.Empty;
+        if (!await context.HoldUntilReadyAsync(job, http.RequestAborted)) return Results.Empty;
         // Output moderation runs after the image is made: the held call ends with the refusal.
         if (job.Kind == FaultKinds.ModerationLate)
             return Error(400, CloudflareErrors.ContentFlagged, "AiError: Your output has been flagged as NSFW. Please try again with a different prompt.");
@@ -97,23 +97,6 @@ public sealed class CloudflareEmulator(EmulatorContext context) : IProviderEmula
            && input["height"] is JsonValue h && h.TryGetValue<int>(out var height) && height > 0
             ? $"{width.ToString(CultureInfo.InvariantCulture)}:{height.ToString(CultureInfo.InvariantCulture)}"
             : "1:1";
-
-    /// <summary>Holds the call while the image is made; false when the client went away first.</summary>
-    private async Task<bool> HoldAsync(EmulatedJob job, CancellationToken aborted)
-    {
-        try
-        {
-            if (job.NeverFinishes) await Task.Delay(Timeout.Infinite, aborted);
-            // Timers may fire a little early; the call answers no sooner than the job is ready.
-            for (var wait = job.ReadyAt - context.Time.GetUtcNow(); wait > TimeSpan.Zero; wait = job.ReadyAt - context.Time.GetUtcNow())
-                await Task.Delay(wait, context.Time, aborted);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     private static IResult Error(int status, int code, string message)
         => Results.Text(new JsonObject

@@ -111,7 +111,7 @@ public sealed class OpenAiEmulator(EmulatorContext context) : IProviderEmulator
 
         var job = EmulatedJob.Create(Provider, call.Model ?? "dall-e-2", directive, context.Time.GetUtcNow(), false,
             call.Size is null or "auto" ? "1:1" : call.Size, format, n, null, context.Options.Value);
-        if (!await HoldAsync(job, aborted)) return Results.Empty;
+        if (!await context.HoldUntilReadyAsync(job, aborted)) return Results.Empty;
         // Output moderation runs after the image is made: the held call ends with the refusal.
         if (job.Kind == FaultKinds.ModerationLate) return Moderated();
 
@@ -137,23 +137,6 @@ public sealed class OpenAiEmulator(EmulatorContext context) : IProviderEmulator
             },
         };
         return Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, 200);
-    }
-
-    /// <summary>Holds the call while the image is made; false when the client went away first.</summary>
-    private async Task<bool> HoldAsync(EmulatedJob job, CancellationToken aborted)
-    {
-        try
-        {
-            if (job.NeverFinishes) await Task.Delay(Timeout.Infinite, aborted);
-            // Timers may fire a little early; the call answers no sooner than the job is ready.
-            for (var wait = job.ReadyAt - context.Time.GetUtcNow(); wait > TimeSpan.Zero; wait = job.ReadyAt - context.Time.GetUtcNow())
-                await Task.Delay(wait, context.Time, aborted);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     private static IResult? Unauthenticated(HttpContext http)
