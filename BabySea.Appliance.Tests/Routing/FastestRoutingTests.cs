@@ -22,7 +22,7 @@ public sealed class FastestRoutingTests
         for (var i = 0; i < 4; i++)
             foreach (var order in new[] { "runway", "replicate" })
             {
-                var prompt = order == "runway" ? "warm [[emulate runway:latency:700]]" : "warm";
+                var prompt = order == "runway" ? "warm [[emulate runway:latency:1500]]" : "warm";
                 var r = (await TestApp.PostRawAsync(app.Client, $"/v1/generate/image/{model}",
                     $"{{\"generation_prompt\":\"{prompt}\",\"generation_provider_order\":\"{order}\"}}")).AssertOk();
                 await app.WaitForTerminalAsync(r.Data.GetProperty("generation_id").GetString()!);

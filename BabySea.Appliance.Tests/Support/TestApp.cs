@@ -44,11 +44,19 @@ public sealed class TestApp : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    /// <summary>Starts the appliance; the bootstrap account is on <paramref name="plan"/> (Enterprise: room for polling tests).</summary>
+    /// <summary>Starts the appliance; the bootstrap account is on Enterprise (room for polling tests).</summary>
     public static Task<TestApp> StartAsync(string? dataDir = null, int port = 0, params string[] settings)
-        => StartOnPlanAsync("enterprise", dataDir, port, settings);
+        => StartOnPlanAsync("enterprise", dataDir, port, null, settings);
 
-    public static async Task<TestApp> StartOnPlanAsync(string plan, string? dataDir = null, int port = 0, params string[] settings)
+    /// <param name="services">Replaces services after the appliance's own, e.g. a <c>FakeTimeProvider</c> as <c>TimeProvider</c>.</param>
+    public static Task<TestApp> StartAsync(string? dataDir, int port, Action<IServiceCollection>? services, params string[] settings)
+        => StartOnPlanAsync("enterprise", dataDir, port, services, settings);
+
+    public static Task<TestApp> StartOnPlanAsync(string plan, string? dataDir = null, int port = 0, params string[] settings)
+        => StartOnPlanAsync(plan, dataDir, port, null, settings);
+
+    /// <summary>Starts the appliance with the bootstrap account on <paramref name="plan"/>.</summary>
+    public static async Task<TestApp> StartOnPlanAsync(string plan, string? dataDir, int port, Action<IServiceCollection>? services, params string[] settings)
     {
         var owns = dataDir is null;
         dataDir ??= NewDataDir();
@@ -64,7 +72,7 @@ public sealed class TestApp : IAsyncDisposable
         };
         args.AddRange(settings.Select(s => "--" + s));
         var console = new StringWriter();
-        var app = AppHost.Build([.. args], console);
+        var app = AppHost.Build([.. args], console, services);
         await FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<BabySea.Appliance.Accounts.AccountAdmin>(),
             app.Services.GetRequiredService<BabySea.Appliance.Accounts.IAccountStore>(),
             app.Services.GetRequiredService<BabySea.Appliance.Billing.PlanCatalog>(), console, CancellationToken.None);

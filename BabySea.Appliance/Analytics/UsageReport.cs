@@ -1,11 +1,13 @@
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
+using BabySea.Appliance.Webhooks;
 
 namespace BabySea.Appliance.Analytics;
 
 /// <summary>Builds <c>/v1/usage</c> from the request log, the generation records and the ledger of a period.</summary>
-public sealed class UsageReport(IRequestLogStore logs, IGenerationStore generations, ILedgerStore ledger, RequestLogWriter writer, TimeProvider time)
+public sealed class UsageReport(IRequestLogStore logs, IGenerationStore generations, ILedgerStore ledger, IWebhookStore webhooks, RequestLogWriter writer,
+    TimeProvider time)
 {
     public async Task<UsageData> BuildAsync(string accountId, decimal balance, int days)
     {
@@ -32,8 +34,10 @@ public sealed class UsageReport(IRequestLogStore logs, IGenerationStore generati
             .ToArray();
 
         decimal Sum(LedgerType t) => moves.Where(e => e.Type == t).Sum(e => e.Amount);
+        var hooks = webhooks.Outcomes(accountId, since);
         return new UsageData(accountId, days, balance, requests.Count, requests.Count(r => r.Status < 400),
             requests.Count(r => r.Status is >= 400 and < 500), requests.Count(r => r.Status >= 500), gens.Count, attempts.Length,
-            providers.Sum(p => p.TotalEstimatedCost), Sum(LedgerType.Reserve), Sum(LedgerType.Charge), Sum(LedgerType.Refund), endpoints, providers);
+            providers.Sum(p => p.TotalEstimatedCost), Sum(LedgerType.Reserve), Sum(LedgerType.Charge), Sum(LedgerType.Refund), endpoints, providers,
+            new UsageWebhooksData(hooks.Delivered, hooks.Failed, hooks.Exhausted, hooks.Pending));
     }
 }

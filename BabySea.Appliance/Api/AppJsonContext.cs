@@ -41,4 +41,11 @@ namespace BabySea.Appliance.Api;
 [JsonSerializable(typeof(AdminActivityData))]
 [JsonSerializable(typeof(AdminCreditPackBody))]
 [JsonSerializable(typeof(VerifyData))]
+[JsonSerializable(typeof(AdminWebhookData))]
+[JsonSerializable(typeof(AdminWebhookSecretData))]
+[JsonSerializable(typeof(AdminWebhooksData))]
+[JsonSerializable(typeof(AdminWebhookDeletedData))]
+[JsonSerializable(typeof(AdminWebhookDeliveryData))]
+[JsonSerializable(typeof(AdminWebhookDeliveriesData))]
+[JsonSerializable(typeof(AdminCreateWebhookBody))]
 public sealed partial class AppJsonContext : JsonSerializerContext;

@@ -11,11 +11,14 @@ namespace BabySea.Appliance.Api;
 /// </summary>
 public sealed class OutputUrls(byte[] key, TimeSpan lifetime, string? publicBaseUrl, TimeProvider time)
 {
-    public string For(HttpContext http, Generation g, Artifact a)
+    public string For(HttpContext http, Generation g, Artifact a) => For(Origin(http), g, a);
+
+    /// <summary>A link on <paramref name="origin"/>, for use outside a request (webhook deliveries).</summary>
+    public string For(string origin, Generation g, Artifact a)
     {
         var path = Path(g.Id, a);
         var expires = time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
-        return $"{Origin(http)}{path}?expires={expires}&signature={Sign(path, expires)}";
+        return $"{origin.TrimEnd('/')}{path}?expires={expires}&signature={Sign(path, expires)}";
     }
 
     public bool Verify(string path, string? expires, string? signature)

@@ -115,4 +115,5 @@ public sealed record UsageProviderData(string Provider, int TotalSubmissions, in
 public sealed record UsageData(string AccountId, int UsagePeriodDays, decimal UsageCreditBalance, int UsageTotalRequests,
     int UsageTotalSuccess, int UsageTotalClientErrors, int UsageTotalServerErrors, int UsageTotalGenerations,
     int UsageTotalProviderSubmissions, decimal UsageTotalEstimatedCost, decimal UsageCreditsReserved, decimal UsageCreditsCharged,
-    decimal UsageCreditsRefunded, IReadOnlyList<UsageEndpointData> UsageEndpoints, IReadOnlyList<UsageProviderData> UsageProviders);
+    decimal UsageCreditsRefunded, IReadOnlyList<UsageEndpointData> UsageEndpoints, IReadOnlyList<UsageProviderData> UsageProviders,
+    UsageWebhooksData UsageWebhooks);

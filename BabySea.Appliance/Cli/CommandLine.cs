@@ -17,7 +17,7 @@ namespace BabySea.Appliance.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify"];
+    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify", "webhooks"];
 
     public static bool IsVerb(string arg) => Verbs.Contains(arg) || arg is "help" or "--help";
 
@@ -39,6 +39,7 @@ public static class CommandLine
         var ct = CancellationToken.None;
         var ctx = AppJsonContext.Default;
 
+        if (args[0] == "webhooks") return await WebhookVerbs.RunAsync(args.Length > 1 ? args[1] : "", options, config, store, writer, accounts, stdout, stderr);
         switch (args[0], args.Length > 1 ? args[1] : "")
         {
             case ("verify", _):
@@ -98,9 +99,9 @@ public static class CommandLine
         babysea-appliance credits ledger --account ID
         babysea-appliance alerts get --account ID
         babysea-appliance alerts set --account ID [--thresholds 0.5,2] [--enabled true|false]
-        """;
+        """ + "\n" + WebhookVerbs.Usage;
 
-    private static int Print<T>(TextWriter stdout, (T? Data, ApiError? Error) result, JsonTypeInfo<T> info) where T : class
+    internal static int Print<T>(TextWriter stdout, (T? Data, ApiError? Error) result, JsonTypeInfo<T> info) where T : class
     {
         if (result.Error is { } error)
         {
@@ -122,8 +123,8 @@ public static class CommandLine
         return options;
     }
 
-    private static string? Opt(Dictionary<string, string> options, string name) => options.GetValueOrDefault(name);
+    internal static string? Opt(Dictionary<string, string> options, string name) => options.GetValueOrDefault(name);
 
-    private static IReadOnlyList<string>? List(Dictionary<string, string> options, string name)
+    internal static IReadOnlyList<string>? List(Dictionary<string, string> options, string name)
         => Opt(options, name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -27,7 +27,8 @@ public static class AppHost
 {
     public const string DefaultUrls = "http://127.0.0.1:8787";
 
-    public static WebApplication Build(string[] args, TextWriter? console = null)
+    /// <param name="configureServices">Tests only: replaces services after the appliance's own (a fake clock, say).</param>
+    public static WebApplication Build(string[] args, TextWriter? console = null, Action<IServiceCollection>? configureServices = null)
     {
         console ??= Console.Out;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -51,6 +52,7 @@ public static class AppHost
         services.AddSingleton<ILedgerStore, LiteLedgerStore>();
         services.AddSingleton<IGenerationStore, LiteGenerationStore>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IWebhookStore, LiteWebhookStore>();
         services.AddSingleton<IRequestLogStore, LiteRequestLogStore>();
         services.AddSingleton<IIdempotencyStore, LiteIdempotencyStore>();
         services.AddSingleton(new ArtifactStore(settings.DataDir));
@@ -112,6 +114,8 @@ public static class AppHost
         services.AddSingleton<RequestLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         services.AddSingleton<UsageReport>();
+        services.AddWebhooks(config);
+        configureServices?.Invoke(services);
 
         services.AddSingleton<ICronJob, IdempotencySweep>();
         services.AddSingleton<ICronJob, PlanRenewals>();
@@ -128,6 +132,7 @@ public static class AppHost
         app.MapLibraryApi();
         app.MapHealthApi();
         app.MapAdminApi();
+        app.MapWebhooksAdminApi();
         foreach (var emulator in app.Services.GetServices<IProviderEmulator>()) emulator.Map(app);
         app.Services.GetRequiredService<EmulatorFiles>().Map(app);
         app.MapGet("/healthz", () => Results.Text("ok"));

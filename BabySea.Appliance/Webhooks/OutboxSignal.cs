@@ -16,4 +16,7 @@ public sealed class OutboxSignal
 
     /// <summary>Waits for a notification or <paramref name="timeout"/>, whichever comes first.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+    /// <summary>Waits for a notification.</summary>
+    public Task WaitAsync(CancellationToken ct) => _signal.WaitAsync(ct);
 }

@@ -50,6 +50,20 @@ public static class WebhookEvents
             }).ToArray()),
         });
 
+    /// <summary>The generation id of <c>webhook.test</c> (reference §7.1).</summary>
+    public const string TestGenerationId = "00000000-0000-0000-0000-000000000000";
+
+    /// <summary>
+    /// <c>webhook.test</c>: shaped like a generation event (the SDK types it so), with the fixed zero generation id.
+    /// </summary>
+    public static WebhookEvent TestEvent(string accountId) => new(Test, accountId, new JsonObject
+    {
+        ["account_id"] = accountId,
+        ["model_identifier"] = "babysea/webhook-test",
+        ["generation_id"] = TestGenerationId,
+        ["generation_status"] = "succeeded",
+    });
+
     private static JsonObject Base(Generation g) => new()
     {
         ["account_id"] = g.AccountId,

@@ -15,25 +15,45 @@ internal static class OutboxRows
     {
         var endpoints = s.Collection(Schema.WebhookEndpoints).Find(BsonExpression.Create("account_id = @0", e.AccountId))
             .Where(d => d["events"].AsArray.Any(v => v.AsString == e.Type))
+            .OrderBy(d => d["_id"].AsString, StringComparer.Ordinal)
             .ToArray();
         if (endpoints.Length == 0) return 0;
         var eventId = Guid.CreateVersion7().ToString();
         var data = e.Data.ToJsonString();
-        var deliveries = s.Collection(Schema.WebhookDeliveries);
         foreach (var endpoint in endpoints)
-            deliveries.Insert(new BsonDocument
-            {
-                ["_id"] = Guid.CreateVersion7().ToString(),
-                ["event_id"] = eventId,
-                ["endpoint_id"] = endpoint["_id"],
-                ["account_id"] = e.AccountId,
-                ["event_type"] = e.Type,
-                ["data_json"] = data,
-                ["created_at"] = Bson.Time(now),
-                ["status"] = endpoint["enabled"].AsBoolean ? "pending" : "held",
-                ["attempts"] = 0,
-                ["next_attempt_at"] = Bson.Time(now),
-            });
+            Add(s, endpoint, eventId, e.Type, data, now);
         return endpoints.Length;
     }
+
+    /// <summary>
+    /// Inserts one delivery of an event to <paramref name="endpoint"/> (<c>pending</c>, or <c>held</c> while the
+    /// endpoint is disabled) with a fresh delivery id and the next sequence number.
+    /// </summary>
+    public static BsonDocument Add(LiteStore s, BsonDocument endpoint, string eventId, string eventType, string dataJson, DateTimeOffset now,
+        string? replayOf = null, string? releasedFrom = null)
+    {
+        var deliveries = s.Collection(Schema.WebhookDeliveries);
+        var doc = new BsonDocument
+        {
+            ["_id"] = Guid.CreateVersion7().ToString(),
+            // UUIDv7 ids are random within a millisecond; the sequence keeps creation order exact.
+            ["seq"] = NextSeq(deliveries),
+            ["event_id"] = eventId,
+            ["endpoint_id"] = endpoint["_id"],
+            ["account_id"] = endpoint["account_id"],
+            ["event_type"] = eventType,
+            ["data_json"] = dataJson,
+            ["created_at"] = Bson.Time(now),
+            ["status"] = endpoint["enabled"].AsBoolean ? DeliveryStatus.Pending : DeliveryStatus.Held,
+            ["attempts"] = 0,
+            ["next_attempt_at"] = Bson.Time(now),
+            ["replay_of"] = Bson.Str(replayOf),
+            ["released_from"] = Bson.Str(releasedFrom),
+        };
+        deliveries.Insert(doc);
+        return doc;
+    }
+
+    private static long NextSeq(ILiteCollection<BsonDocument> deliveries)
+        => deliveries.Query().OrderByDescending("seq").Limit(1).FirstOrDefault() is { } last && last["seq"].IsNumber ? last["seq"].AsInt64 + 1 : 1;
 }

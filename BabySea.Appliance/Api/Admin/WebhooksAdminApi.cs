@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using BabySea.Appliance.Webhooks;
+
+namespace BabySea.Appliance.Api.Admin;
+
+/// <summary>
+/// An account's webhook endpoints under <c>/admin/v1/accounts/{accountId}/webhooks</c>, behind the admin token; the
+/// same operations as the <c>webhooks</c> CLI verbs. Secrets are shown once, on create and on rotate.
+/// </summary>
+public static class WebhooksAdminApi
+{
+    public static void MapWebhooksAdminApi(this IEndpointRouteBuilder app)
+    {
+        var hooks = app.MapGroup("/admin/v1/accounts/{accountId}/webhooks").AddEndpointFilter(RequireAdminTokenAsync);
+        hooks.MapPost("", CreateAsync);
+        hooks.MapGet("", (string accountId, WebhookAdmin w) => Answer(w.List(accountId), AppJsonContext.Default.AdminWebhooksData, "Webhook endpoints retrieved"));
+        hooks.MapGet("/{webhookId}", (string accountId, string webhookId, WebhookAdmin w)
+            => Answer(w.Get(accountId, webhookId), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint retrieved"));
+        hooks.MapDelete("/{webhookId}", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
+            => Answer(await w.DeleteAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookDeletedData, "Webhook endpoint deleted"));
+        hooks.MapPost("/{webhookId}/enable", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
+            => Answer(await w.EnableAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint enabled; held events are being delivered"));
+        hooks.MapPost("/{webhookId}/disable", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
+            => Answer(await w.DisableAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint disabled; events are held"));
+        hooks.MapPost("/{webhookId}/rotate", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
+            => Answer(await w.RotateAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookSecretData, "Secret rotated; it is shown only once"));
+        hooks.MapPost("/{webhookId}/test", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
+            => Answer(await w.TestAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Test event queued"));
+        hooks.MapGet("/{webhookId}/deliveries", Deliveries);
+        hooks.MapGet("/{webhookId}/deliveries/{deliveryId}", (string accountId, string webhookId, string deliveryId, WebhookAdmin w)
+            => Answer(w.Delivery(accountId, webhookId, deliveryId), AppJsonContext.Default.AdminWebhookDeliveryData, "Delivery retrieved"));
+        hooks.MapPost("/{webhookId}/deliveries/{deliveryId}/replay", async (string accountId, string webhookId, string deliveryId, WebhookAdmin w,
+                CancellationToken ct)
+            => Answer(await w.ReplayAsync(accountId, webhookId, deliveryId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Replay queued"));
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, string accountId, WebhookAdmin admin, CancellationToken ct)
+    {
+        var (doc, error) = await JsonBody.ReadAsync(http);
+        if (error is not null) return error;
+        AdminCreateWebhookBody body;
+        using (doc)
+        {
+            try
+            {
+                body = doc!.RootElement.Deserialize(AppJsonContext.Default.AdminCreateWebhookBody) ?? throw new JsonException("null body");
+            }
+            catch (JsonException ex)
+            {
+                return ApiError.Field(ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body", "The body does not match the expected shape.");
+            }
+        }
+        return Answer(await admin.CreateAsync(accountId, body, ct), AppJsonContext.Default.AdminWebhookSecretData, "Webhook endpoint created; the secret is shown only once");
+    }
+
+    private static IResult Deliveries(string accountId, string webhookId, string? limit, string? offset, WebhookAdmin admin)
+    {
+        if (!QueryInt.TryRead(limit, "limit", 20, 1, 100, out var take, out var error)) return error!;
+        if (!QueryInt.TryRead(offset, "offset", 0, 0, int.MaxValue, out var skip, out error)) return error!;
+        var (data, page, failure) = admin.Deliveries(accountId, webhookId, take, skip);
+        return failure ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.AdminWebhookDeliveriesData, "Deliveries retrieved", page);
+    }
+
+    /// <summary>The admin token check of <c>/admin/v1</c> (see <see cref="AdminApi"/>).</summary>
+    private static async ValueTask<object?> RequireAdminTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var header = http.Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header)) return new ApiError(BseCode.AuthenticationRequired, "The admin API needs Authorization: Bearer <admin token>.");
+        return http.RequestServices.GetRequiredService<AdminToken>().Matches(header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "")
+            ? await next(context)
+            : new ApiError(BseCode.AuthenticationFailed, "The admin token is not valid.");
+    }
+
+    private static IResult Answer<T>((T? Data, ApiError? Error) result, JsonTypeInfo<T> info, string message) where T : class
+        => result.Error ?? (IResult)ApiResults.Ok(result.Data!, info, message);
+}

@@ -1,0 +1,9 @@
+using System.Net;
+
+namespace BabySea.Appliance.Webhooks;
+
+/// <summary>The system resolver.</summary>
+public sealed class DnsHostResolver : IHostResolver
+{
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct) => Dns.GetHostAddressesAsync(host, ct);
+}

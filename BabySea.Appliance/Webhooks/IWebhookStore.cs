@@ -1,0 +1,71 @@
+namespace BabySea.Appliance.Webhooks;
+
+/// <summary>
+/// Storage of webhook endpoints, deliveries and attempts. Every write is one writer command, so a state change and
+/// the rows it implies (disable and hold, enable and release, attempt and schedule) commit together or not at all.
+/// </summary>
+public interface IWebhookStore
+{
+    Task InsertEndpointAsync(WebhookEndpoint endpoint, CancellationToken ct);
+    WebhookEndpoint? FindEndpoint(string endpointId);
+    IReadOnlyList<WebhookEndpoint> ListEndpoints(string accountId);
+    int CountHeld(string endpointId);
+
+    /// <summary>
+    /// Enables the endpoint, resets its failure counter and re-sends its held deliveries created at or after
+    /// <paramref name="holdCutoff"/> as new deliveries in creation order; older held ones expire.
+    /// </summary>
+    Task<WebhookEndpoint?> EnableAsync(string endpointId, DateTimeOffset holdCutoff, CancellationToken ct);
+
+    /// <summary>Disables the endpoint and holds its pending and failed deliveries.</summary>
+    Task<WebhookEndpoint?> DisableAsync(string endpointId, string reason, CancellationToken ct);
+
+    Task<WebhookEndpoint?> SetSecretAsync(string endpointId, string secret, CancellationToken ct);
+
+    /// <summary>Deletes the endpoint and cancels its open deliveries; null when there is no such endpoint.</summary>
+    Task<int?> DeleteEndpointAsync(string endpointId, CancellationToken ct);
+
+    /// <summary>Stages <paramref name="e"/> for this one endpoint, whatever it subscribes to (the test event).</summary>
+    Task<WebhookDelivery?> StageForAsync(string endpointId, WebhookEvent e, CancellationToken ct);
+
+    /// <summary>A new delivery of the same event to the same endpoint, with a fresh delivery id.</summary>
+    Task<WebhookDelivery?> ReplayAsync(string deliveryId, CancellationToken ct);
+
+    WebhookDelivery? FindDelivery(string deliveryId);
+
+    /// <summary>An endpoint's deliveries, newest first.</summary>
+    (IReadOnlyList<WebhookDelivery> Items, int Total) ListDeliveries(string endpointId, int limit, int offset);
+
+    IReadOnlyList<WebhookAttempt> Attempts(string deliveryId);
+
+    /// <summary>Deliveries in <paramref name="status"/> whose next attempt is due, oldest first.</summary>
+    IReadOnlyList<WebhookDelivery> Due(string status, DateTimeOffset now, int limit);
+
+    /// <summary>
+    /// Logs an attempt and applies its outcome, compare-and-set on the delivery's attempt count: a 2xx makes it delivered,
+    /// a failure reschedules it while it is still pending or failed, and counts against the endpoint.
+    /// </summary>
+    Task<AttemptRecorded> RecordAttemptAsync(AttemptRecord record, CancellationToken ct);
+
+    /// <summary>
+    /// Pending and failed deliveries created before <paramref name="retryCutoff"/> become exhausted; held ones created
+    /// before <paramref name="holdCutoff"/> expire. Returns how many changed.
+    /// </summary>
+    Task<int> ExpireAsync(DateTimeOffset retryCutoff, DateTimeOffset holdCutoff, CancellationToken ct);
+
+    /// <summary>Delivery outcomes of an account's deliveries created since <paramref name="since"/>.</summary>
+    WebhookOutcomes Outcomes(string accountId, DateTimeOffset since);
+}
+
+/// <summary>
+/// An attempt to log, and what the delivery becomes if it failed (<paramref name="NextStatus"/> and
+/// <paramref name="NextAttemptAt"/>). <paramref name="Gone"/> (410) disables the endpoint, as do
+/// <paramref name="AutoDisableAfter"/> consecutive failures.
+/// </summary>
+public sealed record AttemptRecord(WebhookAttempt Attempt, string NextStatus, DateTimeOffset? NextAttemptAt, bool Gone, int AutoDisableAfter);
+
+/// <summary>Whether the attempt was recorded (false: another record got there first) and whether it disabled the endpoint.</summary>
+public sealed record AttemptRecorded(bool Recorded, bool EndpointDisabled);
+
+/// <summary>Counts for <c>usage_webhooks</c>: held deliveries count as pending, expired ones as exhausted.</summary>
+public sealed record WebhookOutcomes(int Delivered, int Failed, int Exhausted, int Pending);

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Api;
+using Microsoft.Extensions.Options;
+
+namespace BabySea.Appliance.Webhooks;
+
+/// <summary>
+/// The operator's operations on an account's webhook endpoints, shared by <c>/admin/v1/accounts/{id}/webhooks</c> and
+/// the <c>webhooks</c> CLI verbs. What they stage (test, replay, release on enable) goes out through the dispatcher.
+/// </summary>
+public sealed class WebhookAdmin(
+    IWebhookStore store,
+    IAccountStore accounts,
+    WebhookTargetPolicy policy,
+    IOptions<WebhookOptions> options,
+    OutboxSignal signal,
+    TimeProvider time)
+{
+    public async Task<(AdminWebhookSecretData? Data, ApiError? Error)> CreateAsync(string accountId, AdminCreateWebhookBody body, CancellationToken ct)
+    {
+        if (accounts.FindAccount(accountId) is null) return (null, AccountMissing(accountId));
+        var url = body.Url?.Trim();
+        if (await policy.CheckUrlAsync(url, ct) is { } refusal) return (null, ApiError.Field("url", refusal));
+        var events = body.Events ?? WebhookEvents.DefaultSubscription;
+        if (events.Count == 0) return (null, ApiError.Field("events", "events needs at least one event."));
+        if (events.FirstOrDefault(e => !WebhookEvents.Subscribable.Contains(e)) is { } bad)
+            return (null, ApiError.Field("events", $"Unknown event '{bad}'; events are {string.Join(", ", WebhookEvents.Subscribable)}."));
+
+        var now = time.GetUtcNow();
+        var endpoint = new WebhookEndpoint(Guid.CreateVersion7().ToString(), accountId, url!, events.Distinct().ToArray(),
+            body.Enabled ?? true, WebhookSigner.NewSecret(), now, now, 0, body.Enabled == false ? "Created disabled." : null,
+            body.Enabled == false ? now : null);
+        await store.InsertEndpointAsync(endpoint, ct);
+        return (new AdminWebhookSecretData(View(endpoint), endpoint.Secret), null);
+    }
+
+    public (AdminWebhooksData? Data, ApiError? Error) List(string accountId)
+        => accounts.FindAccount(accountId) is null ? (null, AccountMissing(accountId))
+            : (new AdminWebhooksData(store.ListEndpoints(accountId).Select(View).ToArray()), null);
+
+    public (AdminWebhookData? Data, ApiError? Error) Get(string accountId, string webhookId)
+        => Find(accountId, webhookId, out var endpoint) is { } error ? (null, error) : (View(endpoint!), null);
+
+    public async Task<(AdminWebhookData? Data, ApiError? Error)> EnableAsync(string accountId, string webhookId, CancellationToken ct)
+    {
+        if (Find(accountId, webhookId, out _) is { } error) return (null, error);
+        var enabled = await store.EnableAsync(webhookId, time.GetUtcNow() - options.Value.HoldWindow, ct);
+        signal.Notify();
+        return enabled is null ? (null, Missing(accountId, webhookId)) : (View(enabled), null);
+    }
+
+    public async Task<(AdminWebhookData? Data, ApiError? Error)> DisableAsync(string accountId, string webhookId, CancellationToken ct)
+    {
+        if (Find(accountId, webhookId, out _) is { } error) return (null, error);
+        return await store.DisableAsync(webhookId, "Disabled by the operator.", ct) is { } disabled
+            ? (View(disabled), null)
+            : (null, Missing(accountId, webhookId));
+    }
+
+    public async Task<(AdminWebhookSecretData? Data, ApiError? Error)> RotateAsync(string accountId, string webhookId, CancellationToken ct)
+    {
+        if (Find(accountId, webhookId, out _) is { } error) return (null, error);
+        var secret = WebhookSigner.NewSecret();
+        // Takes effect at once: every attempt from now on, retries included, is signed with the new secret.
+        return await store.SetSecretAsync(webhookId, secret, ct) is { } rotated
+            ? (new AdminWebhookSecretData(View(rotated), secret), null)
+            : (null, Missing(accountId, webhookId));
+    }
+
+    public async Task<(AdminWebhookDeliveryData? Data, ApiError? Error)> TestAsync(string accountId, string webhookId, CancellationToken ct)
+    {
+        if (Find(accountId, webhookId, out _) is { } error) return (null, error);
+        var delivery = await store.StageForAsync(webhookId, WebhookEvents.TestEvent(accountId), ct);
+        signal.Notify();
+        return delivery is null ? (null, Missing(accountId, webhookId)) : (View(delivery), null);
+    }
+
+    public async Task<(AdminWebhookDeletedData? Data, ApiError? Error)> DeleteAsync(string accountId, string webhookId, CancellationToken ct)
+    {
+        if (Find(accountId, webhookId, out _) is { } error) return (null, error);
+        return await store.DeleteEndpointAsync(webhookId, ct) is { } canceled
+            ? (new AdminWebhookDeletedData(webhookId, true, canceled), null)
+            : (null, Missing(accountId, webhookId));
+    }
+
+    public (AdminWebhookDeliveriesData? Data, Page? Page, ApiError? Error) Deliveries(string accountId, string webhookId, int limit, int offset)
+    {
+        if (Find(accountId, webhookId, out _) is { } error) return (null, null, error);
+        var (items, total) = store.ListDeliveries(webhookId, limit, offset);
+        return (new AdminWebhookDeliveriesData(items.Select(View).ToArray()), new Page(total, limit, offset), null);
+    }
+
+    public (AdminWebhookDeliveryData? Data, ApiError? Error) Delivery(string accountId, string webhookId, string deliveryId)
+    {
+        if (Find(accountId, webhookId, out _) is { } error) return (null, error);
+        return store.FindDelivery(deliveryId) is { } d && d.EndpointId == webhookId ? (View(d), null) : (null, DeliveryMissing(deliveryId));
+    }
+
+    public async Task<(AdminWebhookDeliveryData? Data, ApiError? Error)> ReplayAsync(string accountId, string webhookId, string deliveryId,
+        CancellationToken ct)
+    {
+        if (Find(accountId, webhookId, out _) is { } error) return (null, error);
+        if (store.FindDelivery(deliveryId) is not { } original || original.EndpointId != webhookId) return (null, DeliveryMissing(deliveryId));
+        var replay = await store.ReplayAsync(deliveryId, ct);
+        signal.Notify();
+        return replay is null ? (null, DeliveryMissing(deliveryId)) : (View(replay), null);
+    }
+
+    /// <summary>Null when the account and its endpoint exist (then <paramref name="endpoint"/> is set), else the error.</summary>
+    private ApiError? Find(string accountId, string webhookId, out WebhookEndpoint? endpoint)
+    {
+        endpoint = null;
+        if (accounts.FindAccount(accountId) is null) return AccountMissing(accountId);
+        endpoint = store.FindEndpoint(webhookId);
+        return endpoint is not null && endpoint.AccountId == accountId ? null : Missing(accountId, webhookId);
+    }
+
+    private AdminWebhookData View(WebhookEndpoint e) => new(e.Id, e.AccountId, e.Url, e.Events, e.Enabled, e.DisabledReason,
+        Timestamps.Format(e.DisabledAt), e.ConsecutiveFailures, store.CountHeld(e.Id), e.Secret[..Math.Min(e.Secret.Length, 10)] + "...",
+        Timestamps.Format(e.CreatedAt), Timestamps.Format(e.UpdatedAt));
+
+    private AdminWebhookDeliveryData View(WebhookDelivery d)
+    {
+        using var data = JsonDocument.Parse(d.DataJson);
+        var generationId = data.RootElement.TryGetProperty("generation_id", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
+        return new AdminWebhookDeliveryData(d.Id, d.EndpointId, d.EventId, d.EventType, generationId, d.Status, d.Attempts,
+            Timestamps.Format(d.CreatedAt), Timestamps.Format(d.NextAttemptAt), Timestamps.Format(d.LastAttemptAt), d.LastStatusCode, d.LastError,
+            Timestamps.Format(d.DeliveredAt), d.ReplayOf, d.ReleasedFrom, d.ReleasedAs, data.RootElement.Clone(),
+            store.Attempts(d.Id).Select(a => new AdminWebhookAttemptData(a.Number, Timestamps.Format(a.AttemptedAt), a.StatusCode, a.Error,
+                a.LatencyMs, a.Succeeded)).ToArray());
+    }
+
+    private static ApiError AccountMissing(string id) => new ApiError(BseCode.AccountNotFound, $"No account '{id}'.").With("account_id", id);
+
+    private static ApiError Missing(string accountId, string webhookId)
+        => new ApiError(BseCode.RouteNotFound, $"No webhook endpoint '{webhookId}' on account '{accountId}'.").With("webhook_id", webhookId);
+
+    private static ApiError DeliveryMissing(string deliveryId)
+        => new ApiError(BseCode.RouteNotFound, $"No delivery '{deliveryId}' on this webhook endpoint.").With("delivery_id", deliveryId);
+}

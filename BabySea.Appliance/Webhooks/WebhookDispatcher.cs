@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+
+namespace BabySea.Appliance.Webhooks;
+
+/// <summary>
+/// Delivers the outbox promptly: woken right after a commit that staged deliveries (<see cref="OutboxSignal"/>) and
+/// every <c>Webhooks:PollInterval</c> (1 s, the precision of the quick attempts' 1/4/16/60 s delays), it hands due
+/// <c>pending</c> deliveries to the <see cref="DeliveryRunner"/>. Its state is all in LiteDB, so a restart picks up
+/// where the last process stopped: what was staged but not sent is sent, what was acknowledged is not.
+/// </summary>
+public sealed class WebhookDispatcher(
+    IWebhookStore store,
+    DeliveryRunner runner,
+    OutboxSignal signal,
+    IOptions<WebhookOptions> options,
+    TimeProvider time) : BackgroundService
+{
+    private const int BatchSize = 500;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // One periodic timer for the service's life: its ticks stay on the clock's grid, so a test that steps a fake
+        // clock to a due time is never overtaken by a timer created a moment too late.
+        using var tick = new PeriodicTimer(options.Value.PollInterval, time);
+        Task? signaled = null, ticked = null;
+        try
+        {
+            while (true)
+            {
+                runner.Start(store.Due(DeliveryStatus.Pending, time.GetUtcNow(), BatchSize));
+                signaled ??= signal.WaitAsync(stoppingToken);
+                ticked ??= tick.WaitForNextTickAsync(stoppingToken).AsTask();
+                var woken = await Task.WhenAny(signaled, ticked);
+                await woken; // surfaces the cancellation at shutdown
+                if (woken == signaled) signaled = null;
+                else ticked = null;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await runner.DrainAsync();
+        }
+    }
+}
