@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BabySea.Appliance.Accounts;
+using static BabySea.Appliance.Api.Admin.AdminEndpoints;
 
 namespace BabySea.Appliance.Api.Admin;
 
@@ -9,16 +10,7 @@ public static class AdminApi
 {
     public static void MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin/v1").AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            var token = http.RequestServices.GetRequiredService<AdminToken>();
-            var header = http.Request.Headers.Authorization.ToString();
-            if (string.IsNullOrEmpty(header)) return new ApiError(BseCode.AuthenticationRequired, "The admin API needs Authorization: Bearer <admin token>.");
-            return token.Matches(header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "")
-                ? await next(context)
-                : new ApiError(BseCode.AuthenticationFailed, "The admin token is not valid.");
-        });
+        var admin = app.MapGroup("/admin/v1").RequireAdminToken();
         admin.MapPost("/accounts", CreateAccountAsync);
         admin.MapGet("/accounts", (AccountAdmin a) => ApiResults.Ok(a.ListAccounts(), AppJsonContext.Default.AdminAccountsData, "Accounts retrieved"));
         admin.MapPost("/accounts/{accountId}/plan", SetPlanAsync);
@@ -69,9 +61,6 @@ public static class AdminApi
         var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminAlertsBody);
         return error ?? Answer(await admin.SetAlertsAsync(accountId, body!, ct), AppJsonContext.Default.AdminAlertsData, "Alerts updated");
     }
-
-    private static IResult Answer<T>((T? Data, ApiError? Error) result, JsonTypeInfo<T> info, string message) where T : class
-        => result.Error ?? (IResult)ApiResults.Ok(result.Data!, info, message);
 
     private static async Task<(T? Body, ApiError? Error)> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> info) where T : class
     {

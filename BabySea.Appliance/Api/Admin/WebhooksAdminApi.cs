@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BabySea.Appliance.Webhooks;
+using static BabySea.Appliance.Api.Admin.AdminEndpoints;
 
 namespace BabySea.Appliance.Api.Admin;
 
@@ -12,7 +13,7 @@ public static class WebhooksAdminApi
 {
     public static void MapWebhooksAdminApi(this IEndpointRouteBuilder app)
     {
-        var hooks = app.MapGroup("/admin/v1/accounts/{accountId}/webhooks").AddEndpointFilter(RequireAdminTokenAsync);
+        var hooks = app.MapGroup("/admin/v1/accounts/{accountId}/webhooks").RequireAdminToken();
         hooks.MapPost("", CreateAsync);
         hooks.MapGet("", (string accountId, WebhookAdmin w) => Answer(w.List(accountId), AppJsonContext.Default.AdminWebhooksData, "Webhook endpoints retrieved"));
         hooks.MapGet("/{webhookId}", (string accountId, string webhookId, WebhookAdmin w)
@@ -61,18 +62,4 @@ public static class WebhooksAdminApi
         var (data, page, failure) = admin.Deliveries(accountId, webhookId, take, skip);
         return failure ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.AdminWebhookDeliveriesData, "Deliveries retrieved", page);
     }
-
-    /// <summary>The admin token check of <c>/admin/v1</c> (see <see cref="AdminApi"/>).</summary>
-    private static async ValueTask<object?> RequireAdminTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var header = http.Request.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(header)) return new ApiError(BseCode.AuthenticationRequired, "The admin API needs Authorization: Bearer <admin token>.");
-        return http.RequestServices.GetRequiredService<AdminToken>().Matches(header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "")
-            ? await next(context)
-            : new ApiError(BseCode.AuthenticationFailed, "The admin token is not valid.");
-    }
-
-    private static IResult Answer<T>((T? Data, ApiError? Error) result, JsonTypeInfo<T> info, string message) where T : class
-        => result.Error ?? (IResult)ApiResults.Ok(result.Data!, info, message);
 }
