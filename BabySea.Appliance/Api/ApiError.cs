@@ -41,20 +41,20 @@ public sealed class ApiError(BseCode code, string message) : IResult
         foreach (var (name, value) in Headers) http.Response.Headers[name] = value;
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
-            WriteEnvelope(writer, RequestIds.Get(http));
+            WriteEnvelope(writer, RequestIds.Get(http), http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
     }
 
     /// <summary>The BSE code this request was answered with, for the request log.</summary>
     public static BseCode? AnsweredWith(HttpContext http) => http.Items[ItemKey] as BseCode?;
 
-    internal void WriteEnvelope(Utf8JsonWriter w, string requestId)
+    internal void WriteEnvelope(Utf8JsonWriter w, string requestId, DateTimeOffset now)
     {
         var row = BseCatalog.For(Code);
         w.WriteStartObject();
         w.WriteString("status", "error");
         w.WriteString("request_id", requestId);
-        w.WriteString("timestamp", Timestamps.Format(DateTimeOffset.UtcNow));
+        w.WriteString("timestamp", Timestamps.Format(now));
         w.WriteStartObject("error");
         w.WriteString("code", BseCatalog.Format(Code));
         w.WriteString("type", row.Type);

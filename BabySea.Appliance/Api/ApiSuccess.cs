@@ -27,7 +27,7 @@ public abstract class SuccessEnvelope(string message, Page? page) : IResult
             w.WriteString("status", "success");
             w.WriteString("request_id", RequestIds.Get(http));
             w.WriteString("message", message);
-            w.WriteString("timestamp", Timestamps.Format(DateTimeOffset.UtcNow));
+            w.WriteString("timestamp", Timestamps.Format(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()));
             w.WritePropertyName("data");
             WriteData(w);
             if (page is not null)

@@ -106,7 +106,7 @@ public static class CommandLine
         if (result.Error is { } error)
         {
             using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true })) error.WriteEnvelope(w, "cli");
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true })) error.WriteEnvelope(w, "cli", TimeProvider.System.GetUtcNow());
             stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
             return 1;
         }
