@@ -1,3 +1,5 @@
+using BabySea.Appliance.Providers.Emulator;
+
 namespace BabySea.Appliance.Providers;
 
 /// <summary>
@@ -8,6 +10,13 @@ namespace BabySea.Appliance.Providers;
 public sealed record ProviderSettings(string Id, string? ApiKey, string? BaseUrl, string DefaultBaseUrl, string? AccountId = null, bool Enabled = true)
 {
     public bool Emulated => string.IsNullOrEmpty(ApiKey);
+
+    /// <summary>
+    /// The origin an adapter talks to: the operator's <c>BaseUrl</c>, else the built-in emulator (at
+    /// <paramref name="emulatorPath"/> under <c>/emulator/{id}</c>) without a key, else the provider's own API.
+    /// </summary>
+    public string BaseUrlFor(EmulatorAddress emulator, string emulatorPath = "")
+        => (BaseUrl ?? (Emulated ? emulator.BaseUrl(Id, emulatorPath) : DefaultBaseUrl)).TrimEnd('/');
 
     public static ProviderSettings From(IConfiguration config, ProviderModule module)
     {

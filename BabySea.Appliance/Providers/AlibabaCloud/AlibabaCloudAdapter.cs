@@ -36,7 +36,7 @@ public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp 
     public string Id => ProviderId;
     public bool Emulated => settings.Emulated;
 
-    private string BaseUrl => (settings.BaseUrl ?? (Emulated ? emulator.BaseUrl(ProviderId, "/api/v1") : settings.DefaultBaseUrl)).TrimEnd('/');
+    private string BaseUrl => settings.BaseUrlFor(emulator, "/api/v1");
 
     /// <summary>One create call: the path under <c>/api/v1</c>, whether it is a task, and the nested body.</summary>
     internal sealed record Call(string Path, bool Async, JsonObject Body);

@@ -19,7 +19,7 @@ public sealed class BytePlusAdapter(ProviderSettings settings, ProviderHttp http
     public string Id => ProviderId;
     public bool Emulated => settings.Emulated;
 
-    private string BaseUrl => (settings.BaseUrl ?? (Emulated ? emulator.BaseUrl(ProviderId, "/api/v3") : settings.DefaultBaseUrl)).TrimEnd('/');
+    private string BaseUrl => settings.BaseUrlFor(emulator, "/api/v3");
 
     public Task<SubmitOutcome> SubmitAsync(ProviderRequest request, CancellationToken ct)
         => request.MediaType == MediaType.Video ? CreateTaskAsync(request, ct) : GenerateImagesAsync(request, ct);

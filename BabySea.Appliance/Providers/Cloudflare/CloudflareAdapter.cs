@@ -20,7 +20,7 @@ public sealed class CloudflareAdapter(ProviderSettings settings, ProviderHttp ht
     public string Id => ProviderId;
     public bool Emulated => settings.Emulated;
 
-    private string BaseUrl => (settings.BaseUrl ?? (Emulated ? emulator.BaseUrl(ProviderId, "/client/v4") : settings.DefaultBaseUrl)).TrimEnd('/');
+    private string BaseUrl => settings.BaseUrlFor(emulator, "/client/v4");
 
     private string? AccountId => Emulated ? EmulatorAccountId : settings.AccountId;
 

@@ -25,7 +25,7 @@ public sealed class FalAdapter(ProviderSettings settings, ProviderHttp http, Emu
     public string Id => ProviderId;
     public bool Emulated => settings.Emulated;
 
-    private string BaseUrl => (settings.BaseUrl ?? (Emulated ? emulator.BaseUrl(ProviderId) : settings.DefaultBaseUrl)).TrimEnd('/');
+    private string BaseUrl => settings.BaseUrlFor(emulator);
 
     public async Task<SubmitOutcome> SubmitAsync(ProviderRequest request, CancellationToken ct)
     {

@@ -17,7 +17,7 @@ public sealed class ReplicateAdapter(ProviderSettings settings, ProviderHttp htt
     public string Id => ProviderId;
     public bool Emulated => settings.Emulated;
 
-    private string BaseUrl => (settings.BaseUrl ?? (Emulated ? emulator.BaseUrl(ProviderId, "/v1") : settings.DefaultBaseUrl)).TrimEnd('/');
+    private string BaseUrl => settings.BaseUrlFor(emulator, "/v1");
 
     public async Task<SubmitOutcome> SubmitAsync(ProviderRequest request, CancellationToken ct)
     {
