@@ -67,9 +67,8 @@ public static class AppHost
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AuthFailureLimiter>();
         services.AddSingleton<AccountRateLimiter>();
-        services.AddSingleton(sp => new OutputUrls(
-            System.Text.Encoding.UTF8.GetBytes(Secrets.ReadOrCreate(Path.Combine(settings.DataDir, "url-signing.key"), () => Secrets.NewToken("")).Value),
-            settings.OutputUrlLifetime, settings.PublicBaseUrl, sp.GetRequiredService<TimeProvider>()));
+        var urlSigningKey = FirstRun.UrlSigningKey(settings.DataDir);
+        services.AddSingleton(sp => new OutputUrls(urlSigningKey, settings.OutputUrlLifetime, settings.PublicBaseUrl, sp.GetRequiredService<TimeProvider>()));
 
         services.Configure<RoutingOptions>(config.GetSection("Routing"));
         services.Configure<GenerationOptions>(config.GetSection("Generations"));
