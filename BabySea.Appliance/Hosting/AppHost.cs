@@ -124,6 +124,7 @@ public static class AppHost
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<EmulatorAddress>().Set(LoopbackOrigin(app)));
 
         app.UseApiPipeline();
+        app.UseTrustedProxies(config);
         app.LimitBodies();
         app.UseRequestLog();
         app.MapAccountApi();
