@@ -90,6 +90,35 @@ public sealed class MalformedInputTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("GET", "/v1/generate/image/bfl/flux-schnell")] // the route exists for POST only: routing answered a bare 404
+    [InlineData("PUT", "/v1/status")]
+    [InlineData("OPTIONS", "/v1/content/list")]
+    public async Task RouteForAnotherMethod_IsBse3004InTheEnvelope(string method, string path)
+        => (await ApiResponse.ReadAsync(await _app.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path))))
+            .AssertError(HttpStatusCode.NotFound, "BSE3004");
+
+    [Fact]
+    public async Task FileLink_RangeBeyondTheEnd_IsIgnored_TheWholeFileIsServed()
+    {
+        var done = await _app.WaitForTerminalAsync(await _app.CreateGenerationAsync("a seal"));
+        var link = done.GetProperty("generation_output_file")[0].GetString()!;
+        using var anonymous = _app.NewClient(null);
+        var whole = await anonymous.GetByteArrayAsync(link);
+
+        using var beyond = new HttpRequestMessage(HttpMethod.Get, link);
+        beyond.Headers.TryAddWithoutValidation("Range", "bytes=999999999-");
+        using var answer = await anonymous.SendAsync(beyond);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(whole, await answer.Content.ReadAsByteArrayAsync());
+
+        using var part = new HttpRequestMessage(HttpMethod.Get, link);
+        part.Headers.TryAddWithoutValidation("Range", "bytes=0-9");
+        using var partial = await anonymous.SendAsync(part);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(whole[..10], await partial.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
     [InlineData(1e30)]
