@@ -20,7 +20,10 @@ public static class ApiPipeline
                 await next(http);
                 // The framework answers some requests with a bare status and no body (a route that exists for
                 // another method is a 404 from endpoint routing): those get the envelope like every other error.
-                if (!http.Response.HasStarted && ApiError.AnsweredWith(http) is null && BareStatus(http) is { } bare) await bare.ExecuteAsync(http);
+                // The emulators speak their providers' wire formats, bare statuses included, so they keep theirs.
+                if (!http.Response.HasStarted && ApiError.AnsweredWith(http) is null && !http.Request.Path.StartsWithSegments("/emulator")
+                    && BareStatus(http) is { } bare)
+                    await bare.ExecuteAsync(http);
             }
             catch (BadHttpRequestException ex) when (!http.Response.HasStarted)
             {
