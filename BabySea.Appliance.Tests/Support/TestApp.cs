@@ -18,7 +18,7 @@ namespace BabySea.Appliance.Tests.Support;
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    public const string ApiKey = "bye_test0000000000000000000000000000000000000";
+    public const string ApiKey = "bye_test000000000000000000000000000000000000000";
     public const string AdminTokenValue = "test-admin-token-0123456789";
 
     private readonly bool _ownsDataDir;

@@ -18,9 +18,11 @@ public static class ApiPipeline
             try
             {
                 await next(http);
-                // The fallback route skips paths that look like file names (x.png): no endpoint answered, so say so here.
-                if (http.Response.StatusCode == StatusCodes.Status404NotFound && !http.Response.HasStarted && http.GetEndpoint() is null)
-                    await RouteNotFound(http).ExecuteAsync(http);
+                // The framework answers some requests with a bare status and no body (a route that exists for
+                // another method, or a path that looks like a file name, is a 404 from endpoint routing): those get
+                // the envelope like every other error.
+                if (!http.Response.HasStarted && ApiError.AnsweredWith(http) is null && BareStatus(http) is { } bare)
+                    await bare.ExecuteAsync(http);
             }
             catch (BadHttpRequestException ex) when (!http.Response.HasStarted)
             {
@@ -41,11 +43,18 @@ public static class ApiPipeline
         });
     }
 
-    public static void MapRouteNotFound(this WebApplication app)
-        => app.MapFallback((HttpContext http) => RouteNotFound(http));
+    private static ApiError? BareStatus(HttpContext http) => http.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed => RouteNotFound(http),
+        StatusCodes.Status400BadRequest => ApiError.Field("body", "The request could not be read."),
+        StatusCodes.Status413PayloadTooLarge => new ApiError(BseCode.PayloadTooLarge, $"The request body is larger than {JsonBody.MaxBytes / 1024} KB."),
+        _ => null,
+    };
 
     private static ApiError RouteNotFound(HttpContext http)
         => new ApiError(BseCode.RouteNotFound, $"No route {http.Request.Method} {http.Request.Path.Value}.").With("path", http.Request.Path.Value ?? "");
+
+    public static void MapRouteNotFound(this WebApplication app) => app.MapFallback((HttpContext http) => RouteNotFound(http));
 
     /// <summary>Kestrel's own cap sits above the API's 100 KB so that oversized JSON still gets a BSE2010 envelope.</summary>
     public static void LimitBodies(this WebApplication app)

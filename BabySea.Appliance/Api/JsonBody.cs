@@ -6,6 +6,7 @@ namespace BabySea.Appliance.Api;
 public static class JsonBody
 {
     public const int MaxBytes = 100 * 1024;
+    private const int MaxDepth = 32;
 
     public static async Task<(JsonDocument? Document, ApiError? Error)> ReadAsync(HttpContext http, bool optional = false)
     {
@@ -20,14 +21,45 @@ public static class JsonBody
         }
         if (buffer.Length == 0)
             return optional ? (null, null) : (null, ApiError.Field("body", "A JSON request body is required."));
+        var bytes = buffer.ToArray();
         try
         {
-            return (JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 32 }), null);
+            if (FirstInvalidText(bytes) is { } at)
+                return (null, ApiError.Field("body", $"The request body has text that is not valid Unicode (invalid UTF-8 or a lone surrogate escape) at byte {at + 1}."));
+            return (JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth }), null);
         }
         catch (JsonException ex)
         {
             return (null, ApiError.Field("body", $"The request body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."));
         }
+    }
+
+    /// <summary>
+    /// The offset of the first string or property name that is not valid Unicode, or null. JSON parsing accepts
+    /// such text and only reading it as a string fails, deep inside whatever reads it; checking once here makes
+    /// every body a handler sees safe to read.
+    /// </summary>
+    private static long? FirstInvalidText(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName)) continue;
+            if (!reader.ValueIsEscaped)
+            {
+                if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan)) return reader.TokenStartIndex;
+                continue;
+            }
+            try
+            {
+                reader.GetString(); // unescaping is where a lone \uD800 shows
+            }
+            catch (InvalidOperationException)
+            {
+                return reader.TokenStartIndex;
+            }
+        }
+        return null;
     }
 
     private static ApiError TooLarge()

@@ -24,8 +24,9 @@ public sealed class OutputUrls(byte[] key, TimeSpan lifetime, string? publicBase
     public bool Verify(string path, string? expires, string? signature)
     {
         if (!long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var e) || signature is null) return false;
-        if (DateTimeOffset.FromUnixTimeSeconds(e) < time.GetUtcNow()) return false;
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(path, e)), Encoding.ASCII.GetBytes(signature));
+        // Compared as numbers: any long is a valid expiry to compare, while a date would throw past year 9999.
+        if (e < time.GetUtcNow().ToUnixTimeSeconds()) return false;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Sign(path, e)), Encoding.UTF8.GetBytes(signature));
     }
 
     public static string Path(string generationId, Artifact a) => $"/files/{generationId}/{a.Index}.{a.Extension}";

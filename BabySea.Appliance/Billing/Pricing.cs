@@ -10,10 +10,18 @@ public static class Pricing
     public static decimal? Rate(CatalogModel model, string? resolution, bool? audio)
         => model.Pricing.RateFor(resolution, audio);
 
+    /// <summary>The longest duration priced: a day of video, far beyond any model, while rate × seconds stays exact in decimal.</summary>
+    public const double MaxPricedSeconds = 86_400;
+
+    /// <summary>The cost of one output, or null when the variant has no price or the duration cannot be priced (not a number, negative, or over a day).</summary>
     public static decimal? CostPerGeneration(CatalogModel model, double? duration, string? resolution, bool? audio)
     {
         if (Rate(model, resolution, audio) is not { } rate) return null;
-        return model.Type == MediaType.Image ? rate : Credits.RoundUp(rate * (decimal)(duration ?? 0));
+        if (model.Type == MediaType.Image) return rate;
+        var seconds = duration ?? 0;
+        // NaN fails both comparisons; the cast to decimal below would otherwise throw on NaN or 1e30.
+        if (!(seconds >= 0 && seconds <= MaxPricedSeconds)) return null;
+        return Credits.RoundUp(rate * (decimal)seconds);
     }
 
     public static decimal? Total(CatalogModel model, GenerationRequest r)

@@ -69,9 +69,8 @@ public static class AppHost
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AuthFailureLimiter>();
         services.AddSingleton<AccountRateLimiter>();
-        services.AddSingleton(sp => new OutputUrls(
-            System.Text.Encoding.UTF8.GetBytes(Secrets.ReadOrCreate(Path.Combine(settings.DataDir, "url-signing.key"), () => Secrets.NewToken("")).Value),
-            settings.OutputUrlLifetime, settings.PublicBaseUrl, sp.GetRequiredService<TimeProvider>()));
+        var urlSigningKey = FirstRun.UrlSigningKey(settings.DataDir);
+        services.AddSingleton(sp => new OutputUrls(urlSigningKey, settings.OutputUrlLifetime, settings.PublicBaseUrl, sp.GetRequiredService<TimeProvider>()));
 
         services.Configure<RoutingOptions>(config.GetSection("Routing"));
         services.Configure<GenerationOptions>(config.GetSection("Generations"));
@@ -82,9 +81,7 @@ public static class AppHost
         services.AddSingleton<EmulatorFaults>();
         services.AddSingleton<EmulatorFiles>();
         services.AddSingleton<EmulatorContext>();
-        // Job tokens are signed with a key kept in the data folder, so emulated jobs resume across a restart.
-        var emulatorKey = Convert.FromBase64String(Secrets.ReadOrCreate(Path.Combine(settings.DataDir, "emulator-token.key"),
-            () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))).Value);
+        var emulatorKey = FirstRun.EmulatorTokenKey(settings.DataDir);
         services.PostConfigure<EmulatorOptions>(o => o.TokenKey = emulatorKey);
         var baseUrls = new List<string>();
         services.AddSingleton(sp => ProviderHttp.Create(sp.GetRequiredService<OutboundPolicy>(), baseUrls));
@@ -138,6 +135,7 @@ public static class AppHost
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Appliance")));
 
         app.UseApiPipeline();
+        app.UseTrustedProxies(config);
         app.LimitBodies();
         app.UseRequestLog();
         app.MapAccountApi();

@@ -11,26 +11,46 @@ namespace BabySea.Appliance.Hosting;
 /// </summary>
 public static class FirstRun
 {
+    public const int MinAdminTokenLength = 16;
+
+    // A generated signing key carries 256 random bits (43 characters); a hand-written one must not be much weaker.
+    private const int MinSigningKeyLength = 32;
+
     public static string AdminToken(IConfiguration config, string dataDir, TextWriter console)
     {
         if (config["BABYSEA_ADMIN_TOKEN"] is { Length: > 0 } fixedToken)
         {
-            if (fixedToken.Length < 16) throw new InvalidOperationException("BABYSEA_ADMIN_TOKEN must be at least 16 characters.");
-            return fixedToken;
+            if (fixedToken.Trim().Length < MinAdminTokenLength)
+                throw new InvalidOperationException($"BABYSEA_ADMIN_TOKEN must be at least {MinAdminTokenLength} characters.");
+            return fixedToken.Trim();
         }
         var path = Path.Combine(dataDir, "admin-token");
-        var (token, created) = Secrets.ReadOrCreate(path, () => Secrets.NewToken("bsa_"));
+        var (token, created) = Secrets.ReadOrCreate(path, "admin token", MinAdminTokenLength, () => Secrets.NewToken("bsa_"));
         if (created) console.WriteLine($"Admin token (kept in {path}, shown once): {token}");
         return token;
     }
+
+    /// <summary>The key that signs output links (<c>url-signing.key</c>), read or created at start so a bad one stops start-up.</summary>
+    public static byte[] UrlSigningKey(string dataDir)
+        => System.Text.Encoding.UTF8.GetBytes(Secrets.ReadOrCreate(Path.Combine(dataDir, "url-signing.key"), "URL signing key", MinSigningKeyLength,
+            () => Secrets.NewToken("")).Value);
+
+    /// <summary>
+    /// The key that signs emulated job ids (<c>emulator-token.key</c>): kept, so emulated jobs are resumed across a restart
+    /// by the ids the emulator handed out.
+    /// </summary>
+    public static byte[] EmulatorTokenKey(string dataDir)
+        => System.Text.Encoding.UTF8.GetBytes(Secrets.ReadOrCreate(Path.Combine(dataDir, "emulator-token.key"), "emulator token key", MinSigningKeyLength,
+            () => Secrets.NewToken("")).Value);
 
     public static async Task EnsureDefaultAccountAsync(IConfiguration config, AccountAdmin admin, IAccountStore accounts, PlanCatalog plans,
         TextWriter console, CancellationToken ct)
     {
         if (accounts.AnyAccount()) return;
         var fixedKey = config["BABYSEA_BOOTSTRAP_API_KEY"] is { Length: > 0 } k ? k : null;
-        if (fixedKey is not null && !ApiKeyMaterial.LooksValid(fixedKey))
-            throw new InvalidOperationException("BABYSEA_BOOTSTRAP_API_KEY must be bye_ followed by URL-safe base64 characters.");
+        if (fixedKey is not null && !ApiKeyMaterial.IsStrongEnough(fixedKey))
+            throw new InvalidOperationException(
+                $"BABYSEA_BOOTSTRAP_API_KEY must be bye_ followed by at least {ApiKeyMaterial.GeneratedLength - ApiKeyMaterial.KeyPrefix.Length} URL-safe base64 characters, as long as a generated key.");
         var (account, _) = await admin.CreateAccountAsync("Default", plans.DefaultPlan.Id, ct);
         var (key, error) = await admin.CreateKeyAsync(account!.AccountId, new AdminCreateKeyBody("Default full access", "full_access", null, null, null), ct, fixedKey);
         if (error is not null) throw new InvalidOperationException(error.Message);

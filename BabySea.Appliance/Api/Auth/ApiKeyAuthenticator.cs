@@ -17,13 +17,7 @@ public sealed class ApiKeyAuthenticator(IAccountStore accounts, AuthFailureLimit
     public (Caller? Caller, ApiError? Error) Authenticate(HttpContext http, string scope)
     {
         var ip = http.Connection.RemoteIpAddress;
-        if (failures.Blocked(ip) is { } wait)
-        {
-            var blocked = new ApiError(BseCode.AuthRateLimited, "Too many failed authentications from this address. Retry later.")
-                .With("retry_after_seconds", wait);
-            blocked.Headers["Retry-After"] = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return (null, blocked);
-        }
+        if (failures.Refusal(ip) is { } blocked) return (null, blocked);
         var (caller, error) = Check(http, scope);
         if (error?.Code is BseCode.AuthenticationRequired or BseCode.AuthenticationFailed) failures.Failed(ip);
         return (caller, error);

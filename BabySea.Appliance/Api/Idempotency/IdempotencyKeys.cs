@@ -42,8 +42,11 @@ public static class IdempotencyKeys
                 w.WriteEndArray();
                 break;
             case JsonValueKind.Number:
-                // 5, 5.0 and 5e0 are one number.
-                w.WriteRawValue(e.GetDecimal().ToString("G29", System.Globalization.CultureInfo.InvariantCulture));
+                // 5, 5.0 and 5e0 are one number. A number beyond decimal's range (1e30) keeps its own spelling:
+                // validation refuses it anyway, and the fingerprint only has to be stable.
+                w.WriteRawValue(e.TryGetDecimal(out var number)
+                    ? number.ToString("G29", System.Globalization.CultureInfo.InvariantCulture)
+                    : e.GetRawText());
                 break;
             default:
                 e.WriteTo(w);

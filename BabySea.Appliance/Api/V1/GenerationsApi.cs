@@ -83,8 +83,17 @@ public static class GenerationsApi
         var artifact = g.Outputs.FirstOrDefault(a => OutputUrls.Path(g.Id, a) == http.Request.Path.Value);
         if (artifact is null || artifacts.Find(artifact) is not { } info)
             return new ApiError(BseCode.ContentRemoved, "This output file is no longer stored.");
+        if (!AnyRangeFits(http, info.Length)) http.Request.Headers.Remove("Range");
         http.Response.Headers.CacheControl = "private, max-age=300";
         http.Response.Headers.ETag = $"\"{artifact.Sha256}\"";
         return Results.File(info.FullName, artifact.ContentType, enableRangeProcessing: true);
     }
+
+    /// <summary>
+    /// Whether some byte of the file is in a requested range (or no valid range was asked for). A range beyond the end
+    /// would be a bare 416; HTTP lets a server ignore Range, so the whole file is served instead.
+    /// </summary>
+    private static bool AnyRangeFits(HttpContext http, long length)
+        => http.Request.GetTypedHeaders().Range is not { } range || !string.Equals(range.Unit.Value, "bytes", StringComparison.OrdinalIgnoreCase)
+           || range.Ranges.Any(r => r.From is { } from ? from < length : r.To > 0);
 }

@@ -66,11 +66,18 @@ public static class HealthApi
         try
         {
             // A real round trip: the artifact folder takes a write and gives it back, and the database answers a count.
-            var probe = Path.Combine(store.DataDir, "artifacts", ".probe");
+            // Each probe has its own file, so concurrent probes never read, overwrite or delete each other's.
+            var probe = Path.Combine(store.DataDir, "artifacts", $".probe-{Guid.NewGuid():N}");
             Directory.CreateDirectory(Path.GetDirectoryName(probe)!);
-            await File.WriteAllTextAsync(probe, "ok", ct);
-            if (await File.ReadAllTextAsync(probe, ct) != "ok") error = "The artifact folder returned different bytes.";
-            File.Delete(probe);
+            try
+            {
+                await File.WriteAllTextAsync(probe, "ok", ct);
+                if (await File.ReadAllTextAsync(probe, ct) != "ok") error = "The artifact folder returned different bytes.";
+            }
+            finally
+            {
+                File.Delete(probe);
+            }
             _ = store.Collection(Schema.Generations).Count();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LiteDB.LiteException)
