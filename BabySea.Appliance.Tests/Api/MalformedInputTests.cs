@@ -73,7 +73,7 @@ public sealed class MalformedInputTests : IAsyncLifetime
             .AssertError(HttpStatusCode.BadRequest, "BSE2001", "body");
         (await PostBytesAsync("/v1/generate/image/bfl/flux-schnell", Wrap("{\"", "\":\"a seal\"}")))
             .AssertError(HttpStatusCode.BadRequest, "BSE2001", "body");
-        (await TestApp.PostRawAsync(_app.Admin, "/admin/v1/accounts", "{}")).AssertError(HttpStatusCode.BadRequest, "BSE2001"); // the admin API shares the reader
+        // The admin API reads bodies with the same reader.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/accounts") { Content = new ByteArrayContent(Wrap("{\"name\":\"", "\"}")) };
         (await ApiResponse.ReadAsync(await _app.Admin.SendAsync(request))).AssertError(HttpStatusCode.BadRequest, "BSE2001", "body");
     }

@@ -57,6 +57,18 @@ public sealed class TrustedProxyTests
     }
 
     [Fact]
+    public async Task TrustedProxy_ForwardedProto_IsTheSchemeOfOutputLinks()
+    {
+        await using var app = await TestApp.StartAsync(null, 0, "Appliance:TrustedProxies=127.0.0.1");
+        var id = await app.CreateGenerationAsync("a seal");
+        await app.WaitForTerminalAsync(id);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/content/{id}");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+        var r = (await ApiResponse.ReadAsync(await app.Client.SendAsync(request))).AssertOk();
+        Assert.StartsWith("https://", r.Data.GetProperty("generation_output_file")[0].GetString());
+    }
+
+    [Fact]
     public async Task MalformedTrustedProxiesEntry_StopsStart()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync(null, 0, "Appliance:TrustedProxies=proxy.internal"));
