@@ -31,7 +31,7 @@ public sealed class CloudflareAdapter(ProviderSettings settings, ProviderHttp ht
                 "Cloudflare needs an account id: set CLOUDFLARE_ACCOUNT_ID or Providers:cloudflare:AccountId."));
         // The model id (e.g. @cf/black-forest-labs/flux-1-schnell) is part of the path as is, slashes included.
         var url = $"{BaseUrl}/accounts/{Uri.EscapeDataString(account)}/ai/run/{request.ProviderModel}";
-        var (response, failure) = await PostAsync(url, new StringContent(request.NativeInput.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+        var (response, failure) = await PostAsync(url, new StringContent(Body(request.NativeInput).ToJsonString(), Encoding.UTF8, "application/json"), ct);
         if (failure is not null) return new SubmitOutcome.Failed(failure);
         return response!.IsSuccess ? Read(response) : new SubmitOutcome.Failed(CloudflareErrors.FromResponse(response));
     }
@@ -46,6 +46,18 @@ public sealed class CloudflareAdapter(ProviderSettings settings, ProviderHttp ht
         => Task.FromResult<FetchOutcome>(output.Inline is { } bytes
             ? new FetchOutcome.Fetched(bytes, output.ContentType)
             : new FetchOutcome.Failed(new ProviderFailure(FailureKind.OutputInvalid, "Cloudflare outputs are inline; there is nothing to download.")));
+
+    /// <summary>The catalog maps the ratio to one "WxH" value under <c>width</c>; the Stable Diffusion and Leonardo models want integer <c>width</c> and <c>height</c>.</summary>
+    internal static JsonObject Body(JsonObject native)
+    {
+        var body = (JsonObject)native.DeepClone();
+        if (Text(body["width"]) is { } size && TrySplitSize(size, out var width, out var height))
+        {
+            body["width"] = width;
+            body["height"] = height;
+        }
+        return body;
+    }
 
     /// <summary>
     /// The three answers a model may give: the raw image (SDXL, DreamShaper, Phoenix; the declared type is not

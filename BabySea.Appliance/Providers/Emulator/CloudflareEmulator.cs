@@ -67,6 +67,9 @@ public sealed class CloudflareEmulator(EmulatorContext context) : IProviderEmula
             case FaultKinds.MalformedJson:
                 return Results.Text("<html><body><h1>502 Bad Gateway</h1>cloudflare</body></html>", "application/json", Encoding.UTF8, 200);
         }
+        // Workers AI validates input against the model's JSON schema, which allows no additional properties.
+        if (NativeSchemas.FirstUnknown(Provider, model, input.Select(p => p.Key)) is { } unknown)
+            return Error(400, 5006, $"AiError: AiError: Error: '/' must NOT have additional properties ('{unknown}')");
         if (input["steps"] is JsonValue s && (!s.TryGetValue<int>(out var steps) || steps is < 1 or > 8))
             return Error(400, 5006, "AiError: AiError: Error: '/steps' must be <= 8");
 
