@@ -21,8 +21,8 @@ public sealed class CatalogWalkTests : IAsyncLifetime
     private static readonly ModelCatalog Catalog = ModelCatalog.Load(AppHost.ConfigFile("models.json"));
     private const int Parallelism = 24;
 
+    private readonly UncappedPlans _plans = new();
     private TestApp _app = null!;
-    private string _plans = null!;
 
     /// <summary>One generation of the walk: a model pinned to one provider, with this many input files.</summary>
     public sealed record Walk(CatalogModel Model, ProviderBinding Binding, int InputFiles)
@@ -47,17 +47,8 @@ public sealed class CatalogWalkTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // The walk runs hundreds of generations at once: a plan without the caps that protect real accounts.
-        var plans = JsonNode.Parse(await File.ReadAllTextAsync(AppHost.ConfigFile("plans.json")))!;
-        foreach (var plan in plans["plans"]!.AsArray())
-        {
-            plan!["max_in_flight_images"] = 1000;
-            plan["max_in_flight_videos"] = 1000;
-            plan["requests_per_minute"] = 1_000_000;
-        }
-        _plans = Path.Combine(Path.GetTempPath(), $"babysea-walk-plans-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(_plans, plans.ToJsonString());
-        _app = await TestApp.StartAsync(null, 0, [$"Billing:PlansFile={_plans}",
+        // The walk runs hundreds of generations at once.
+        _app = await TestApp.StartAsync(null, 0, [_plans.Setting,
             "Emulator:ImageLatencyMs=20", "Emulator:VideoLatencyMs=40", "Emulator:ImageLongEdge=64", "Emulator:VideoLongEdge=64",
             "Routing:MinPollInterval=00:00:00.020", "Routing:MaxPollInterval=00:00:00.100", "Routing:CircuitMinimumThroughput=1000000"]);
         var account = (await TestApp.GetAsync(_app.Client, "/v1/status")).Data.GetProperty("account_id").GetString();
@@ -68,7 +59,7 @@ public sealed class CatalogWalkTests : IAsyncLifetime
     {
         Invariants.Check(_app);
         await _app.DisposeAsync();
-        File.Delete(_plans);
+        _plans.Dispose();
     }
 
     [Fact]
