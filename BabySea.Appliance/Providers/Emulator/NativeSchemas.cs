@@ -215,6 +215,9 @@ public static class NativeSchemas
     {
         const string p = "cloudflare";
         add(p, "prompt steps seed", "@cf/black-forest-labs/flux-1-schnell");
+        const string flux2 = "prompt input_image_0 input_image_1 input_image_2 input_image_3 guidance width height seed";
+        add(p, flux2, "@cf/black-forest-labs/flux-2-klein-4b", "@cf/black-forest-labs/flux-2-klein-9b");
+        add(p, flux2 + " steps", "@cf/black-forest-labs/flux-2-dev");
         add(p, "prompt negative_prompt height width image image_b64 mask num_steps strength guidance seed",
             "@cf/stabilityai/stable-diffusion-xl-base-1.0", "@cf/bytedance/stable-diffusion-xl-lightning", "@cf/lykon/dreamshaper-8-lcm");
         add(p, "prompt guidance seed height width num_steps steps", "@cf/leonardo/lucid-origin");
