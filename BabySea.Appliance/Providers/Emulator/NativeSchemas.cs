@@ -81,8 +81,10 @@ public static class NativeSchemas
         add(p, "prompt image_input aspect_ratio output_format", "google/nano-banana");
         add(p, "prompt image_input aspect_ratio resolution output_format safety_filter_level", "google/nano-banana-pro", "google/nano-banana-2");
         add(p, "prompt aspect_ratio duration image seed", "google/veo-2");
-        add(p, "prompt aspect_ratio duration image last_frame reference_images negative_prompt resolution generate_audio seed",
-            "google/veo-3", "google/veo-3.1", "google/veo-3.1-fast", "google/veo-3.1-lite");
+        const string veo = "prompt aspect_ratio duration image negative_prompt resolution generate_audio seed";
+        add(p, veo, "google/veo-3");
+        add(p, veo + " last_frame", "google/veo-3.1-fast", "google/veo-3.1-lite");
+        add(p, veo + " last_frame reference_images", "google/veo-3.1");
         add(p, "prompt aspect_ratio resolution magic_prompt_option image mask style_type style_reference_images seed",
             "ideogram-ai/ideogram-v3-turbo", "ideogram-ai/ideogram-v3-quality");
         add(p, "prompt negative_prompt aspect_ratio start_image end_image duration cfg_scale", "kwaivgi/kling-v1.5-pro");
@@ -104,6 +106,7 @@ public static class NativeSchemas
         add(p, "prompt aspect_ratio resolution reference_images reference_tags seed", "runwayml/gen4-image", "runwayml/gen4-image-turbo");
         add(p, "prompt aspect_ratio cfg steps image prompt_strength seed output_format output_quality negative_prompt", "stability-ai/stable-diffusion-3.5-large");
         add(p, "prompt size duration negative_prompt enable_prompt_expansion audio seed", "wan-video/wan-2.5-t2v");
+        add(p, "prompt negative_prompt audio resolution aspect_ratio duration enable_prompt_expansion seed", "wan-video/wan-2.7-t2v");
     }
 
     private static void Fal(Adder add)
