@@ -91,7 +91,8 @@ public sealed record ImplementationData(string DeliveryMethod, string? CancelMet
     IReadOnlyList<string> SupportedMediaTypes, int SupportedModelsTotal);
 
 public sealed record LibraryProviderData(string ProviderId, string ProviderName, string ProviderDescription, string ProviderWebsite,
-    string ProviderDocs, string ProviderStatus, ImplementationData BabyseaImplementation);
+    string ProviderDocs, string ProviderStatus, ImplementationData BabyseaImplementation, bool ProviderConfigured, string ApiKeyEnv,
+    IReadOnlyList<string> ProviderModels);
 
 public sealed record LibraryProvidersData(int ProvidersTotal, IReadOnlyList<LibraryProviderData> Providers);
 
@@ -102,7 +103,8 @@ public sealed record SchemaData(bool GenerationPrompt, IReadOnlyList<string> Gen
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? GenerationGenerateAudio);
 
 public sealed record LibraryModelData(string ModelType, string ModelIdentifier, string ModelName, JsonElement ModelPricing,
-    IReadOnlyList<string> ModelSupportedProvider, SchemaData Schema, IReadOnlyList<string> SpecificSchema);
+    IReadOnlyList<string> ModelSupportedProvider, SchemaData Schema, IReadOnlyList<string> SpecificSchema, ModelLimitsData ModelLimits,
+    IReadOnlyDictionary<string, JsonElement> ModelDefaults);
 
 public sealed record LibraryModelsData(int ModelsTotal, IReadOnlyList<LibraryModelData> Models);
 
@@ -117,3 +119,10 @@ public sealed record UsageData(string AccountId, int UsagePeriodDays, decimal Us
     int UsageTotalProviderSubmissions, decimal UsageTotalEstimatedCost, decimal UsageCreditsReserved, decimal UsageCreditsCharged,
     decimal UsageCreditsRefunded, IReadOnlyList<UsageEndpointData> UsageEndpoints, IReadOnlyList<UsageProviderData> UsageProviders,
     UsageWebhooksData UsageWebhooks);
+
+/// <summary>
+/// What a request to a model may carry beyond the allowed values in its schema: how many input files (a model with a
+/// minimum above zero cannot run without them), whether a distinct last frame is taken, and the ranges of the counts.
+/// </summary>
+public sealed record ModelLimitsData(int MinInputFiles, int MaxInputFiles, bool InputFileLast, int MinOutputNumber, int MaxOutputNumber,
+    int MaxPromptLength, bool DurationRequired);

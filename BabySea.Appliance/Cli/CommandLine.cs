@@ -5,6 +5,7 @@ using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Hosting;
+using BabySea.Appliance.Routing.Catalog;
 using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Webhooks;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,7 +18,7 @@ namespace BabySea.Appliance.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify", "webhooks"];
+    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify", "webhooks", "models"];
 
     public static bool IsVerb(string arg) => Verbs.Contains(arg) || arg is "help" or "--help";
 
@@ -29,6 +30,12 @@ public static class CommandLine
             .AddJsonFile(AppHost.ConfigFile("appsettings.json"), optional: true).AddEnvironmentVariables()
             // Settings as --Key=value (e.g. --BABYSEA_DATA_DIR=/srv/babysea), as for the server.
             .AddCommandLine(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=')).ToArray()).Build();
+        // The catalog is configuration, not data: listing it needs no data folder, so it works beside a running server.
+        if (args[0] == "models")
+        {
+            stdout.Write(CatalogTable.Markdown(ModelCatalog.Load(AppHost.DataFile(config, "Routing:ModelsFile", "models.json"))));
+            return 0;
+        }
         var settings = ApplianceSettings.From(config);
         using var store = LiteStore.Open(settings.DataDir, settings.Durable);
         using var writer = new WriteQueue(store, NullLogger<WriteQueue>.Instance);
@@ -87,6 +94,7 @@ public static class CommandLine
         babysea-appliance                                  serve (see README for settings)
         babysea-appliance emulate [--port 8788]            serve every provider emulator alone (Emulator:* settings apply)
         babysea-appliance verify                           recompute balances from the ledger; exit 1 on any violation
+        babysea-appliance models                           the model catalog as a Markdown table (id, type, providers, price)
         babysea-appliance accounts create --name N [--plan P]
         babysea-appliance accounts list
         babysea-appliance accounts plan --account ID --plan P

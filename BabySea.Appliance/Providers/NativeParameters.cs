@@ -7,7 +7,7 @@ namespace BabySea.Appliance.Providers;
 /// <summary>
 /// Turns a unified request into a provider's native input using the catalog binding: each unified field goes
 /// to the native name the binding gives (<c>name[]</c> for a list), through its value map, plus the binding's constant extras. A field
-/// the binding does not name is not sent.
+/// the binding does not name is not sent, nor is a name the binding omits when the request carries input files.
 /// </summary>
 public static class NativeParameters
 {
@@ -42,6 +42,8 @@ public static class NativeParameters
         Put("generation_resolution", r.Resolution is { } res ? JsonValue.Create(res) : null);
         Put("generation_generate_audio", r.GenerateAudio is { } a ? JsonValue.Create(a) : null);
         foreach (var (name, value) in r.Extras) Put(name, JsonNode.Parse(value.GetRawText()));
+        if (r.InputFiles.Count > 0)
+            foreach (var name in binding.OmitWithInput) native.Remove(name);
         return native;
     }
 

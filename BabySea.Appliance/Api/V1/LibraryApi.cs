@@ -24,7 +24,10 @@ public static class LibraryApi
                 m.Type.Name(), m.Id, m.Name, m.PricingJson, m.Providers.Select(p => p.Provider).ToArray(),
                 new SchemaData(m.Schema.Prompt, m.Schema.Ratios, m.Schema.OutputFormats, m.Schema.MaxOutputs, m.Schema.InputFile,
                     m.Schema.Durations, m.Schema.Resolutions, m.Schema.GenerateAudio),
-                m.SpecificSchema)).ToArray()),
+                m.SpecificSchema,
+                new ModelLimitsData(m.MinInputFiles, m.MaxInputFiles, m.InputFileLast, 1, m.Schema.MaxOutputs, GenerationValidator.MaxPromptLength,
+                    m.Type == MediaType.Video),
+                m.Defaults)).ToArray()),
             AppJsonContext.Default.LibraryModelsData, "Models retrieved successfully");
 
     private static IResult Providers(ProviderDirectory directory, ModelCatalog catalog, ProviderRegistry registry)
@@ -33,7 +36,9 @@ public static class LibraryApi
                 registry.Find(p.Id) is { } adapter ? (adapter.Emulated ? "emulated" : "active") : "not_configured",
                 new ImplementationData(p.DeliveryMethod, p.CancelMethod, p.WebhookVerification, "bse_error_codes", "per_generation_usd",
                     "unified_to_native", "sequential_provider_chain", "circuit_breaker", p.MediaTypes,
-                    catalog.Models.Count(m => m.Binding(p.Id) is not null)))).ToArray()),
+                    catalog.Models.Count(m => m.Binding(p.Id) is not null)),
+                registry.Find(p.Id) is { Emulated: false }, p.ApiKeyEnv,
+                catalog.Models.Where(m => m.Binding(p.Id) is not null).Select(m => m.Id).ToArray())).ToArray()),
             AppJsonContext.Default.LibraryProvidersData, "Providers retrieved successfully");
 
     private static IResult Estimate(HttpContext http, string model, ModelCatalog catalog, string? count, string? duration, string? resolution, string? audio)

@@ -19,6 +19,7 @@ public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp 
     public const string MultimodalPath = "services/aigc/multimodal-generation/generation";
     public const string VideoPath = "services/aigc/video-generation/video-synthesis";
     public const string TextToImagePath = "services/aigc/text2image/image-synthesis";
+    public const string ImageToImagePath = "services/aigc/image2image/image-synthesis";
 
     // A multimodal binding names the prompt "text" (and reference images "image"): each becomes a message content item.
     private const string TextField = "text";
@@ -28,7 +29,19 @@ public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp 
     private static readonly HashSet<string> TaskInputFields = new(StringComparer.Ordinal)
     {
         "prompt", "negative_prompt", "img_url", "first_frame_url", "last_frame_url", "audio_url", "media", "function",
-        "ref_images_url", "base_image_url", "mask_image_url",
+        "ref_images_url", "base_image_url", "mask_image_url", "images",
+    };
+
+    /// <summary>Native names that select an image task working from inputs (Wan image edit and image-to-image).</summary>
+    private static readonly HashSet<string> ImageInputFields = new(StringComparer.Ordinal) { "base_image_url", "images" };
+
+    /// <summary>
+    /// The asset types of <c>input.media</c>, the list Wan 2.7 and HappyHorse take instead of separate URL fields: a
+    /// binding names the type as the native parameter and each URL becomes one <c>{type, url}</c> item, in order.
+    /// </summary>
+    public static readonly IReadOnlySet<string> MediaTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "first_frame", "last_frame", "driving_audio", "first_clip", "reference_image", "reference_video", "video",
     };
 
     private static readonly KeyValuePair<string, string>[] AsyncHeaders = [new(AsyncHeader, "enable")];
@@ -94,8 +107,9 @@ public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp 
 
     /// <summary>
     /// The endpoint follows the binding: an image binding that names the prompt <c>text</c> is a Qwen-Image
-    /// message (synchronous); any other image binding is a text-to-image task, and every video a video-synthesis
-    /// task. The flat native input is nested into DashScope's <c>input</c> and <c>parameters</c>.
+    /// message (synchronous); an image binding with a base image or input images is an image-to-image task, any
+    /// other image binding a text-to-image task, and every video a video-synthesis task. The flat native input is
+    /// nested into DashScope's <c>input</c> (media assets as <c>input.media</c>) and <c>parameters</c>.
     /// </summary>
     internal static Call Build(ProviderRequest request)
     {
@@ -111,14 +125,24 @@ public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp 
             content.Add((JsonNode)new JsonObject { [TextField] = native[TextField]?.DeepClone() });
             input["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = content });
         }
+        var media = new JsonArray();
         foreach (var (name, value) in native)
         {
             if (multimodal && name is TextField or ImageField) continue;
+            if (!multimodal && MediaTypes.Contains(name))
+            {
+                foreach (var url in Urls(value)) media.Add((JsonNode)new JsonObject { ["type"] = name, ["url"] = url });
+                continue;
+            }
             (!multimodal && TaskInputFields.Contains(name) ? input : parameters)[name] = value?.DeepClone();
         }
+        if (media.Count > 0) input["media"] = media;
         if (Text(parameters["size"]) is { } size) parameters["size"] = Size(size);
 
-        var path = multimodal ? MultimodalPath : request.MediaType == MediaType.Video ? VideoPath : TextToImagePath;
+        var path = multimodal ? MultimodalPath
+            : request.MediaType == MediaType.Video ? VideoPath
+            : native.Any(p => ImageInputFields.Contains(p.Key)) ? ImageToImagePath
+            : TextToImagePath;
         return new Call(path, !multimodal, new JsonObject { ["model"] = request.ProviderModel, ["input"] = input, ["parameters"] = parameters });
     }
 

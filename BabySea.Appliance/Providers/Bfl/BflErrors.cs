@@ -50,10 +50,15 @@ public static class BflErrors
     private static string? Describe(JsonNode? detail) => detail switch
     {
         JsonValue v when v.TryGetValue<string>(out var s) => s,
-        JsonArray entries => string.Join("; ", entries.Select(e => e is JsonObject o && o["msg"] is JsonValue m && m.TryGetValue<string>(out var msg) ? msg : null)
+        JsonArray entries => string.Join("; ", entries.OfType<JsonObject>()
+            .Select(o => o["msg"] is JsonValue m && m.TryGetValue<string>(out var msg) ? (Field(o) is { } field ? $"{field}: {msg}" : msg) : null)
             .OfType<string>()),
         _ => null,
     };
+
+    /// <summary>The field a validation entry is about: the last element of its <c>loc</c> (<c>["body", "width"]</c>).</summary>
+    private static string? Field(JsonObject entry)
+        => entry["loc"] is JsonArray { Count: > 0 } loc && loc[^1] is JsonValue v && v.TryGetValue<string>(out var field) ? field : null;
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }

@@ -27,6 +27,7 @@ public sealed class AlibabaCloudEmulator(EmulatorContext context) : IProviderEmu
         api.MapPost("/" + AlibabaCloudAdapter.MultimodalPath, (HttpContext http, CancellationToken ct) => GenerateAsync(http, ct));
         api.MapPost("/" + AlibabaCloudAdapter.VideoPath, (HttpContext http, CancellationToken ct) => CreateTaskAsync(http, video: true, ct));
         api.MapPost("/" + AlibabaCloudAdapter.TextToImagePath, (HttpContext http, CancellationToken ct) => CreateTaskAsync(http, video: false, ct));
+        api.MapPost("/" + AlibabaCloudAdapter.ImageToImagePath, (HttpContext http, CancellationToken ct) => CreateTaskAsync(http, video: false, ct));
         api.MapGet("/tasks/{taskId}", (HttpContext http, string taskId) => GetTask(http, taskId));
         api.MapPost("/tasks/{taskId}/cancel", (HttpContext http, string taskId) => Cancel(http, taskId));
     }
@@ -44,6 +45,7 @@ public sealed class AlibabaCloudEmulator(EmulatorContext context) : IProviderEmu
 
         var directive = context.Faults.Choose(Provider, prompt);
         if (Refusal(directive) is { } refusal) return refusal;
+        if (UnknownParameter(model, body) is { } unknown) return unknown;
         var now = context.Time.GetUtcNow();
         var size = Text(parameters?["size"]);
         var job = EmulatedJob.Create(Provider, model, directive, now, false, Ratio(size) ?? "1:1", "png", Number(parameters?["n"]) ?? 1, null,
@@ -92,6 +94,7 @@ public sealed class AlibabaCloudEmulator(EmulatorContext context) : IProviderEmu
 
         var directive = context.Faults.Choose(Provider, prompt);
         if (Refusal(directive) is { } refusal) return refusal;
+        if (UnknownParameter(model, body) is { } unknown) return unknown;
         var ratio = Ratio(Text(parameters?["size"])) ?? (video ? "16:9" : "1:1");
         var job = EmulatedJob.Create(Provider, model, directive, context.Time.GetUtcNow(), video, ratio, "png",
             video ? 1 : Number(parameters?["n"]) ?? 1, Number(parameters?["duration"]), context.Options.Value);
@@ -183,6 +186,15 @@ public sealed class AlibabaCloudEmulator(EmulatorContext context) : IProviderEmu
         FaultKinds.MalformedJson => Results.Text("<html><body><h1>502 Bad Gateway</h1></body></html>", "application/json", Encoding.UTF8, 200),
         _ => null,
     };
+
+    /// <summary>A name the model does not document, under <c>input</c> or <c>parameters</c>, is DashScope's InvalidParameter.</summary>
+    private IResult? UnknownParameter(string model, JsonObject body)
+    {
+        IEnumerable<string> Names(string part) => (body[part] as JsonObject)?.Select(p => $"{part}.{p.Key}") ?? [];
+        return NativeSchemas.FirstUnknown(Provider, model, Names("input").Concat(Names("parameters"))) is { } unknown
+            ? Error(400, "InvalidParameter", $"The parameter {unknown} is not supported by model {model}.")
+            : null;
+    }
 
     private static async Task<JsonObject?> ReadAsync(HttpContext http, CancellationToken ct)
     {

@@ -60,6 +60,8 @@ public sealed class BflEmulator(EmulatorContext context) : IProviderEmulator
                 return Results.Text("<html><body>502 Bad Gateway</body></html>", "application/json", Encoding.UTF8, 200);
         }
         if (Text(input["prompt"]) is null) return Invalid("prompt", "Field required", "missing");
+        if (NativeSchemas.FirstUnknown(Provider, model, input.Select(p => p.Key)) is { } unknown)
+            return Invalid(unknown, "Extra inputs are not permitted", "extra_forbidden");
         foreach (var side in new[] { "width", "height" })
         {
             if (!input.ContainsKey(side)) continue;

@@ -43,6 +43,7 @@ public sealed class BytePlusEmulator(EmulatorContext context) : IProviderEmulato
         if (ProviderJson.Text(body?["prompt"]) is not { Length: > 0 } prompt) return Error(http, 400, Codes.MissingParameter, "prompt", "The request failed because it is missing one or multiple required parameters.");
         var directive = context.Faults.Choose(Provider, prompt);
         if (Refusal(http, directive.Kind, "size") is { } refused) return refused;
+        if (UnknownParameter(http, body!) is { } unknown) return unknown;
 
         // Seedream 4.x always answers JPEG; later versions take output_format.
         var format = ProviderJson.Text(body!["output_format"]) ?? "jpeg";
@@ -89,6 +90,7 @@ public sealed class BytePlusEmulator(EmulatorContext context) : IProviderEmulato
         var prompt = content.OfType<JsonObject>().Where(i => ProviderJson.Text(i["type"]) == "text").Select(i => ProviderJson.Text(i["text"])).FirstOrDefault();
         var directive = context.Faults.Choose(Provider, prompt);
         if (Refusal(http, directive.Kind, "ratio") is { } refused) return refused;
+        if (UnknownParameter(http, body) is { } unknown) return unknown;
 
         var now = context.Time.GetUtcNow();
         Prune(now);
@@ -180,6 +182,12 @@ public sealed class BytePlusEmulator(EmulatorContext context) : IProviderEmulato
         FaultKinds.MalformedJson => Results.Text("<html><body><h1>502 Bad Gateway</h1></body></html>", "application/json", Encoding.UTF8, 200),
         _ => null,
     };
+
+    /// <summary>ModelArk names a parameter the model does not take as invalid, in its usual 400.</summary>
+    private IResult? UnknownParameter(HttpContext http, JsonObject body)
+        => NativeSchemas.FirstUnknown(Provider, ProviderJson.Text(body["model"]) ?? "", body.Select(p => p.Key)) is { } unknown
+            ? Error(http, 400, Codes.InvalidParameter, unknown, $"The parameter `{unknown}` specified in the request is not valid for model {ProviderJson.Text(body["model"])}.")
+            : null;
 
     private bool TryFind(string id, out EmulatedJob job)
     {

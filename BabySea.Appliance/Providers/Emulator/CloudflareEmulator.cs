@@ -32,9 +32,18 @@ public sealed class CloudflareEmulator(EmulatorContext context) : IProviderEmula
         if (!model.StartsWith("@cf/", StringComparison.Ordinal) && !model.StartsWith("@hf/", StringComparison.Ordinal))
             return Error(400, 5007, $"No such model {model} or task");
 
+        var multipart = CloudflareAdapter.TakesMultipart(model);
+        if (multipart != http.Request.HasFormContentType)
+            return Error(400, 5006, multipart
+                ? "AiError: AiError: this model takes multipart/form-data input, even for a prompt alone"
+                : "AiError: AiError: Error: request body must be JSON");
         JsonObject? input;
-        try { input = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject; }
-        catch (JsonException) { input = null; }
+        if (multipart) input = await FormInputAsync(http);
+        else
+        {
+            try { input = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject; }
+            catch (JsonException) { input = null; }
+        }
         if (input is null) return Error(400, 3003, "Request is missing headers or body: body");
         if (input["prompt"] is not JsonValue p || !p.TryGetValue<string>(out var prompt) || prompt.Length is 0 or > MaxPromptLength)
             return Error(400, 5006, $"AiError: AiError: Error: required properties at '/' are 'prompt' (1 to {MaxPromptLength} characters)");
@@ -67,6 +76,9 @@ public sealed class CloudflareEmulator(EmulatorContext context) : IProviderEmula
             case FaultKinds.MalformedJson:
                 return Results.Text("<html><body><h1>502 Bad Gateway</h1>cloudflare</body></html>", "application/json", Encoding.UTF8, 200);
         }
+        // Workers AI validates input against the model's JSON schema, which allows no additional properties.
+        if (NativeSchemas.FirstUnknown(Provider, model, input.Select(p => p.Key)) is { } unknown)
+            return Error(400, 5006, $"AiError: AiError: Error: '/' must NOT have additional properties ('{unknown}')");
         if (input["steps"] is JsonValue s && (!s.TryGetValue<int>(out var steps) || steps is < 1 or > 8))
             return Error(400, 5006, "AiError: AiError: Error: '/steps' must be <= 8");
 
@@ -85,6 +97,25 @@ public sealed class CloudflareEmulator(EmulatorContext context) : IProviderEmula
         if (bytes.Length > 0) result["image"] = Convert.ToBase64String(bytes);
         return Results.Text(new JsonObject { ["result"] = result, ["success"] = true, ["errors"] = new JsonArray(), ["messages"] = new JsonArray() }
             .ToJsonString(), "application/json", Encoding.UTF8, 200);
+    }
+
+    /// <summary>
+    /// A FLUX.2 form read as the model's input: text parts as values (numbers as numbers, as the schema types them)
+    /// and each binary part, present under its name, as the count of bytes it carried.
+    /// </summary>
+    private static async Task<JsonObject> FormInputAsync(HttpContext http)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var input = new JsonObject();
+        foreach (var (name, value) in form)
+        {
+            var text = value.ToString();
+            input[name] = int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole) ? JsonValue.Create(whole)
+                : double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number)
+                : JsonValue.Create(text);
+        }
+        foreach (var file in form.Files) input[file.Name] = file.Length;
+        return input;
     }
 
     /// <summary>Models that answer the image bytes themselves instead of the JSON envelope.</summary>

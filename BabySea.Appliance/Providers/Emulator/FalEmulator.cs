@@ -69,6 +69,9 @@ public sealed class FalEmulator(EmulatorContext context) : IProviderEmulator
                 return Results.Text("<html><body>502 Bad Gateway</body></html>", "application/json", Encoding.UTF8, 200);
         }
         if (Text(input["prompt"]) is null) return ModelError(http, "prompt", "Field required", "missing");
+        // Each endpoint's input model forbids fields it does not declare.
+        if (NativeSchemas.FirstUnknown(Provider, model, input.Select(p => p.Key)) is { } unknown)
+            return ModelError(http, unknown, "Extra inputs are not permitted", "extra_forbidden");
         // fal's edit and image-to-video endpoints require the image they work from.
         if (model.EndsWith("/edit", StringComparison.Ordinal) && input["image_urls"] is not JsonArray { Count: > 0 })
             return ModelError(http, "image_urls", "Field required", "missing");

@@ -39,6 +39,7 @@ public sealed class OpenAiEmulator(EmulatorContext context) : IProviderEmulator
             return Error(400, "We could not parse the JSON body of your request. The OpenAI API expects a JSON payload.", "invalid_request_error", null, null);
         if (body.ContainsKey("input_fidelity"))
             return Error(400, "Unknown parameter: 'input_fidelity'.", "invalid_request_error", "input_fidelity", "unknown_parameter");
+        if (UnknownParameter(Text(body["model"]) ?? "", body.Select(p => p.Key)) is { } unknown) return unknown;
         return await AnswerAsync(http, new ImageCall(Text(body["model"]), Text(body["prompt"]), Text(body["size"]),
             Text(body["output_format"]), Text(body["n"]), Text(body["quality"])), aborted);
     }
@@ -60,6 +61,9 @@ public sealed class OpenAiEmulator(EmulatorContext context) : IProviderEmulator
             if (MediaSniffer.Detect(stream.ToArray())?.ContentType.StartsWith("image/", StringComparison.Ordinal) != true)
                 return Error(400, $"Invalid image file or mode for image {i + 1}, please check your image file.", "invalid_request_error", "image", "invalid_image_file");
         }
+        if (UnknownParameter((form["model"].ToString() is { Length: > 0 } m ? m : "gpt-image-1.5") + "/edits",
+                form.Keys.Concat(form.Files.Select(f => f.Name)).Distinct()) is { } unknown)
+            return unknown;
         if (form["input_fidelity"].ToString() is { Length: > 0 } fidelity && fidelity is not ("high" or "low"))
             return Error(400, $"Invalid value: '{fidelity}'. Supported values are: 'high' and 'low'.", "invalid_request_error", "input_fidelity", "invalid_value");
         string? Field(string name) => form[name].ToString() is { Length: > 0 } v ? v : null;
@@ -147,6 +151,11 @@ public sealed class OpenAiEmulator(EmulatorContext context) : IProviderEmulator
             : Error(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
                 "invalid_request_error", null, null);
     }
+
+    private IResult? UnknownParameter(string model, IEnumerable<string> names)
+        => NativeSchemas.FirstUnknown(Provider, model, names) is { } unknown
+            ? Error(400, $"Unknown parameter: '{unknown}'.", "invalid_request_error", unknown, "unknown_parameter")
+            : null;
 
     private static IResult Moderated()
         => Error(400, "Your request was rejected as a result of our safety system. Your request may contain content that is not allowed by our safety system.",

@@ -61,12 +61,18 @@ public sealed class ReplicateEmulator(EmulatorContext context) : IProviderEmulat
             case FaultKinds.MalformedJson:
                 return Results.Text("<html><body>502 Bad Gateway</body></html>", "application/json", Encoding.UTF8, 201);
         }
+        // The model's OpenAPI input schema allows no other property.
+        if (NativeSchemas.FirstUnknown(Provider, model, input.Select(p => p.Key)) is { } unknown)
+            return InvalidInput("input", $"Additional property {unknown} is not allowed", "additional_property_not_allowed");
 
         var now = context.Time.GetUtcNow();
         Prune(now);
-        var video = input.ContainsKey("duration");
+        // Video models take a duration; video-to-video models (Aleph) a video to work from.
+        var video = input.ContainsKey("duration") || input.ContainsKey("video");
+        // "match_input_image" follows an input the emulator never looks at: such pictures are drawn square.
+        var ratio = input["aspect_ratio"] is JsonValue r && r.TryGetValue<string>(out var aspect) && aspect.Contains(':') ? aspect : null;
         var count = (int?)(input["num_outputs"] ?? input["max_images"])?.GetValue<double>() ?? 1;
-        var job = EmulatedJob.Create(Provider, model, directive, now, video, input["aspect_ratio"]?.GetValue<string>(),
+        var job = EmulatedJob.Create(Provider, model, directive, now, video, ratio,
             input["output_format"]?.GetValue<string>() ?? "webp", count, input["duration"]?.GetValue<double>(), context.Options.Value);
         if (_inputs.Count < MaxKeptInputs && input.ToJsonString().Length <= MaxKeptInputBytes) _inputs[job.Token] = (JsonObject)input.DeepClone();
         var state = job.StateAt(now, false);
@@ -143,13 +149,13 @@ public sealed class ReplicateEmulator(EmulatorContext context) : IProviderEmulat
             : Problem(401, "Unauthenticated", "You did not pass an authentication token");
     }
 
-    private static IResult InvalidInput(string field, string description)
+    private static IResult InvalidInput(string field, string description, string type = "enum")
         => Results.Text(new JsonObject
         {
             ["title"] = "Input validation failed",
             ["detail"] = $"- {field}: {description}\n",
             ["status"] = 422,
-            ["invalid_fields"] = new JsonArray(new JsonObject { ["type"] = "enum", ["field"] = field, ["description"] = description }),
+            ["invalid_fields"] = new JsonArray(new JsonObject { ["type"] = type, ["field"] = field, ["description"] = description }),
         }.ToJsonString(), "application/problem+json", Encoding.UTF8, 422);
 
     private static IResult Problem(int status, string title, string detail)

@@ -37,6 +37,9 @@ public sealed class RunwayEmulator(EmulatorContext context) : IProviderEmulator
         catch (System.Text.Json.JsonException) { body = null; }
         if (body is null) return Invalid("invalid_type", "Expected object, received null", []);
         if (Missing(body, endpoint) is { } field) return Invalid("invalid_type", "Required", [field]);
+        // Runway's body schemas are strict: a key the model does not take fails validation.
+        if (NativeSchemas.FirstUnknown(Provider, Text(body["model"]) ?? "", body.Select(p => p.Key)) is { } unknown)
+            return Invalid("unrecognized_keys", $"Unrecognized key(s) in object: '{unknown}'", []);
 
         var directive = context.Faults.Choose(Provider, Text(body["promptText"]));
         switch (directive.Kind)

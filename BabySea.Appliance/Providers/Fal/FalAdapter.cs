@@ -78,13 +78,21 @@ public sealed class FalAdapter(ProviderSettings settings, ProviderHttp http, Emu
     /// The endpoint a request goes to. fal serves editing and image-to-video as sibling endpoints of the
     /// text-to-X model: <c>…/text-to-image</c> becomes <c>…/edit</c>, <c>…/text-to-video</c> becomes
     /// <c>…/image-to-video</c>, and a bare model gains the suffix (<c>fal-ai/flux-2-pro/edit</c>, <c>fal-ai/veo2/image-to-video</c>).
+    /// An app that exists only to work from inputs (<c>fal-ai/qwen-image-edit</c>, <c>…/seededit/v3/edit-image</c>,
+    /// <c>fal-ai/flux-pro/kontext</c>, an <c>…/image-to-video</c> app) has no sibling and is used as is.
     /// </summary>
     internal static string Endpoint(string model, MediaType type, bool hasInputFiles)
     {
-        if (!hasInputFiles) return model;
+        if (!hasInputFiles || TakesInputItself(model)) return model;
         var (plain, withFiles) = type == MediaType.Video ? ("/text-to-video", "/image-to-video") : ("/text-to-image", "/edit");
-        if (model.EndsWith(withFiles, StringComparison.Ordinal)) return model;
         return model.EndsWith(plain, StringComparison.Ordinal) ? model[..^plain.Length] + withFiles : model + withFiles;
+    }
+
+    private static bool TakesInputItself(string model)
+    {
+        var app = model[(model.LastIndexOf('/') + 1)..];
+        return model.Contains("edit", StringComparison.Ordinal) || model.Contains("/kontext", StringComparison.Ordinal)
+            || (app.EndsWith("-to-video", StringComparison.Ordinal) && app != "text-to-video");
     }
 
     /// <summary>The submit body is the model input itself; a "WxH" <c>image_size</c> becomes fal's <c>{width, height}</c>.</summary>

@@ -77,8 +77,12 @@ public static class FalErrors
     private static string? Describe(JsonNode? detail) => detail switch
     {
         JsonValue => Text(detail),
-        JsonArray entries => string.Join("; ", entries.Select(e => e is JsonObject o ? Text(o["msg"]) : null).OfType<string>()),
+        JsonArray entries => string.Join("; ", entries.OfType<JsonObject>()
+            .Select(o => Text(o["msg"]) is { } msg ? (Field(o) is { } field ? $"{field}: {msg}" : msg) : null).OfType<string>()),
         _ => null,
     };
+
+    /// <summary>The field a validation entry is about: the last element of its <c>loc</c> (<c>["body", "image_size"]</c>).</summary>
+    private static string? Field(JsonObject entry) => entry["loc"] is JsonArray { Count: > 0 } loc ? Text(loc[^1]) : null;
 
 }

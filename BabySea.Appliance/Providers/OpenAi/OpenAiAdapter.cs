@@ -22,10 +22,6 @@ public sealed class OpenAiAdapter(ProviderSettings settings, ProviderHttp http, 
     private const string ImagesField = "image";
     private const string EditsOnlyField = "input_fidelity";
 
-    // A 1x1 PNG: what an emulated edit sends in place of each input (see InputImageAsync).
-    private static readonly byte[] PlaceholderPng = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
-
     public string Id => ProviderId;
     public bool Emulated => settings.Emulated;
 
@@ -98,7 +94,7 @@ public sealed class OpenAiAdapter(ProviderSettings settings, ProviderHttp http, 
             if (value is not null) form.Add(new StringContent(Text(value) ?? value.ToJsonString()), name);
         for (var i = 0; i < urls.Count; i++)
         {
-            var (image, refused) = await InputImageAsync(Text(urls[i]), ct);
+            var (image, refused) = await InputImages.FetchAsync(http, Text(urls[i]), Emulated, ct);
             if (refused is not null)
             {
                 form.Dispose();
@@ -112,29 +108,6 @@ public sealed class OpenAiAdapter(ProviderSettings settings, ProviderHttp http, 
         return (form, null);
     }
 
-    private sealed record InputImage(byte[] Bytes, string ContentType, string Extension);
-
-    private async Task<(InputImage? Image, ProviderFailure? Refused)> InputImageAsync(string? url, CancellationToken ct)
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            return (null, InputRefused($"Input file '{url}' is not an http(s) URL."));
-        // An appliance without a key makes no outside calls, and the emulator never looks at the pixels, so
-        // emulated edits send a placeholder where the real adapter sends the downloaded image.
-        if (Emulated) return (new InputImage(PlaceholderPng, "image/png", "png"), null);
-
-        // The input lives on the caller's file host: the OpenAI key is never sent there.
-        // The target's answer is never quoted back: only the outbound policy's own refusal or the status code.
-        var (response, failure) = await http.GetFileAsync(uri.AbsoluteUri, _ => { }, ct);
-        if (failure is not null) return (null, InputUnavailable($"Input file '{url}' could not be downloaded: {failure.Message}"));
-        if (!response!.IsSuccess) return (null, InputUnavailable($"Downloading input file '{url}' answered {response.Code}."));
-        return MediaSniffer.Detect(response.Body) is { } kind && kind.ContentType.StartsWith("image/", StringComparison.Ordinal)
-            ? (new InputImage(response.Body, kind.ContentType, kind.Extension), null)
-            : (null, InputRefused($"Input file '{url}' is not a PNG, JPEG or WebP image."));
-    }
-
-    private static ProviderFailure InputRefused(string message) => new(FailureKind.InvalidRequest, message);
-
-    private static ProviderFailure InputUnavailable(string message) => new(FailureKind.InputUnavailable, message);
 
     private Task<(ProviderHttp.Response? Response, ProviderFailure? Failure)> PostAsync(string url, HttpContent content, CancellationToken ct)
         => http.SendForMediaAsync(HttpMethod.Post, url, content, Authorize, ct);

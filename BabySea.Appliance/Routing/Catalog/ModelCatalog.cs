@@ -16,7 +16,7 @@ public sealed class ModelCatalog
         "generation_prompt", "generation_ratio", "generation_output_format", "generation_output_number",
         "generation_input_file", "generation_duration", "generation_resolution", "generation_generate_audio",
     ];
-    private static readonly HashSet<string> ProviderKeys = ["provider", "model", "params", "values", "fixed"];
+    private static readonly HashSet<string> ProviderKeys = ["provider", "model", "params", "values", "fixed", "omit_with_input"];
     private static readonly HashSet<string> LimitKeys = ["max_input_files", "min_input_files", "input_file_last"];
 
     /// <summary>Request fields every model understands; anything else must be in the model's specific_schema.</summary>
@@ -175,7 +175,8 @@ public sealed class ModelCatalog
         var fixedParams = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         if (p.TryGetProperty("fixed", out var fx))
             foreach (var e in fx.EnumerateObject()) fixedParams[e.Name] = e.Value.Clone();
-        return new ProviderBinding(provider, p.GetProperty("model").GetString()!, parameters, values, fixedParams);
+        var omit = p.TryGetProperty("omit_with_input", out var om) ? om.EnumerateArray().Select(x => x.GetString()!).ToArray() : [];
+        return new ProviderBinding(provider, p.GetProperty("model").GetString()!, parameters, values, fixedParams, omit);
     }
 
     private static void RejectUnknown(JsonElement e, IReadOnlySet<string> allowed, string id, string path)
