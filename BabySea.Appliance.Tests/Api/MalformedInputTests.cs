@@ -86,7 +86,7 @@ public sealed class MalformedInputTests : IAsyncLifetime
     public async Task Estimate_VideoDurationThatCannotBePriced_IsInvalidInput(string duration)
     {
         var r = await TestApp.GetAsync(_app.Client, $"/v1/estimate/{VideoModel}?duration={duration}");
-        r.AssertError(HttpStatusCode.BadRequest, "BSE2001");
+        r.AssertError(HttpStatusCode.BadRequest, "BSE2001", "duration");
     }
 
     [Theory]

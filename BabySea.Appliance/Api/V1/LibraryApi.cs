@@ -57,8 +57,8 @@ public static class LibraryApi
         {
             if (duration is { Length: > 0 })
             {
-                if (!double.TryParse(duration, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || d <= 0)
-                    return ApiError.Field("duration", "duration must be a positive number of seconds.");
+                if (!double.TryParse(duration, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !(d > 0 && d <= Pricing.MaxPricedSeconds))
+                    return ApiError.Field("duration", $"duration must be a positive number of seconds, at most {Pricing.MaxPricedSeconds:0}.");
                 seconds = d;
             }
             else seconds = m.Defaults.TryGetValue("generation_duration", out var dd) ? dd.GetDouble() : m.Schema.Durations![0];
