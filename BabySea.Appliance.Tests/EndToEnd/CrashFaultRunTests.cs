@@ -21,10 +21,16 @@ public sealed class CrashFaultRunTests(ITestOutputHelper output)
         var trials = EnvironmentInt("BABYSEA_CRASH_TRIALS") ?? 20;
         var firstSeed = EnvironmentInt("BABYSEA_CRASH_SEED") ?? Random.Shared.Next(1, 1_000_000);
         var report = new StringBuilder();
+        var directory = Environment.GetEnvironmentVariable("BABYSEA_BENCH_RESULTS") ?? Path.Combine(Directory.GetCurrentDirectory(), "bench-results");
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, "crash-run.txt");
+        File.Delete(file);
+        // Written line by line: the test output shows only at the end, and a 100-trial run takes a quarter of an hour.
         void Print(string line)
         {
             output.WriteLine(line);
             report.AppendLine(line);
+            File.AppendAllText(file, line + Environment.NewLine);
         }
 
         Print(string.Create(CultureInfo.InvariantCulture,
@@ -47,10 +53,6 @@ public sealed class CrashFaultRunTests(ITestOutputHelper output)
             $"webhook requests received: {results.Sum(r => r.WebhooksReceived)}, time: {watch.Elapsed.TotalSeconds:0} s"));
         if (failed.Length > 0)
             Print($"replay a failed trial with: BABYSEA_CRASH_SEED=<seed> BABYSEA_CRASH_TRIALS=1; failed seeds: {string.Join(", ", failed.Select(r => r.Seed))}");
-
-        var directory = Environment.GetEnvironmentVariable("BABYSEA_BENCH_RESULTS") ?? Path.Combine(Directory.GetCurrentDirectory(), "bench-results");
-        Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "crash-run.txt"), report.ToString());
 
         Assert.True(failed.Length == 0, report.ToString());
     }
