@@ -108,15 +108,20 @@ public sealed class IdempotencyTests : IAsyncLifetime
         using var lite = LiteStore.Open(dir);
         using var writer = new WriteQueue(lite, NullLogger<WriteQueue>.Instance);
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        var store = new LiteIdempotencyStore(writer, clock);
-        Assert.IsType<ClaimOutcome.Claimed>(await store.ClaimAsync("acc", "k", "fp", CancellationToken.None));
-        Assert.IsType<ClaimOutcome.InProgress>(await store.ClaimAsync("acc", "k", "fp", CancellationToken.None));
-        clock.Advance(TimeSpan.FromMinutes(3));
-        // A claim whose request never finished (a crash) frees itself.
-        Assert.IsType<ClaimOutcome.Claimed>(await store.ClaimAsync("acc", "k", "fp", CancellationToken.None));
-        clock.Advance(TimeSpan.FromHours(25));
+        var store = new LiteIdempotencyStore(lite, writer, clock);
+        await writer.RunAsync(s =>
+        {
+            LiteIdempotencyStore.Record(s, "acc", new IdempotencyClaim("k", "fp", "{}"), "gen-1", clock.GetUtcNow());
+            return 0;
+        });
+        Assert.Equal("gen-1", store.Find("acc", "k")?.GenerationId);
+        Assert.Null(store.Find("other-account", "k"));
+        clock.Advance(TimeSpan.FromHours(23));
+        // No claim goes stale in between: a key is only ever written with the generation it answers for.
+        Assert.Equal("gen-1", store.Find("acc", "k")?.GenerationId);
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.Null(store.Find("acc", "k"));
         Assert.Equal(1, await store.SweepExpiredAsync(CancellationToken.None));
-        Assert.IsType<ClaimOutcome.Claimed>(await store.ClaimAsync("acc", "k", "other", CancellationToken.None));
         writer.Dispose();
         lite.Dispose();
         Directory.Delete(dir, recursive: true);

@@ -86,6 +86,64 @@ public sealed class RecoveryTests : IDisposable
         Invariants.Check(second);
     }
 
+    [Fact]
+    public async Task OutputsOnDiskButNotCommitted_AreCommittedAtRestart_WithoutAnotherProviderCall()
+    {
+        string accountId;
+        await using (var first = await TestApp.StartAsync(_dataDir))
+            accountId = (await TestApp.GetAsync(first.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
+        // The last process got the provider's output and wrote it, then died before the commit: the attempt is still
+        // running with a job id that no provider knows, so only the files on disk can finish it.
+        var running = new Attempt(1, "replicate", "black-forest-labs/flux-schnell", AttemptOutcome.Running, "job-unknown-to-the-provider",
+            "http://127.0.0.1:9/nowhere", null, null, null, DateTimeOffset.UtcNow, null, false);
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        var id = await WithStoreAsync(async store =>
+        {
+            var created = (CreateOutcome.Created)await store.CreateAsync(NewGeneration(accountId, []), 100, null, CancellationToken.None);
+            await store.MarkProcessingAsync(created.Generation.Id, CancellationToken.None);
+            await store.SaveAttemptAsync(created.Generation.Id, running, CancellationToken.None);
+            await new BabySea.Appliance.Storage.ArtifactStore(_dataDir).SaveAsync(created.Generation.Id, running,
+                [new BabySea.Appliance.Routing.FetchedOutput(png, "image/png", "png")], 1.5, CancellationToken.None);
+            return created.Generation.Id;
+        });
+
+        await using var second = await TestApp.StartAsync(_dataDir);
+        var done = await second.WaitForTerminalAsync(id);
+        Assert.Equal("succeeded", done.GetProperty("generation_status").GetString());
+        var attempt = Assert.Single(done.GetProperty("generation_attempts").EnumerateArray());
+        Assert.Equal(("used", "job-unknown-to-the-provider"), (attempt.GetProperty("outcome").GetString(), attempt.GetProperty("provider_job_id").GetString()));
+        var file = await new HttpClient().GetByteArrayAsync(done.GetProperty("generation_output_file")[0].GetString());
+        Assert.Equal(png, file);
+        Invariants.Check(second);
+    }
+
+    [Fact]
+    public async Task MoreUnfinishedThanTheQueueHolds_AllRunAfterRestart_AndCreatesAreTurnedAwayNotHeld()
+    {
+        string accountId;
+        await using (var first = await TestApp.StartAsync(_dataDir))
+            accountId = (await TestApp.GetAsync(first.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
+        var ids = await WithStoreAsync(async store =>
+        {
+            var list = new List<string>();
+            for (var i = 0; i < 6; i++)
+                list.Add(((CreateOutcome.Created)await store.CreateAsync(NewGeneration(accountId, []), 100, null, CancellationToken.None)).Generation.Id);
+            return list;
+        });
+
+        await using var second = await TestApp.StartAsync(_dataDir, 0, "Generations:QueueCapacity=1", "Generations:MaxConcurrent=1");
+        foreach (var id in ids) Assert.Equal("succeeded", (await second.WaitForTerminalAsync(id)).GetProperty("generation_status").GetString());
+
+        // One run holds the only slot and one id waits: the next create is refused at once with BSE5003.
+        await second.CreateGenerationAsync("holds the slot [[emulate never_finish]]");
+        var answers = new List<ApiResponse>();
+        for (var i = 0; i < 4; i++)
+            answers.Add(await TestApp.PostRawAsync(second.Client, "/v1/generate/image/bfl/flux-schnell",
+                "{\"generation_prompt\":\"waits [[emulate never_finish]]\"}").WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains(answers, r => (int)r.Status == 503 && r.ErrorCode == "BSE5003");
+        Invariants.Check(second);
+    }
+
     private async Task<T> WithStoreAsync<T>(Func<LiteGenerationStore, Task<T>> use)
     {
         using var lite = LiteStore.Open(_dataDir);

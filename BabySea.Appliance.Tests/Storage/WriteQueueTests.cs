@@ -74,10 +74,12 @@ public sealed class WriteQueueTests : IDisposable
         {
             await generations.MarkProcessingAsync(id, CancellationToken.None);
             for (var replay = 0; replay < 2; replay++)
-                if (i % 2 == 0) await generations.SucceedAsync(id, "replicate", [], null, CancellationToken.None);
+                if (i % 2 == 0) await generations.SucceedAsync(id, Used, [], null, CancellationToken.None);
                 else await generations.FailAsync(id, "BSE4001", "x", CancellationToken.None);
         })));
         Assert.Equal(0.006m + 71 * 0.007m, accounts.FindAccount(account.Id)!.Balance);
         Invariants.Check(accounts, ledger, generations);
     }
+
+    private static readonly Attempt Used = new(1, "replicate", "m", AttemptOutcome.Used, "job", null, null, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, false);
 }

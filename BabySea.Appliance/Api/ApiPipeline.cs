@@ -18,6 +18,9 @@ public static class ApiPipeline
             try
             {
                 await next(http);
+                // The fallback route skips paths that look like file names (x.png): no endpoint answered, so say so here.
+                if (http.Response.StatusCode == StatusCodes.Status404NotFound && !http.Response.HasStarted && http.GetEndpoint() is null)
+                    await RouteNotFound(http).ExecuteAsync(http);
             }
             catch (BadHttpRequestException ex) when (!http.Response.HasStarted)
             {
@@ -39,8 +42,10 @@ public static class ApiPipeline
     }
 
     public static void MapRouteNotFound(this WebApplication app)
-        => app.MapFallback((HttpContext http) =>
-            new ApiError(BseCode.RouteNotFound, $"No route {http.Request.Method} {http.Request.Path.Value}.").With("path", http.Request.Path.Value ?? ""));
+        => app.MapFallback((HttpContext http) => RouteNotFound(http));
+
+    private static ApiError RouteNotFound(HttpContext http)
+        => new ApiError(BseCode.RouteNotFound, $"No route {http.Request.Method} {http.Request.Path.Value}.").With("path", http.Request.Path.Value ?? "");
 
     /// <summary>Kestrel's own cap sits above the API's 100 KB so that oversized JSON still gets a BSE2010 envelope.</summary>
     public static void LimitBodies(this WebApplication app)

@@ -30,7 +30,7 @@ public static class CommandLine
             // Settings as --Key=value (e.g. --BABYSEA_DATA_DIR=/srv/babysea), as for the server.
             .AddCommandLine(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=')).ToArray()).Build();
         var settings = ApplianceSettings.From(config);
-        using var store = LiteStore.Open(settings.DataDir);
+        using var store = LiteStore.Open(settings.DataDir, settings.Durable);
         using var writer = new WriteQueue(store, NullLogger<WriteQueue>.Instance);
         var time = TimeProvider.System;
         var accounts = new LiteAccountStore(store, writer, time);

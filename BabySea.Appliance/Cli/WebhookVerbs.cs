@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Storage.LiteDb;
+using BabySea.Appliance.Outbound;
 using BabySea.Appliance.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +32,7 @@ internal static class WebhookVerbs
         var time = TimeProvider.System;
         var webhookOptions = Options.Create(WebhookOptions.From(config));
         var admin = new WebhookAdmin(new LiteWebhookStore(store, writer, time), accounts,
-            new WebhookTargetPolicy(webhookOptions, new DnsHostResolver()), webhookOptions, new OutboxSignal(), time);
+            new OutboundPolicy(OutboundSettings.AllowedPrivateHosts(config), new DnsHostResolver()), webhookOptions, new OutboxSignal(), time);
         var account = CommandLine.Opt(options, "account") ?? "";
         var webhook = CommandLine.Opt(options, "webhook") ?? "";
         var ctx = AppJsonContext.Default;

@@ -33,47 +33,47 @@ public sealed class GenerationService(
     public async Task<(string? DataJson, bool Replayed, ApiError? Error)> CreateAsync(Account account, MediaType route, string modelId,
         JsonElement body, string? idempotencyKey, CancellationToken ct)
     {
+        string? fingerprint = null;
         if (idempotencyKey is not null)
         {
             if (!IdempotencyKeys.IsValid(idempotencyKey))
                 return (null, false, new ApiError(BseCode.InvalidIdempotencyKey,
                     "Idempotency-Key must be 1–255 characters of letters, digits, '_', '-', ':' or '.'.").With("field", IdempotencyKeys.Header));
-            switch (await idempotency.ClaimAsync(account.Id, idempotencyKey, IdempotencyKeys.Fingerprint(route.Name(), modelId, body), ct))
-            {
-                case ClaimOutcome.Replay replay:
-                    // Reference §5.4: a replay of a generation canceled since answers with its id and status only.
-                    return store.Get(replay.GenerationId) is { Status: GenerationStatus.Canceled }
-                        ? (new JsonObject { ["generation_id"] = replay.GenerationId, ["generation_status"] = "canceled" }.ToJsonString(), true, null)
-                        : (replay.ResponseJson, true, null);
-                case ClaimOutcome.OtherBody:
-                    return (null, false, new ApiError(BseCode.IdempotencyKeyReused,
-                        "This Idempotency-Key was already used with a different request body.").With("field", IdempotencyKeys.Header));
-                case ClaimOutcome.InProgress:
-                    return (null, false, new ApiError(BseCode.IdempotencyRequestInProgress,
-                        "A request with this Idempotency-Key is still being processed. Retry once the original request completes."));
-            }
+            fingerprint = IdempotencyKeys.Fingerprint(route.Name(), modelId, body);
+            // The fast path; admission checks again in its transaction, which is what decides.
+            if (idempotency.Find(account.Id, idempotencyKey) is { } earlier)
+                return earlier.Fingerprint == fingerprint ? Replay(earlier.ResponseJson, earlier.GenerationId) : (null, false, KeyReused());
         }
-        var (data, error) = await CreateNewAsync(account, route, modelId, body, idempotencyKey, ct);
-        if (error is not null && idempotencyKey is not null) await idempotency.ReleaseAsync(account.Id, idempotencyKey, CancellationToken.None);
-        return (data, false, error);
+        return await CreateNewAsync(account, route, modelId, body, idempotencyKey is null ? null : (idempotencyKey, fingerprint!), ct);
     }
 
-    private async Task<(string? DataJson, ApiError? Error)> CreateNewAsync(Account account, MediaType route, string modelId, JsonElement body,
-        string? idempotencyKey, CancellationToken ct)
+    private static ApiError KeyReused()
+        => new ApiError(BseCode.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request body.").With("field", IdempotencyKeys.Header);
+
+    private (string? DataJson, bool Replayed, ApiError? Error) Replay(string responseJson, string generationId)
+    {
+        // Reference §5.4: a replay of a generation canceled since answers with its id and status only.
+        return store.Get(generationId) is { Status: GenerationStatus.Canceled }
+            ? (new JsonObject { ["generation_id"] = generationId, ["generation_status"] = "canceled" }.ToJsonString(), true, null)
+            : (responseJson, true, null);
+    }
+
+    private async Task<(string? DataJson, bool Replayed, ApiError? Error)> CreateNewAsync(Account account, MediaType route, string modelId, JsonElement body,
+        (string Key, string Fingerprint)? idempotencyKey, CancellationToken ct)
     {
         if (catalog.Find(modelId) is not { } model)
-            return (null, new ApiError(BseCode.ModelNotFound, $"Model '{modelId}' is not in the catalog.").With("model_identifier", modelId));
+            return (null, false, new ApiError(BseCode.ModelNotFound, $"Model '{modelId}' is not in the catalog.").With("model_identifier", modelId));
         if (model.Type != route)
-            return (null, new ApiError(BseCode.ModelTypeMismatch,
+            return (null, false, new ApiError(BseCode.ModelTypeMismatch,
                 $"{model.Id} is a {model.Type.Name()} model; use POST /v1/generate/{model.Type.Name()}/{model.Id}.").With("model_type", model.Type.Name()));
         var (request, invalid) = GenerationValidator.Validate(model, body);
-        if (invalid is not null) return (null, invalid);
+        if (invalid is not null) return (null, false, invalid);
         var (order, orderError) = providerOrder.Resolve(model, request!.ProviderOrder);
-        if (orderError is not null) return (null, orderError);
+        if (orderError is not null) return (null, false, orderError);
         if (Pricing.Total(model, request) is not { } cost)
-            return (null, ApiError.Field("generation_resolution", $"{model.Id} has no price for this resolution and audio choice."));
+            return (null, false, ApiError.Field("generation_resolution", $"{model.Id} has no price for this resolution and audio choice."));
         if (!queue.HasRoom)
-            return (null, new ApiError(BseCode.ServiceOverloaded, "The generation queue is full. Retry shortly."));
+            return (null, false, new ApiError(BseCode.ServiceOverloaded, "The generation queue is full. Retry shortly."));
 
         var generation = new Generation
         {
@@ -91,22 +91,26 @@ public sealed class GenerationService(
             AppJsonContext.Default.CreateData);
         var plan = plans.Get(account.Plan);
         var cap = model.Type == MediaType.Video ? plan.MaxInFlightVideos : plan.MaxInFlightImages;
-        var completion = idempotencyKey is null ? null : new IdempotencyCompletion(idempotencyKey, data);
-        switch (await store.CreateAsync(generation, cap, completion, ct))
+        var claim = idempotencyKey is { } k ? new IdempotencyClaim(k.Key, k.Fingerprint, data) : null;
+        switch (await store.CreateAsync(generation, cap, claim, ct))
         {
+            case CreateOutcome.Replay replay:
+                return Replay(replay.ResponseJson, replay.GenerationId);
+            case CreateOutcome.IdempotencyKeyReused:
+                return (null, false, KeyReused());
             case CreateOutcome.Created:
                 // Already durable as pending: if the process dies before a worker takes it, start-up re-queues it.
-                await queue.EnqueueAsync(generation.Id, CancellationToken.None);
-                return (data, null);
+                queue.Enqueue(generation.Id);
+                return (data, false, null);
             case CreateOutcome.InsufficientCredits short_:
-                return (null, new ApiError(BseCode.InsufficientCredits, "Insufficient credits. Please upgrade your plan or wait for renewal.")
+                return (null, false, new ApiError(BseCode.InsufficientCredits, "Insufficient credits. Please upgrade your plan or wait for renewal.")
                     .With("credit_balance", short_.Balance).With("required", short_.Required));
             case CreateOutcome.ConcurrencyLimited limited:
-                return (null, new ApiError(BseCode.ConcurrencyLimitExceeded,
+                return (null, false, new ApiError(BseCode.ConcurrencyLimitExceeded,
                         $"Your plan allows {limited.Limit} {model.Type.Name()} generations in flight; {limited.InFlight} are running. Retry when one finishes.")
                     .With("limit", limited.Limit).With("in_flight", limited.InFlight).With("media_type", model.Type.Name()));
             default:
-                return (null, new ApiError(BseCode.AccountNotFound, "The account of this API key no longer exists."));
+                return (null, false, new ApiError(BseCode.AccountNotFound, "The account of this API key no longer exists."));
         }
     }
 

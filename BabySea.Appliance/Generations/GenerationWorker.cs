@@ -31,7 +31,7 @@ public sealed class GenerationWorker(
 
         var recovered = store.NonTerminal();
         if (recovered.Count > 0) log.LogInformation("Recovering {Count} unfinished generations", recovered.Count);
-        foreach (var g in recovered) await queue.EnqueueAsync(g.Id, stoppingToken);
+        foreach (var g in recovered) queue.Enqueue(g.Id);
 
         using var slots = new SemaphoreSlim(options.Value.MaxConcurrent);
         try
@@ -60,11 +60,12 @@ public sealed class GenerationWorker(
         var cts = running.Start(id, stopping);
         try
         {
-            if (cts is not null) await runner.RunAsync(id, cts.Token);
+            if (cts is not null) await runner.RunAsync(id, cts.Token, stopping);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The generation stays non-terminal and is retried on the next start; nothing is lost or charged.
+            // Provider trouble never lands here (it is a failed attempt); this is storage or a bug. The generation stays
+            // non-terminal, is retried on the next start or failed with a refund by the sweeper; nothing is lost or charged.
             log.LogError(ex, "Generation {GenerationId} stopped on an unexpected error", id);
         }
         catch (OperationCanceledException)

@@ -10,10 +10,11 @@ namespace BabySea.Appliance.Generations;
 public interface IGenerationStore
 {
     /// <summary>
-    /// In one transaction: checks the account's in-flight cap for the media type, reserves the cost, inserts the
-    /// record as pending and completes the idempotency claim (or drops it when refusing).
+    /// In one transaction: checks the idempotency key (an earlier create with it is replayed, or refused for another
+    /// body), the account's in-flight cap for the media type and its balance, reserves the cost, inserts the record as
+    /// pending and records the key with the answer. A refusal writes nothing.
     /// </summary>
-    Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyCompletion? idempotency, CancellationToken ct);
+    Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyClaim? idempotency, CancellationToken ct);
 
     /// <summary>The record if it belongs to <paramref name="accountId"/>; another account's id is simply not found.</summary>
     Generation? Find(string accountId, string generationId);
@@ -24,7 +25,8 @@ public interface IGenerationStore
 
     Task<Generation?> MarkProcessingAsync(string generationId, CancellationToken ct);
     Task<Generation?> SaveAttemptAsync(string generationId, Attempt attempt, CancellationToken ct);
-    Task<Generation?> SucceedAsync(string generationId, string provider, IReadOnlyList<Artifact> outputs, double? predictSeconds, CancellationToken ct);
+    /// <summary>Marks the generation succeeded with its outputs, records <paramref name="used"/> and charges, in one transaction.</summary>
+    Task<Generation?> SucceedAsync(string generationId, Attempt used, IReadOnlyList<Artifact> outputs, double? predictSeconds, CancellationToken ct);
     Task<Generation?> FailAsync(string generationId, string errorCode, string error, CancellationToken ct);
     Task<CancelOutcome> CancelAsync(string accountId, string generationId, CancellationToken ct);
     Task<RemoveOutcome> RemoveAsync(string accountId, string generationId, CancellationToken ct);
@@ -36,6 +38,8 @@ public abstract record CreateOutcome
     public sealed record InsufficientCredits(decimal Balance, decimal Required) : CreateOutcome;
     public sealed record AccountMissing : CreateOutcome;
     public sealed record ConcurrencyLimited(int Limit, int InFlight) : CreateOutcome;
+    public sealed record Replay(string ResponseJson, string GenerationId) : CreateOutcome;
+    public sealed record IdempotencyKeyReused : CreateOutcome;
 }
 
 public abstract record CancelOutcome

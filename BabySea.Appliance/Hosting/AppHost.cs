@@ -8,6 +8,7 @@ using BabySea.Appliance.Api.RateLimiting;
 using BabySea.Appliance.Api.V1;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
+using BabySea.Appliance.Outbound;
 using BabySea.Appliance.Providers;
 using BabySea.Appliance.Providers.Emulator;
 using BabySea.Appliance.Routing;
@@ -39,13 +40,14 @@ public static class AppHost
 
         var config = builder.Configuration;
         var settings = ApplianceSettings.From(config);
-        var store = LiteStore.Open(settings.DataDir);
+        var store = LiteStore.Open(settings.DataDir, settings.Durable);
         builder.Services.AddSerilog(CreateLogger(config, settings.DataDir), dispose: true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
+        services.AddSingleton<PublicOrigin>();
         services.AddSingleton(_ => store); // a factory registration, so the container disposes it after the writer
         services.AddSingleton<WriteQueue>();
         services.AddSingleton<IAccountStore, LiteAccountStore>();
@@ -75,32 +77,41 @@ public static class AppHost
         services.Configure<GenerationOptions>(config.GetSection("Generations"));
         services.Configure<EmulatorOptions>(config.GetSection("Emulator"));
 
+        services.AddOutbound(config);
         services.AddSingleton<EmulatorAddress>();
         services.AddSingleton<EmulatorFaults>();
         services.AddSingleton<EmulatorFiles>();
         services.AddSingleton<EmulatorContext>();
-        services.AddSingleton(new ProviderHttp(new HttpClient(new SocketsHttpHandler
-        {
-            // Provider file hosts must not bounce us elsewhere: a redirect is followed by nobody.
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        }) { Timeout = Timeout.InfiniteTimeSpan }));
+        // Job tokens are signed with a key kept in the data folder, so emulated jobs resume across a restart.
+        var emulatorKey = Convert.FromBase64String(Secrets.ReadOrCreate(Path.Combine(settings.DataDir, "emulator-token.key"),
+            () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))).Value);
+        services.PostConfigure<EmulatorOptions>(o => o.TokenKey = emulatorKey);
+        var baseUrls = new List<string>();
+        services.AddSingleton(sp => ProviderHttp.Create(sp.GetRequiredService<OutboundPolicy>(), baseUrls));
         // Production deployments that must never answer with emulated media set Providers:EmulateMissingKeys=false:
         // a provider without a key is then simply not served (BSE4011), like one switched off with Providers:{id}:Enabled=false.
         var emulateMissingKeys = !string.Equals(config["Providers:EmulateMissingKeys"], "false", StringComparison.OrdinalIgnoreCase);
+        var anyEmulated = false;
         foreach (var module in ProviderModules.All)
         {
             var providerSettings = ProviderSettings.From(config, module);
-            if (providerSettings.Enabled && (!providerSettings.Emulated || emulateMissingKeys))
-                services.AddSingleton(sp => module.Adapter(providerSettings, sp.GetRequiredService<ProviderHttp>(), sp.GetRequiredService<EmulatorAddress>()));
-            if (emulateMissingKeys) services.AddSingleton(sp => module.Emulator(sp.GetRequiredService<EmulatorContext>()));
+            if (!providerSettings.Enabled || (providerSettings.Emulated && !emulateMissingKeys)) continue;
+            services.AddSingleton(sp => module.Adapter(providerSettings, sp.GetRequiredService<ProviderHttp>(), sp.GetRequiredService<EmulatorAddress>()));
+            if (providerSettings.BaseUrl is { } baseUrl) baseUrls.Add(baseUrl);
+            else if (providerSettings.Emulated)
+            {
+                services.AddSingleton(sp => module.Emulator(sp.GetRequiredService<EmulatorContext>()));
+                anyEmulated = true;
+            }
         }
+        // Emulators listen on a loopback port of their own, and only when some provider is emulated.
+        if (anyEmulated) services.AddHostedService<EmulatorListener>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<RoutingStats>();
         services.AddSingleton<ProviderCircuits>();
         services.AddSingleton<FastestRanking>();
         services.AddSingleton<ProviderOrder>();
+        services.AddSingleton<ProviderAttempt>();
         services.AddSingleton<ProviderChain>();
 
         services.AddSingleton(sp => new GenerationQueue(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GenerationOptions>>().Value.QueueCapacity));
@@ -122,7 +133,9 @@ public static class AppHost
         services.AddHostedService<CronScheduler>();
 
         var app = builder.Build();
-        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<EmulatorAddress>().Set(LoopbackOrigin(app)));
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<PublicOrigin>().Listening(
+            app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [],
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Appliance")));
 
         app.UseApiPipeline();
         app.LimitBodies();
@@ -133,8 +146,6 @@ public static class AppHost
         app.MapHealthApi();
         app.MapAdminApi();
         app.MapWebhooksAdminApi();
-        foreach (var emulator in app.Services.GetServices<IProviderEmulator>()) emulator.Map(app);
-        app.Services.GetRequiredService<EmulatorFiles>().Map(app);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapRouteNotFound();
         return app;
@@ -169,15 +180,6 @@ public static class AppHost
             await next(http);
             if (http.Request.Path.StartsWithSegments("/v1")) writer.Capture(http, started);
         });
-    }
-
-    private static string LoopbackOrigin(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.First();
-        var uri = new Uri(address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1"));
-        var host = uri.Host is "0.0.0.0" or "[::]" or "::" ? "127.0.0.1" : uri.Host;
-        return $"{uri.Scheme}://{(host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host)}:{uri.Port}";
     }
 
     private static Serilog.ILogger CreateLogger(IConfiguration config, string dataDir)

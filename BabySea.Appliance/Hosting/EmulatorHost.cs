@@ -5,10 +5,14 @@ namespace BabySea.Appliance.Hosting;
 
 /// <summary>
 /// The provider emulators alone, as their own process (<c>babysea-appliance emulate --port 9000</c>), for staging
-/// setups where appliances point <c>Providers:{id}:BaseUrl</c> at a shared fake of every provider.
+/// setups where appliances point <c>Providers:{id}:BaseUrl</c> at a shared fake of every provider. Its job tokens are
+/// signed with a key made at start, so they do not outlive the process.
 /// </summary>
 public static class EmulatorHost
 {
+    /// <summary>The largest request an emulator reads: provider requests are small JSON (or a placeholder image).</summary>
+    public const long MaxRequestBytes = 1024 * 1024;
+
     public static WebApplication Build(string[] args)
     {
         var port = args.SkipWhile(a => a != "--port").Skip(1).FirstOrDefault();
@@ -17,6 +21,7 @@ public static class EmulatorHost
             .AddEnvironmentVariables().AddCommandLine(args);
         if (port is not null) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         else if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:8788");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<EmulatorOptions>(builder.Configuration.GetSection("Emulator"));
@@ -26,9 +31,15 @@ public static class EmulatorHost
 
         var app = builder.Build();
         var context = app.Services.GetRequiredService<EmulatorContext>();
-        foreach (var module in ProviderModules.All) module.Emulator(context).Map(app);
+        Map(app, context, ProviderModules.All.Select(m => m.Emulator(context)));
+        return app;
+    }
+
+    /// <summary>Maps <paramref name="emulators"/>, the shared output files and a health check onto <paramref name="app"/>.</summary>
+    public static void Map(WebApplication app, EmulatorContext context, IEnumerable<IProviderEmulator> emulators)
+    {
+        foreach (var emulator in emulators) emulator.Map(app);
         context.Files.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok"));
-        return app;
     }
 }

@@ -34,6 +34,8 @@ public enum FailureKind
     Timeout,
     ServerError,
     OutputInvalid,
+    /// <summary>An input file the caller named could not be fetched (refused by the outbound policy, or its host failed).</summary>
+    InputUnavailable,
     NotConfigured,
     Canceled,
 }

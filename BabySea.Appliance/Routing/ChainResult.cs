@@ -1,4 +1,5 @@
 using BabySea.Appliance.Api;
+using BabySea.Appliance.Generations;
 
 namespace BabySea.Appliance.Routing;
 
@@ -8,7 +9,8 @@ public sealed record FetchedOutput(byte[] Bytes, string ContentType, string Exte
 /// <summary>How a run through the provider chain ended.</summary>
 public abstract record ChainResult
 {
-    public sealed record Succeeded(string Provider, IReadOnlyList<FetchedOutput> Outputs, double? PredictSeconds) : ChainResult;
+    /// <param name="Used">The attempt that produced the outputs, as it is to be recorded with the success.</param>
+    public sealed record Succeeded(string Provider, IReadOnlyList<FetchedOutput> Outputs, double? PredictSeconds, Attempt Used) : ChainResult;
 
     /// <summary>Every provider failed (or one failure ended the chain); errors are in attempt order.</summary>
     public sealed record Failed(BseCode Code, string Message, IReadOnlyList<ProviderErrorItem> Errors) : ChainResult;

@@ -5,7 +5,8 @@ namespace BabySea.Appliance.Routing;
 
 /// <summary>
 /// From "what happened at the provider" to "what the caller sees" and "what routing does next". Content
-/// policy and invalid input end the chain: another provider would refuse the same request.
+/// policy, invalid input and an input file that cannot be fetched end the chain: another provider would refuse the
+/// same request.
 /// </summary>
 public static class FailureMapping
 {
@@ -20,9 +21,10 @@ public static class FailureMapping
         FailureKind.InvalidRequest => BseCode.ProviderInvalidRequest,
         FailureKind.Timeout => BseCode.ProviderTimeout,
         FailureKind.OutputInvalid => BseCode.ProviderOutputInvalid,
+        FailureKind.InputUnavailable => BseCode.FileDownloadError,
         FailureKind.NotConfigured => BseCode.ProviderNotConfigured,
         _ => BseCode.ProviderError,
     };
 
-    public static bool EndsChain(FailureKind kind) => kind is FailureKind.ContentRejected or FailureKind.InvalidRequest;
+    public static bool EndsChain(FailureKind kind) => kind is FailureKind.ContentRejected or FailureKind.InvalidRequest or FailureKind.InputUnavailable;
 }

@@ -1,15 +1,24 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Routing;
 
 namespace BabySea.Appliance.Storage;
 
-/// <summary>Output files on disk under <c>{data}/artifacts/{generation}/</c>, each with its hash, size and type.</summary>
+/// <summary>
+/// Output files on disk under <c>{data}/artifacts/{generation}/</c>, each with its hash, size and type. A complete set
+/// ends with a manifest naming the attempt that produced it, so outputs on disk whose success was never committed
+/// (a crash in between) are found again at restart instead of being fetched anew or lost.
+/// </summary>
 public sealed class ArtifactStore(string dataDir)
 {
+    private const string ManifestName = "outputs.json";
+
     private string Root => Path.Combine(dataDir, "artifacts");
 
-    public async Task<IReadOnlyList<Artifact>> SaveAsync(string generationId, IReadOnlyList<FetchedOutput> outputs, CancellationToken ct)
+    /// <summary>Writes the outputs of <paramref name="used"/> durably, then the manifest that says the set is complete.</summary>
+    public async Task<IReadOnlyList<Artifact>> SaveAsync(string generationId, Attempt used, IReadOnlyList<FetchedOutput> outputs, double? predictSeconds,
+        CancellationToken ct)
     {
         var folder = Path.Combine(Root, generationId);
         Directory.CreateDirectory(folder);
@@ -18,15 +27,42 @@ public sealed class ArtifactStore(string dataDir)
         {
             var output = outputs[i];
             var name = $"{i}.{output.Extension}";
-            var path = Path.Combine(folder, name);
-            // Written under a temporary name and renamed, so a crash never leaves a half file under the real name.
-            var temp = path + ".part";
-            await File.WriteAllBytesAsync(temp, output.Bytes, ct);
-            File.Move(temp, path, overwrite: true);
+            await WriteDurablyAsync(Path.Combine(folder, name), output.Bytes, ct);
             artifacts.Add(new Artifact(i, $"artifacts/{generationId}/{name}", Convert.ToHexStringLower(SHA256.HashData(output.Bytes)),
                 output.Bytes.LongLength, output.ContentType, output.Extension));
         }
+        var manifest = new JsonObject
+        {
+            ["attempt"] = used.Number,
+            ["predict_seconds"] = predictSeconds,
+            ["outputs"] = new JsonArray([.. artifacts.Select(a => (JsonNode)new JsonObject
+            {
+                ["index"] = a.Index, ["path"] = a.RelativePath, ["sha256"] = a.Sha256, ["size"] = a.Size,
+                ["content_type"] = a.ContentType, ["extension"] = a.Extension,
+            })]),
+        };
+        await WriteDurablyAsync(Path.Combine(folder, ManifestName), System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()), ct);
         return artifacts;
+    }
+
+    /// <summary>The complete output set of a generation whose success was not committed, or null.</summary>
+    public CompletedOutputs? FindCompleted(string generationId)
+    {
+        var path = Path.Combine(Root, generationId, ManifestName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var manifest = JsonNode.Parse(File.ReadAllBytes(path))!.AsObject();
+            var artifacts = manifest["outputs"]!.AsArray().Select(o => new Artifact(o!["index"]!.GetValue<int>(), o["path"]!.GetValue<string>(),
+                o["sha256"]!.GetValue<string>(), o["size"]!.GetValue<long>(), o["content_type"]!.GetValue<string>(), o["extension"]!.GetValue<string>())).ToArray();
+            return artifacts.All(a => Find(a) is { } f && f.Length == a.Size)
+                ? new CompletedOutputs(manifest["attempt"]!.GetValue<int>(), manifest["predict_seconds"]?.GetValue<double>(), artifacts)
+                : null;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException or IOException)
+        {
+            return null; // an unreadable manifest is no proof: the job is resumed or retried instead
+        }
     }
 
     public FileInfo? Find(Artifact artifact)
@@ -35,13 +71,41 @@ public sealed class ArtifactStore(string dataDir)
         return file.Exists ? file : null;
     }
 
-    /// <summary>Removes a generation's files; returns how many there were.</summary>
+    /// <summary>
+    /// Removes a generation's files; returns how many outputs there were. A runner may still be writing into the folder
+    /// (its generation canceled meanwhile): what it adds later it removes itself once its commit is refused.
+    /// </summary>
     public int Delete(string generationId)
     {
         var folder = Path.Combine(Root, generationId);
-        if (!Directory.Exists(folder)) return 0;
-        var count = Directory.GetFiles(folder).Count(f => !f.EndsWith(".part", StringComparison.Ordinal));
-        Directory.Delete(folder, recursive: true);
+        var count = 0;
+        for (var tries = 0; tries < 3 && Directory.Exists(folder); tries++)
+        {
+            try
+            {
+                count = Math.Max(count, Directory.GetFiles(folder).Count(f => !f.EndsWith(".part", StringComparison.Ordinal) && !f.EndsWith(ManifestName, StringComparison.Ordinal)));
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A file appeared or vanished while deleting: look again.
+            }
+        }
         return count;
     }
+
+    // Written under a temporary name, forced to disk and renamed, so a crash never leaves a half file under the real name.
+    private static async Task WriteDurablyAsync(string path, byte[] bytes, CancellationToken ct)
+    {
+        var temp = path + ".part";
+        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+        {
+            await stream.WriteAsync(bytes, ct);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
 }
+
+/// <summary>Outputs on disk from attempt <paramref name="Attempt"/>, complete but not yet committed.</summary>
+public sealed record CompletedOutputs(int Attempt, double? PredictSeconds, IReadOnlyList<Artifact> Artifacts);

@@ -1,3 +1,4 @@
+using BabySea.Appliance.Outbound;
 using System.Text.Json;
 using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Api;
@@ -12,7 +13,7 @@ namespace BabySea.Appliance.Webhooks;
 public sealed class WebhookAdmin(
     IWebhookStore store,
     IAccountStore accounts,
-    WebhookTargetPolicy policy,
+    OutboundPolicy policy,
     IOptions<WebhookOptions> options,
     OutboxSignal signal,
     TimeProvider time)

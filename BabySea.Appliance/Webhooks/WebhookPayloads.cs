@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Hosting;
-using BabySea.Appliance.Providers.Emulator;
 
 namespace BabySea.Appliance.Webhooks;
 
@@ -13,9 +12,9 @@ namespace BabySea.Appliance.Webhooks;
 /// <c>webhook_delivery_id</c>, <c>webhook_data</c>, the <c>X-BabySea-*</c> headers and the Standard Webhooks headers.
 /// The timestamp and signatures are the attempt's own, so a late retry is not refused by a receiver's tolerance
 /// window; the delivery id stays that of the delivery, so receivers can dedupe. Output links of
-/// <c>generation.completed</c> are signed now, on the public base URL or else the server's own origin.
+/// <c>generation.completed</c> are signed now, on the <see cref="PublicOrigin"/>.
 /// </summary>
-public sealed class WebhookPayloads(IGenerationStore generations, OutputUrls urls, ApplianceSettings settings, EmulatorAddress address)
+public sealed class WebhookPayloads(IGenerationStore generations, OutputUrls urls, PublicOrigin publicOrigin)
 {
     /// <summary>The message, or null while the server's origin is not known yet (the first moments after start).</summary>
     public WebhookMessage? Build(WebhookDelivery d, WebhookEndpoint endpoint, DateTimeOffset now)
@@ -52,15 +51,7 @@ public sealed class WebhookPayloads(IGenerationStore generations, OutputUrls url
     private bool AddOutputLinks(JsonObject data)
     {
         if (data["generation_id"]?.GetValue<string>() is not { } id || generations.Get(id) is not { Outputs.Count: > 0 } g) return true;
-        string origin;
-        try
-        {
-            origin = settings.PublicBaseUrl ?? address.Origin;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
+        if (publicOrigin.Origin is not { } origin) return false;
         data["generation_output_file"] = new JsonArray(g.Outputs.Select(a => (JsonNode)JsonValue.Create(urls.For(origin, g, a))!).ToArray());
         return true;
     }

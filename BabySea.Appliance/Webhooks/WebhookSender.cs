@@ -1,11 +1,12 @@
 using System.Net.Http.Headers;
+using BabySea.Appliance.Outbound;
 using Microsoft.Extensions.Options;
 
 namespace BabySea.Appliance.Webhooks;
 
 /// <summary>
 /// Sends one attempt over an HTTP client of its own: no redirects, no proxy, no cookies, a connect step that enforces
-/// <see cref="WebhookTargetPolicy"/> on the address actually connected to, and <c>Webhooks:AttemptTimeout</c> (10 s)
+/// <see cref="OutboundPolicy"/> on the address actually connected to, and <c>Webhooks:AttemptTimeout</c> (10 s)
 /// from connect to response headers, on the injected clock.
 /// </summary>
 public sealed class WebhookSender : IDisposable
@@ -14,7 +15,7 @@ public sealed class WebhookSender : IDisposable
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
 
-    public WebhookSender(WebhookTargetPolicy policy, IOptions<WebhookOptions> options, TimeProvider time)
+    public WebhookSender(OutboundPolicy policy, IOptions<WebhookOptions> options, TimeProvider time)
     {
         _options = options.Value;
         _time = time;
@@ -50,7 +51,7 @@ public sealed class WebhookSender : IDisposable
         }
         catch (HttpRequestException ex) when (!ct.IsCancellationRequested)
         {
-            var refused = ex.InnerException as WebhookTargetRefusedException;
+            var refused = ex.InnerException as OutboundRefusedException;
             return new SendResult(null, refused is not null ? $"Refused: {refused.Message}" : ex.Message, Elapsed(started));
         }
     }

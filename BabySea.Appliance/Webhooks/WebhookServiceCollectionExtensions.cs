@@ -5,13 +5,11 @@ namespace BabySea.Appliance.Webhooks;
 /// <summary>Registers the webhook part: options, target policy, signing and sending, dispatcher and retrier.</summary>
 public static class WebhookServiceCollectionExtensions
 {
-    /// <summary>Adds webhooks; the composition root registers the <see cref="IWebhookStore"/> beside the other stores.</summary>
+    /// <summary>Adds webhooks; the composition root registers the <see cref="IWebhookStore"/> beside the other stores, and the outbound policy.</summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration config)
     {
         var options = WebhookOptions.From(config);
         services.AddSingleton(Options.Create(options));
-        services.AddSingleton<IHostResolver, DnsHostResolver>();
-        services.AddSingleton<WebhookTargetPolicy>();
         services.AddSingleton(new RetrySchedule(options));
         services.AddSingleton<WebhookPayloads>();
         services.AddSingleton<WebhookSender>();

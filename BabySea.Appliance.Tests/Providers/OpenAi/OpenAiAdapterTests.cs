@@ -72,21 +72,21 @@ public sealed class OpenAiAdapterTests
     [Theory]
     [InlineData(HttpStatusCode.NotFound)]
     [InlineData(HttpStatusCode.Forbidden)]
-    public async Task Submit_InputDownloadFails_IsInvalidRequest_AndNothingIsSentToOpenAi(HttpStatusCode status)
+    public async Task Submit_InputDownloadFails_IsInputUnavailable_AndNothingIsSentToOpenAi(HttpStatusCode status)
     {
         var stub = new Stub(_ => new HttpResponseMessage(status));
         var outcome = await Adapter(stub).SubmitAsync(Request("edit", [], "https://files.test/gone.png"), CancellationToken.None);
 
-        Assert.Equal(FailureKind.InvalidRequest, Assert.IsType<SubmitOutcome.Failed>(outcome).Failure.Kind);
+        Assert.Equal(FailureKind.InputUnavailable, Assert.IsType<SubmitOutcome.Failed>(outcome).Failure.Kind);
         Assert.DoesNotContain(stub.Calls, c => c.Url.StartsWith(Api, StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Submit_InputHostUnreachable_IsInvalidRequest()
+    public async Task Submit_InputHostUnreachable_IsInputUnavailable()
     {
         var stub = new Stub(_ => throw new HttpRequestException(HttpRequestError.NameResolutionError));
         var outcome = await Adapter(stub).SubmitAsync(Request("edit", [], "https://nowhere.test/a.png"), CancellationToken.None);
-        Assert.Equal(FailureKind.InvalidRequest, Assert.IsType<SubmitOutcome.Failed>(outcome).Failure.Kind);
+        Assert.Equal(FailureKind.InputUnavailable, Assert.IsType<SubmitOutcome.Failed>(outcome).Failure.Kind);
     }
 
     [Fact]

@@ -1,24 +1,20 @@
 namespace BabySea.Appliance.Api.Idempotency;
 
 /// <summary>
-/// Idempotency records, scoped per account. A claim is written before the request does its work, so a concurrent
-/// duplicate sees it in progress (BSE2016); the generation store completes it in the transaction that creates the
-/// generation, or drops it when the create is refused (errors are not replayed, so a retry after a top-up works).
+/// Idempotency records, scoped per account. A key is recorded in the transaction that creates its generation, with
+/// the answer to replay, and nowhere else: a refused create records nothing (errors are not replayed, so a retry after
+/// a top-up works), and a concurrent duplicate is decided in the same writer, after the first, as a replay.
 /// </summary>
 public interface IIdempotencyStore
 {
-    Task<ClaimOutcome> ClaimAsync(string accountId, string key, string fingerprint, CancellationToken ct);
-    Task ReleaseAsync(string accountId, string key, CancellationToken ct);
+    /// <summary>The live record of a key, read outside any transaction: a fast answer for replays, confirmed at admission.</summary>
+    IdempotencyRecord? Find(string accountId, string key);
+
     Task<int> SweepExpiredAsync(CancellationToken ct);
 }
 
-public abstract record ClaimOutcome
-{
-    public sealed record Claimed : ClaimOutcome;
-    public sealed record Replay(string ResponseJson, string GenerationId) : ClaimOutcome;
-    public sealed record OtherBody : ClaimOutcome;
-    public sealed record InProgress : ClaimOutcome;
-}
+/// <summary>A create's answer kept for 24 hours under its key.</summary>
+public sealed record IdempotencyRecord(string Fingerprint, string ResponseJson, string GenerationId);
 
-/// <summary>What the create transaction records for a claimed key.</summary>
-public sealed record IdempotencyCompletion(string Key, string ResponseJson);
+/// <summary>What admission checks and records for an <c>Idempotency-Key</c>.</summary>
+public sealed record IdempotencyClaim(string Key, string Fingerprint, string ResponseJson);

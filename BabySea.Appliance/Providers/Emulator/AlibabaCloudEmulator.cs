@@ -107,7 +107,7 @@ public sealed class AlibabaCloudEmulator(EmulatorContext context) : IProviderEmu
         if (Unauthenticated(http) is { } denied) return denied;
         var output = new JsonObject { ["task_id"] = taskId };
         var body = new JsonObject { ["request_id"] = RequestId(), ["output"] = output };
-        if (!EmulatedJob.TryDecode(taskId, out var job) || job.Provider != Provider)
+        if (!EmulatedJob.TryDecode(taskId, context.Options.Value, out var job) || job.Provider != Provider)
         {
             output["task_status"] = "UNKNOWN";
             return Json(200, body);
@@ -156,7 +156,7 @@ public sealed class AlibabaCloudEmulator(EmulatorContext context) : IProviderEmu
         if (Unauthenticated(http) is { } denied) return denied;
         var now = context.Time.GetUtcNow();
         Prune(now);
-        if (EmulatedJob.TryDecode(taskId, out var job) && job.Provider == Provider
+        if (EmulatedJob.TryDecode(taskId, context.Options.Value, out var job) && job.Provider == Provider
             && job.StateAt(now, _canceled.ContainsKey(taskId)) == EmulatedState.Queued)
         {
             _canceled.TryAdd(taskId, now);

@@ -87,7 +87,7 @@ public sealed class BflEmulator(EmulatorContext context) : IProviderEmulator
         if (Unauthenticated(http) is { } denied) return denied;
         var id = http.Request.Query["id"].ToString();
         var body = new JsonObject { ["id"] = id, ["status"] = "Task not found", ["result"] = null, ["progress"] = null, ["details"] = null, ["preview"] = null };
-        if (!EmulatedJob.TryDecode(id, out var job) || job.Provider != Provider) return Json(200, body);
+        if (!EmulatedJob.TryDecode(id, context.Options.Value, out var job) || job.Provider != Provider) return Json(200, body);
 
         var now = context.Time.GetUtcNow();
         switch (job.StateAt(now, false))

@@ -187,7 +187,7 @@ public sealed class BytePlusEmulator(EmulatorContext context) : IProviderEmulato
         var now = context.Time.GetUtcNow();
         return id.StartsWith(TaskPrefix, StringComparison.Ordinal) && !_deleted.ContainsKey(id)
             && !(_cancelled.TryGetValue(id, out var cancelledAt) && now - cancelledAt > CancelledRetention)
-            && EmulatedJob.TryDecode(id[TaskPrefix.Length..], out job) && job.Provider == Provider && job.Video
+            && EmulatedJob.TryDecode(id[TaskPrefix.Length..], context.Options.Value, out job) && job.Provider == Provider && job.Video
             && now - job.CreatedAt <= TaskRetention;
     }
 
@@ -250,6 +250,6 @@ public sealed class BytePlusEmulator(EmulatorContext context) : IProviderEmulato
     {
         foreach (var records in new[] { _cancelled, _deleted })
             foreach (var (id, _) in records)
-                if (!EmulatedJob.TryDecode(id[TaskPrefix.Length..], out var job) || now - job.CreatedAt > TaskRetention) records.TryRemove(id, out _);
+                if (!EmulatedJob.TryDecode(id[TaskPrefix.Length..], context.Options.Value, out var job) || now - job.CreatedAt > TaskRetention) records.TryRemove(id, out _);
     }
 }

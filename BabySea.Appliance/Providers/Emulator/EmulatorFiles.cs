@@ -35,7 +35,7 @@ public sealed class EmulatorFiles(TimeProvider time, IOptions<EmulatorOptions> o
 
     private IResult Serve(string token, string file)
     {
-        if (!EmulatedJob.TryDecode(token, out var job) || job.StateAt(time.GetUtcNow(), canceled: false) != EmulatedState.Succeeded)
+        if (!EmulatedJob.TryDecode(token, options.Value, out var job) || job.StateAt(time.GetUtcNow(), canceled: false) != EmulatedState.Succeeded)
             return Results.NotFound();
         if (job.Kind == FaultKinds.ExpiredOutput)
             return Results.Text("<Error><Code>AuthenticationFailed</Code><Message>Signed expiry time has passed.</Message></Error>", "application/xml", statusCode: 403);

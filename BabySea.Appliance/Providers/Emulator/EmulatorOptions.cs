@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace BabySea.Appliance.Providers.Emulator;
 
 /// <summary>How the built-in emulators behave when a prompt says nothing (<c>Emulator</c> section).</summary>
@@ -17,4 +19,10 @@ public sealed class EmulatorOptions
 
     /// <value>Probability (0–1) of each fault kind per provider id, or under <c>all</c> for every provider. Default none.</value>
     public Dictionary<string, Dictionary<string, double>> Faults { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Signs job tokens. Not a setting: the appliance keeps one in its data folder (so tokens outlive a restart), the
+    /// standalone emulator makes one per process.
+    /// </summary>
+    internal byte[] TokenKey { get; set; } = RandomNumberGenerator.GetBytes(32);
 }

@@ -168,7 +168,7 @@ public sealed class FalEmulator(EmulatorContext context) : IProviderEmulator
 
     /// <summary>Status, result and cancel live under the model's owner/app only, as on fal.</summary>
     private bool TryFind(string app, string id, out EmulatedJob job)
-        => EmulatedJob.TryDecode(id, out job) && job.Provider == Provider && AppOf(job.Model) == app;
+        => EmulatedJob.TryDecode(id, context.Options.Value, out job) && job.Provider == Provider && AppOf(job.Model) == app;
 
     private static string AppOf(string model) => string.Join('/', model.Split('/').Take(2));
 

@@ -14,6 +14,9 @@ namespace BabySea.Appliance.Providers.Emulator;
 public sealed class ReplicateEmulator(EmulatorContext context) : IProviderEmulator
 {
     private static readonly TimeSpan Retention = TimeSpan.FromHours(1);
+    // Replicate echoes a prediction's input; the emulator keeps small inputs of recent jobs only, so what it holds is bounded.
+    private const int MaxKeptInputs = 10_000;
+    private const int MaxKeptInputBytes = 16 * 1024;
     private readonly ConcurrentDictionary<string, JsonObject> _inputs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _canceled = new(StringComparer.Ordinal);
 
@@ -65,7 +68,7 @@ public sealed class ReplicateEmulator(EmulatorContext context) : IProviderEmulat
         var count = (int?)(input["num_outputs"] ?? input["max_images"])?.GetValue<double>() ?? 1;
         var job = EmulatedJob.Create(Provider, model, directive, now, video, input["aspect_ratio"]?.GetValue<string>(),
             input["output_format"]?.GetValue<string>() ?? "webp", count, input["duration"]?.GetValue<double>(), context.Options.Value);
-        _inputs[job.Token] = (JsonObject)input.DeepClone();
+        if (_inputs.Count < MaxKeptInputs && input.ToJsonString().Length <= MaxKeptInputBytes) _inputs[job.Token] = (JsonObject)input.DeepClone();
         var state = job.StateAt(now, false);
         return Json(http, state is EmulatedState.Succeeded or EmulatedState.Moderated ? 201 : 202, job, input.ContainsKey("num_outputs") || input.ContainsKey("max_images"), now);
     }
@@ -73,7 +76,7 @@ public sealed class ReplicateEmulator(EmulatorContext context) : IProviderEmulat
     private IResult Get(HttpContext http, string id)
     {
         if (Unauthenticated(http) is { } denied) return denied;
-        return EmulatedJob.TryDecode(id, out var job) && job.Provider == Provider
+        return EmulatedJob.TryDecode(id, context.Options.Value, out var job) && job.Provider == Provider
             ? Json(http, 200, job, ListOutput(id), context.Time.GetUtcNow())
             : Problem(404, "Not found", "The requested resource could not be found.");
     }
@@ -81,7 +84,7 @@ public sealed class ReplicateEmulator(EmulatorContext context) : IProviderEmulat
     private IResult Cancel(HttpContext http, string id)
     {
         if (Unauthenticated(http) is { } denied) return denied;
-        if (!EmulatedJob.TryDecode(id, out var job) || job.Provider != Provider) return Problem(404, "Not found", "The requested resource could not be found.");
+        if (!EmulatedJob.TryDecode(id, context.Options.Value, out var job) || job.Provider != Provider) return Problem(404, "Not found", "The requested resource could not be found.");
         var now = context.Time.GetUtcNow();
         if (job.StateAt(now, false) is EmulatedState.Queued or EmulatedState.Running) _canceled.TryAdd(id, now);
         return Json(http, 200, job, ListOutput(id), now);
@@ -156,7 +159,7 @@ public sealed class ReplicateEmulator(EmulatorContext context) : IProviderEmulat
     private void Prune(DateTimeOffset now)
     {
         foreach (var (id, _) in _inputs)
-            if (EmulatedJob.TryDecode(id, out var job) && now - job.CreatedAt > Retention) _inputs.TryRemove(id, out _);
+            if (EmulatedJob.TryDecode(id, context.Options.Value, out var job) && now - job.CreatedAt > Retention) _inputs.TryRemove(id, out _);
         foreach (var (id, at) in _canceled)
             if (now - at > Retention) _canceled.TryRemove(id, out _);
     }

@@ -119,7 +119,7 @@ public sealed class RunwayEmulator(EmulatorContext context) : IProviderEmulator
     }
 
     private bool Known(string id, out EmulatedJob job)
-        => EmulatedJob.TryDecode(id, out job) && job.Provider == Provider && !_deleted.ContainsKey(id);
+        => EmulatedJob.TryDecode(id, context.Options.Value, out job) && job.Provider == Provider && !_deleted.ContainsKey(id);
 
     /// <summary>The field a create lacks among those the endpoint requires, as Runway's validation names it.</summary>
     private static string? Missing(JsonObject body, string endpoint)

@@ -123,15 +123,18 @@ public sealed class OpenAiAdapter(ProviderSettings settings, ProviderHttp http, 
         if (Emulated) return (new InputImage(PlaceholderPng, "image/png", "png"), null);
 
         // The input lives on the caller's file host: the OpenAI key is never sent there.
+        // The target's answer is never quoted back: only the outbound policy's own refusal or the status code.
         var (response, failure) = await http.GetFileAsync(uri.AbsoluteUri, _ => { }, ct);
-        if (failure is not null) return (null, InputRefused($"Input file '{url}' could not be downloaded: {failure.Message}"));
-        if (!response!.IsSuccess) return (null, InputRefused($"Downloading input file '{url}' answered {response.Code}."));
+        if (failure is not null) return (null, InputUnavailable($"Input file '{url}' could not be downloaded: {failure.Message}"));
+        if (!response!.IsSuccess) return (null, InputUnavailable($"Downloading input file '{url}' answered {response.Code}."));
         return MediaSniffer.Detect(response.Body) is { } kind && kind.ContentType.StartsWith("image/", StringComparison.Ordinal)
             ? (new InputImage(response.Body, kind.ContentType, kind.Extension), null)
             : (null, InputRefused($"Input file '{url}' is not a PNG, JPEG or WebP image."));
     }
 
     private static ProviderFailure InputRefused(string message) => new(FailureKind.InvalidRequest, message);
+
+    private static ProviderFailure InputUnavailable(string message) => new(FailureKind.InputUnavailable, message);
 
     private Task<(ProviderHttp.Response? Response, ProviderFailure? Failure)> PostAsync(string url, HttpContent content, CancellationToken ct)
         => http.SendForMediaAsync(HttpMethod.Post, url, content, Authorize, ct);

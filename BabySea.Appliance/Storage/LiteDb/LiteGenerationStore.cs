@@ -8,15 +8,16 @@ namespace BabySea.Appliance.Storage.LiteDb;
 
 public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time, OutboxSignal outbox) : IGenerationStore
 {
-    public Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyCompletion? idempotency, CancellationToken ct)
+    public Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyClaim? idempotency, CancellationToken ct)
         => writer.RunAsync<CreateOutcome>(s =>
         {
+            if (idempotency is not null && LiteIdempotencyStore.Read(s, generation.AccountId, idempotency.Key, time.GetUtcNow()) is { } earlier)
+                return earlier.Fingerprint == idempotency.Fingerprint
+                    ? new CreateOutcome.Replay(earlier.ResponseJson, earlier.GenerationId)
+                    : new CreateOutcome.IdempotencyKeyReused();
             var outcome = Admit(s, generation, maxInFlight);
-            if (idempotency is not null)
-            {
-                if (outcome is CreateOutcome.Created) LiteIdempotencyStore.Complete(s, generation.AccountId, idempotency, generation.Id);
-                else LiteIdempotencyStore.Drop(s, generation.AccountId, idempotency.Key);
-            }
+            if (idempotency is not null && outcome is CreateOutcome.Created)
+                LiteIdempotencyStore.Record(s, generation.AccountId, idempotency, generation.Id, time.GetUtcNow());
             return outcome;
         });
 
@@ -70,11 +71,13 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             PredictionId = attempt.JobId ?? g.PredictionId,
         });
 
-    public Task<Generation?> SucceedAsync(string generationId, string provider, IReadOnlyList<Artifact> outputs, double? predictSeconds, CancellationToken ct)
+    public Task<Generation?> SucceedAsync(string generationId, Attempt used, IReadOnlyList<Artifact> outputs, double? predictSeconds, CancellationToken ct)
         => Transition(generationId, [GenerationStatus.Processing], g => g with
         {
             Status = GenerationStatus.Succeeded,
-            ProviderUsed = provider,
+            Attempts = [.. g.Attempts.Where(a => a.Number != used.Number), used],
+            PredictionId = used.JobId ?? g.PredictionId,
+            ProviderUsed = used.Provider,
             Outputs = outputs,
             CompletedAt = time.GetUtcNow(),
             PredictTimeSeconds = predictSeconds,

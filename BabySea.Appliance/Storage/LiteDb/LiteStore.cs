@@ -10,18 +10,47 @@ namespace BabySea.Appliance.Storage.LiteDb;
 public sealed class LiteStore : IDisposable
 {
     private readonly FileStream _lock;
+    private readonly string _dataFile;
+    private readonly string _logFile;
+    private FileStream? _dataHandle;
+    private FileStream? _logHandle;
 
     public LiteDatabase Db { get; }
     public string DataDir { get; }
 
-    private LiteStore(string dataDir, FileStream lockFile, LiteDatabase db)
+    /// <summary>Whether <see cref="ForceToDisk"/> does anything (<c>Storage:Durability</c>, on by default).</summary>
+    public bool Durable { get; }
+
+    private LiteStore(string dataDir, FileStream lockFile, LiteDatabase db, string dataFile, bool durable)
     {
         DataDir = dataDir;
         _lock = lockFile;
         Db = db;
+        _dataFile = dataFile;
+        _logFile = Path.Combine(Path.GetDirectoryName(dataFile)!, Path.GetFileNameWithoutExtension(dataFile) + "-log" + Path.GetExtension(dataFile));
+        Durable = durable;
     }
 
-    public static LiteStore Open(string dataDir)
+    /// <summary>
+    /// Forces what LiteDB has written to the disk (fsync of its journal and data file). LiteDB 5 never does this itself,
+    /// so without it a power loss may drop commits it already acknowledged; the writer calls it after every group
+    /// commit, before completing the callers.
+    /// </summary>
+    public void ForceToDisk()
+    {
+        if (!Durable) return;
+        // fsync reaches the file's pages whichever descriptor wrote them; LiteDB keeps its journal file (emptied, not
+        // deleted) while the database is open, so the handles stay valid once the journal exists.
+        _logHandle ??= OpenForSync(_logFile);
+        _dataHandle ??= OpenForSync(_dataFile);
+        _logHandle?.Flush(flushToDisk: true);
+        _dataHandle?.Flush(flushToDisk: true);
+    }
+
+    private static FileStream? OpenForSync(string path)
+        => File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1) : null;
+
+    public static LiteStore Open(string dataDir, bool durable = true)
     {
         Directory.CreateDirectory(dataDir);
         FileStream lockFile;
@@ -36,14 +65,15 @@ public sealed class LiteStore : IDisposable
         }
         try
         {
+            var dataFile = Path.Combine(dataDir, "babysea.db");
             var db = new LiteDatabase(new ConnectionString
             {
-                Filename = Path.Combine(dataDir, "babysea.db"),
+                Filename = dataFile,
                 Connection = ConnectionType.Direct,
             });
             db.UtcDate = true;
             Schema.Ensure(db);
-            return new LiteStore(dataDir, lockFile, db);
+            return new LiteStore(dataDir, lockFile, db, dataFile, durable);
         }
         catch
         {
@@ -56,6 +86,8 @@ public sealed class LiteStore : IDisposable
 
     public void Dispose()
     {
+        _logHandle?.Dispose();
+        _dataHandle?.Dispose();
         Db.Dispose();
         _lock.Dispose();
     }

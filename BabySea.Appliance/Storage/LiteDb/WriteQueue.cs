@@ -61,6 +61,7 @@ public sealed class WriteQueue : IDisposable
             db.BeginTrans();
             foreach (var command in batch) command.Execute(_store);
             db.Commit();
+            _store.ForceToDisk();
             foreach (var command in batch) command.Complete();
             return;
         }
@@ -87,6 +88,7 @@ public sealed class WriteQueue : IDisposable
             db.BeginTrans();
             command.Execute(_store);
             db.Commit();
+            _store.ForceToDisk();
             command.Complete();
         }
         catch (Exception ex)

@@ -1,14 +1,15 @@
 using System.Net;
+using BabySea.Appliance.Outbound;
+using BabySea.Appliance.Tests.Webhooks;
 using BabySea.Appliance.Webhooks;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BabySea.Appliance.Tests.Webhooks;
+namespace BabySea.Appliance.Tests.Outbound;
 
-public sealed class WebhookTargetPolicyTests
+public sealed class OutboundPolicyTests
 {
-    private static WebhookTargetPolicy CreateSut(IHostResolver? resolver = null, params string[] allowed)
-        => new(Options.Create(new WebhookOptions { AllowedPrivateHosts = allowed }), resolver ?? new DnsHostResolver());
+    private static OutboundPolicy CreateSut(IHostResolver? resolver = null, params string[] allowed) => new(allowed, resolver ?? new DnsHostResolver());
 
     [Theory]
     [InlineData("127.0.0.1", true)]
@@ -37,7 +38,7 @@ public sealed class WebhookTargetPolicyTests
     [InlineData("2002:c0a8:0101::1", true)]
     [InlineData("2606:4700::6810:84e5", false)]
     public void IsInternal_CoversPrivateLoopbackLinkLocalAndEmbeddedForms(string address, bool expected)
-        => Assert.Equal(expected, WebhookTargetPolicy.IsInternal(IPAddress.Parse(address)));
+        => Assert.Equal(expected, OutboundPolicy.IsInternal(IPAddress.Parse(address)));
 
     [Theory]
     [InlineData("http://127.0.0.1:8080/hook")]

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace BabySea.Appliance.Webhooks;
+namespace BabySea.Appliance.Outbound;
 
 /// <summary>The system resolver.</summary>
 public sealed class DnsHostResolver : IHostResolver

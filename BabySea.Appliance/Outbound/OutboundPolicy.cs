@@ -1,35 +1,45 @@
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
-using Microsoft.Extensions.Options;
+using System.Collections.Concurrent;
 
-namespace BabySea.Appliance.Webhooks;
+namespace BabySea.Appliance.Outbound;
 
 /// <summary>
-/// Where webhooks may go (SSRF guard): http(s) only, and never to a private, loopback, link-local, unique-local,
-/// multicast, unspecified or otherwise internal address unless <c>Webhooks:AllowedPrivateHosts</c> lists the host
-/// name or the address. Checked when an endpoint is created, and again on every connection against the address
-/// actually connected to (<see cref="ConnectAsync"/>), so a name that later resolves elsewhere (DNS rebinding)
-/// gets nowhere.
+/// The one rule for every connection the appliance makes to an address it did not choose itself: webhook targets,
+/// provider calls and their poll URLs, output files a provider points at, input files a caller names (SSRF guard).
+/// http(s) only, and never to a private, loopback, link-local, unique-local, multicast, unspecified or otherwise
+/// internal address unless the host name or address is allowed (<c>Outbound:AllowedPrivateHosts</c> and
+/// <c>Webhooks:AllowedPrivateHosts</c>, any port) or the exact endpoint is one the operator configured (a provider's
+/// <c>BaseUrl</c>, the built-in emulators' loopback listener). Checked on every connection against the address
+/// actually connected to (<see cref="ConnectAsync"/>), so a name that later resolves elsewhere (DNS rebinding) and a
+/// redirect to an internal address get nowhere.
 /// </summary>
-public sealed class WebhookTargetPolicy
+public sealed class OutboundPolicy
 {
     public const int MaxUrlLength = 2048;
 
     private readonly HashSet<string> _allowedHosts;
     private readonly HashSet<IPAddress> _allowedAddresses;
+    private readonly ConcurrentDictionary<(string Host, int Port), bool> _allowedEndpoints = new();
     private readonly IHostResolver _resolver;
 
-    public WebhookTargetPolicy(IOptions<WebhookOptions> options, IHostResolver resolver)
+    public OutboundPolicy(IEnumerable<string> allowedPrivateHosts, IHostResolver resolver)
     {
         _resolver = resolver;
         _allowedHosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         _allowedAddresses = [];
-        foreach (var entry in options.Value.AllowedPrivateHosts.Select(h => h.Trim()).Where(h => h.Length > 0))
+        foreach (var entry in allowedPrivateHosts.Select(h => h.Trim()).Where(h => h.Length > 0))
         {
             if (IPAddress.TryParse(Unbracket(entry), out var ip)) _allowedAddresses.Add(Normalize(ip));
             else _allowedHosts.Add(entry.TrimEnd('.'));
         }
+    }
+
+    /// <summary>Allows one exact endpoint the operator configured (a provider's base URL, the emulator listener), whatever its address.</summary>
+    public void AllowEndpoint(string url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri)) _allowedEndpoints[(Unbracket(uri.Host).ToLowerInvariant(), uri.Port)] = true;
     }
 
     /// <summary>Checks a target URL at create time; returns why it is refused, or null when it may be used.</summary>
@@ -54,31 +64,35 @@ public sealed class WebhookTargetPolicy
             }
             if (addresses.Length == 0) return $"url host '{host}' does not resolve from this machine.";
         }
-        return addresses.FirstOrDefault(a => !IsAllowed(host, a)) is { } refused ? Refusal(host, refused) : null;
+        return addresses.FirstOrDefault(a => !IsAllowed(host, uri.Port, a)) is { } refused ? Refusal(host, refused) : null;
     }
 
-    /// <summary>Whether connecting to <paramref name="address"/> for <paramref name="host"/> is allowed.</summary>
+    /// <summary>Whether connecting to <paramref name="address"/> for <paramref name="host"/> is allowed (any port).</summary>
     public bool IsAllowed(string host, IPAddress address)
         => !IsInternal(address) || _allowedHosts.Contains(Unbracket(host).TrimEnd('.')) || _allowedAddresses.Contains(Normalize(address));
 
+    private bool IsAllowed(string host, int port, IPAddress address)
+        => IsAllowed(host, address) || _allowedEndpoints.ContainsKey((host.ToLowerInvariant(), port));
+
     /// <summary>
-    /// The <see cref="SocketsHttpHandler.ConnectCallback"/> of webhook deliveries: resolves the host itself and
+    /// The <see cref="SocketsHttpHandler.ConnectCallback"/> of every outbound client: resolves the host itself and
     /// connects only to allowed addresses, so the check applies to the address really used.
     /// </summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
         var host = Unbracket(context.DnsEndPoint.Host);
+        var port = context.DnsEndPoint.Port;
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await _resolver.ResolveAsync(host, ct);
-        var allowed = addresses.Where(a => IsAllowed(host, a)).ToArray();
+        var allowed = addresses.Where(a => IsAllowed(host, port, a)).ToArray();
         if (allowed.Length == 0)
-            throw new WebhookTargetRefusedException(addresses.Length == 0 ? $"'{host}' does not resolve." : Refusal(host, addresses[0]));
+            throw new OutboundRefusedException(addresses.Length == 0 ? $"'{host}' does not resolve." : Refusal(host, addresses[0]));
         Exception? last = null;
         foreach (var address in allowed)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), ct);
+                await socket.ConnectAsync(new IPEndPoint(address, port), ct);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException ex)
@@ -133,5 +147,5 @@ public sealed class WebhookTargetPolicy
 
     private static string Refusal(string host, IPAddress address)
         => $"url host '{host}' is {(address.ToString() == host ? "" : $"at {address}, ")}a private, loopback or link-local address; " +
-           "list it in Webhooks:AllowedPrivateHosts to allow it.";
+           "list it in Outbound:AllowedPrivateHosts (or Webhooks:AllowedPrivateHosts) to allow it.";
 }
