@@ -11,4 +11,29 @@ public sealed class GenerationOptions
 
     /// <value>How often overdue generations are swept. Default 1 min.</value>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Reads and checks the <c>Generations</c> section; a mistake (misspelled key included) stops start-up naming the key.</summary>
+    public static GenerationOptions From(IConfiguration config)
+    {
+        var options = new GenerationOptions();
+        try
+        {
+            config.GetSection("Generations").Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidOperationException($"Generations section: {ex.Message}", ex);
+        }
+        return options.Problem() is { } problem ? throw new InvalidOperationException(problem) : options;
+    }
+
+    /// <summary>The first configuration mistake, naming its key and allowed range, or null.</summary>
+    public string? Problem()
+    {
+        if (QueueCapacity < 1) return $"Generations:QueueCapacity ({QueueCapacity}) must be at least 1.";
+        if (MaxConcurrent < 1) return $"Generations:MaxConcurrent ({MaxConcurrent}) must be at least 1.";
+        if (SweepInterval < TimeSpan.FromSeconds(1) || SweepInterval > TimeSpan.FromHours(1))
+            return $"Generations:SweepInterval ({SweepInterval}) must be between 1 s and 1 h.";
+        return null;
+    }
 }

@@ -40,6 +40,10 @@ public static class AppHost
 
         var config = builder.Configuration;
         var settings = ApplianceSettings.From(config);
+        // Checked before anything is opened, so a mistyped or out-of-range setting stops start-up naming it.
+        var routing = RoutingOptions.From(config);
+        var generations = GenerationOptions.From(config);
+        var emulator = EmulatorOptions.From(config);
         var store = LiteStore.Open(settings.DataDir, settings.Durable);
         builder.Services.AddSerilog(CreateLogger(config, settings.DataDir), dispose: true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
@@ -72,17 +76,16 @@ public static class AppHost
         var urlSigningKey = FirstRun.UrlSigningKey(settings.DataDir);
         services.AddSingleton(sp => new OutputUrls(urlSigningKey, settings.OutputUrlLifetime, settings.PublicBaseUrl, sp.GetRequiredService<TimeProvider>()));
 
-        services.Configure<RoutingOptions>(config.GetSection("Routing"));
-        services.Configure<GenerationOptions>(config.GetSection("Generations"));
-        services.Configure<EmulatorOptions>(config.GetSection("Emulator"));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(routing));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(generations));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(emulator));
 
         services.AddOutbound(config);
         services.AddSingleton<EmulatorAddress>();
         services.AddSingleton<EmulatorFaults>();
         services.AddSingleton<EmulatorFiles>();
         services.AddSingleton<EmulatorContext>();
-        var emulatorKey = FirstRun.EmulatorTokenKey(settings.DataDir);
-        services.PostConfigure<EmulatorOptions>(o => o.TokenKey = emulatorKey);
+        emulator.TokenKey = FirstRun.EmulatorTokenKey(settings.DataDir);
         var baseUrls = new List<string>();
         services.AddSingleton(sp => ProviderHttp.Create(sp.GetRequiredService<OutboundPolicy>(), baseUrls));
         // Production deployments that must never answer with emulated media set Providers:EmulateMissingKeys=false:
@@ -111,7 +114,7 @@ public static class AppHost
         services.AddSingleton<ProviderAttempt>();
         services.AddSingleton<ProviderChain>();
 
-        services.AddSingleton(sp => new GenerationQueue(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GenerationOptions>>().Value.QueueCapacity));
+        services.AddSingleton(new GenerationQueue(generations.QueueCapacity));
         services.AddSingleton<RunningGenerations>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton<GenerationService>();

@@ -24,7 +24,7 @@ public static class EmulatorHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<EmulatorOptions>(builder.Configuration.GetSection("Emulator"));
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(EmulatorOptions.From(builder.Configuration)));
         builder.Services.AddSingleton<EmulatorFaults>();
         builder.Services.AddSingleton<EmulatorFiles>();
         builder.Services.AddSingleton<EmulatorContext>();

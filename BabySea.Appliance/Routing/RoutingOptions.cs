@@ -47,6 +47,9 @@ public sealed class RoutingOptions
     /// <value>How long an open circuit skips its provider. Default 15 s.</value>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <value>Another catalog file than the shipped <c>config/models.json</c> (read by the composition root).</value>
+    public string? ModelsFile { get; set; }
+
     /// <value>Per-provider overrides of the attempt deadlines, e.g. <c>Routing:Providers:runway:VideoResultDeadline</c>.</value>
     public Dictionary<string, ProviderDeadlines> Providers { get; set; } = new(StringComparer.Ordinal);
 
@@ -59,6 +62,47 @@ public sealed class RoutingOptions
     }
 
     public TimeSpan GenerationDeadline(MediaType type) => type == MediaType.Video ? VideoGenerationDeadline : ImageGenerationDeadline;
+
+    /// <summary>Reads and checks the <c>Routing</c> section; a mistake (misspelled key included) stops start-up naming the key.</summary>
+    public static RoutingOptions From(IConfiguration config)
+    {
+        var options = new RoutingOptions();
+        try
+        {
+            config.GetSection("Routing").Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidOperationException($"Routing section: {ex.Message}", ex);
+        }
+        return options.Problem() is { } problem ? throw new InvalidOperationException(problem) : options;
+    }
+
+    /// <summary>The first configuration mistake, naming its key and allowed range, or null.</summary>
+    public string? Problem()
+    {
+        foreach (var (name, value) in new[]
+        {
+            ("SubmitTimeout", SubmitTimeout), ("ImageResultDeadline", ImageResultDeadline), ("VideoResultDeadline", VideoResultDeadline),
+            ("DownloadTimeout", DownloadTimeout), ("ImageGenerationDeadline", ImageGenerationDeadline), ("VideoGenerationDeadline", VideoGenerationDeadline),
+        })
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1)) return $"Routing:{name} ({value}) must be above 0 and at most 1 day.";
+        if (MinPollInterval < TimeSpan.FromMilliseconds(10) || MaxPollInterval < MinPollInterval || MaxPollInterval > TimeSpan.FromMinutes(5))
+            return $"Routing:MinPollInterval ({MinPollInterval}) must be at least 10 ms and not above Routing:MaxPollInterval ({MaxPollInterval}), at most 5 min.";
+        if (ExplorationRate is < 0 or > 1) return $"Routing:ExplorationRate ({ExplorationRate}) must be between 0 and 1.";
+        if (RankingWindow < 1) return $"Routing:RankingWindow ({RankingWindow}) must be at least 1.";
+        if (CircuitFailureRatio is <= 0 or > 1) return $"Routing:CircuitFailureRatio ({CircuitFailureRatio}) must be above 0 and at most 1.";
+        if (CircuitMinimumThroughput < 2) return $"Routing:CircuitMinimumThroughput ({CircuitMinimumThroughput}) must be at least 2.";
+        // Polly's own floors: shorter windows are refused when the breaker is built, on the first attempt, not at start.
+        if (CircuitSamplingDuration < TimeSpan.FromMilliseconds(500) || CircuitBreakDuration < TimeSpan.FromMilliseconds(500))
+            return $"Routing:CircuitSamplingDuration ({CircuitSamplingDuration}) and Routing:CircuitBreakDuration ({CircuitBreakDuration}) must be at least 500 ms.";
+        foreach (var (provider, o) in Providers)
+            foreach (var (name, value) in new[] { ("SubmitTimeout", o.SubmitTimeout), ("ImageResultDeadline", o.ImageResultDeadline),
+                ("VideoResultDeadline", o.VideoResultDeadline), ("DownloadTimeout", o.DownloadTimeout) })
+                if (value is { } v && (v <= TimeSpan.Zero || v > TimeSpan.FromDays(1)))
+                    return $"Routing:Providers:{provider}:{name} ({v}) must be above 0 and at most 1 day.";
+        return null;
+    }
 }
 
 /// <summary>Optional per-provider overrides; an unset value falls back to the <c>Routing</c> default.</summary>
