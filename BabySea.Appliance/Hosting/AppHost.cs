@@ -145,6 +145,7 @@ public static class AppHost
         app.MapAdminApi();
         app.MapWebhooksAdminApi();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapProbes();
         app.MapRouteNotFound();
         return app;
     }
