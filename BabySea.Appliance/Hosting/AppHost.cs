@@ -184,14 +184,15 @@ public static class AppHost
     private static Serilog.ILogger CreateLogger(IConfiguration config, string dataDir)
     {
         var level = Enum.TryParse<LogEventLevel>(config["Logging:Level"], ignoreCase: true, out var l) ? l : LogEventLevel.Information;
+        var json = LogOutput.IsJson(config);
         return new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .WriteTo.File(Path.Combine(dataDir, "logs", "appliance-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
-                fileSizeLimitBytes: 50 * 1024 * 1024, rollOnFileSizeLimit: true, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .WriteTo.Console(json)
+            .WriteTo.File(LogOutput.FileFormatter(json), Path.Combine(dataDir, "logs", "appliance-.log"), rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: 14, fileSizeLimitBytes: 50 * 1024 * 1024, rollOnFileSizeLimit: true)
             .CreateLogger();
     }
 }
