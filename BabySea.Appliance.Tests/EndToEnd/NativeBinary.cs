@@ -60,6 +60,7 @@ public sealed class NativeBinary : IAsyncDisposable
         start.Environment["BABYSEA_ADMIN_TOKEN"] = TestApp.AdminTokenValue;
         start.Environment["BABYSEA_BOOTSTRAP_API_KEY"] = TestApp.ApiKey;
         start.Environment["Logging__Level"] = "Warning";
+        start.Environment["Generations__DrainTimeout"] = "00:00:00"; // as in TestApp: a stop resumes runs rather than waiting for them
         return Process.Start(start)!;
     }
 

@@ -11,4 +11,10 @@ public sealed class GenerationOptions
 
     /// <value>How often overdue generations are swept. Default 1 min.</value>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <value>
+    /// On stop, how long runs in flight may go on finishing before they are interrupted; an interrupted run keeps its
+    /// provider job on record and resumes at the next start. No new run starts once stopping. Default 15 s.
+    /// </value>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -74,6 +74,10 @@ public static class AppHost
 
         services.Configure<RoutingOptions>(config.GetSection("Routing"));
         services.Configure<GenerationOptions>(config.GetSection("Generations"));
+        // A clean stop waits for the generation drain, then for the writer's last commits and the server's open requests.
+        services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<GenerationOptions>>((host, generations)
+            => host.ShutdownTimeout = generations.Value.DrainTimeout >= TimeSpan.Zero ? generations.Value.DrainTimeout + TimeSpan.FromSeconds(15)
+                : throw new InvalidOperationException("Generations:DrainTimeout must not be negative."));
         services.Configure<EmulatorOptions>(config.GetSection("Emulator"));
 
         services.AddOutbound(config);
