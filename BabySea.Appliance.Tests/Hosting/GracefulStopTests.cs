@@ -21,7 +21,13 @@ public sealed class GracefulStopTests : IDisposable
         var id = await app.CreateGenerationAsync("short [[emulate latency:1500]]");
         await WaitForPredictionAsync(app, id);
 
-        await app.App.StopAsync();
+        var stopping = app.App.StopAsync();
+        await Task.Delay(300);
+        // The listener closes first: while the run drains, no new work comes in.
+        Assert.False(stopping.IsCompleted);
+        using var anonymous = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.GetAsync("/livez"));
+        await stopping;
 
         Assert.Equal(GenerationStatus.Succeeded, app.Service<IGenerationStore>().Get(id)!.Status);
     }
