@@ -88,8 +88,14 @@ public sealed class Readiness(WriteQueue writer, GenerationQueue queue, string a
         await writer.RunAsync(store => store.Collection(Collection).Upsert(new LiteDB.BsonDocument { ["_id"] = "probe", ["at"] = DateTime.UtcNow }));
         Directory.CreateDirectory(artifactsDir);
         var file = Path.Combine(artifactsDir, $".ready-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(file, "ok");
-        File.Delete(file);
+        try
+        {
+            await File.WriteAllTextAsync(file, "ok");
+        }
+        finally
+        {
+            File.Delete(file); // a full disk may leave the file half-written
+        }
     }
 
     // Logged on a change only: a load balancer probing every few seconds must not flood the log.
