@@ -34,9 +34,10 @@ if ! dotnet publish "$project" -c Release -r "$rid" -o "$out" -p:Version="$versi
   host="$(uname -m)"
   if [ "$rid" = "linux-arm64" ] && [ "$host" != "aarch64" ]; then
     # Same OS, other architecture: ILC compiles, but linking needs an arm64 toolchain this host may not have.
-    echo "publish.sh: Native AOT for linux-arm64 on this $host host needs a cross linker and an arm64 sysroot" \
-      "(clang + lld with --sysroot, or the gcc-aarch64-linux-gnu and libc6-dev-arm64-cross packages) and did not link" \
-      "(see the errors above). Build on an arm64 host instead, or install a cross toolchain." >&2
+    echo "publish.sh: Native AOT for linux-arm64 did not link on this $host host (errors above). It needs clang as" \
+      "the cross linker, arm64 objcopy/strip, and the arm64 C runtime and zlib (Debian/Ubuntu: clang llvm" \
+      "binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu zlib1g-dev:arm64). Build on an arm64 host instead," \
+      "or install that toolchain." >&2
   fi
   echo "publish.sh: publishing $rid failed" >&2
   exit 1
