@@ -13,11 +13,12 @@ project=BabySea.Appliance/BabySea.Appliance.csproj
 rid=linux-x64
 archive=false
 version=""
+value() { [ -n "${2:-}" ] || { echo "publish.sh: $1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --archive) archive=true ;;
-    --version) version="${2:?--version needs a value}"; shift ;;
-    --rid) rid="${2:?--rid needs a value}"; shift ;;
+    --version) value "$1" "${2:-}"; version="$2"; shift ;;
+    --rid) value "$1" "${2:-}"; rid="$2"; shift ;;
     -*) echo "publish.sh: unknown option $1 (usage: ./publish.sh [RID] [--archive] [--version VERSION])" >&2; exit 2 ;;
     *) rid="$1" ;;
   esac

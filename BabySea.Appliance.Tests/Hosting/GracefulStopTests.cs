@@ -53,6 +53,18 @@ public sealed class GracefulStopTests : IDisposable
         Assert.Equal(1, done.GetProperty("generation_attempts").GetArrayLength());
     }
 
+    [Fact]
+    public async Task NegativeDrainTimeout_StopsStartUp_NamingTheSetting()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var app = BabySea.Appliance.Hosting.AppHost.Build(
+                [$"--BABYSEA_DATA_DIR={_dataDir}", "--urls=http://127.0.0.1:0", "--Generations:DrainTimeout=-00:00:01"], new StringWriter());
+            await app.StartAsync();
+        });
+        Assert.Contains("Generations:DrainTimeout", error.Message);
+    }
+
     // Once the provider holds a job id, a stop can only finish the run or leave it resumable, never half-submitted.
     private static async Task WaitForPredictionAsync(TestApp app, string id)
     {
