@@ -22,14 +22,9 @@ public sealed class DurabilityCostBenchmark(ITestOutputHelper output)
     [Fact]
     public async Task CreatePath_WithAndWithoutFsync()
     {
-        var plans = Path.GetTempFileName();
-        await File.WriteAllTextAsync(plans, """
-            { "default_plan": "bench", "plans": [ { "id": "bench", "name": "Bench", "monthly_credits": 0, "welcome_credits": 0,
-              "max_in_flight_images": 100000, "max_in_flight_videos": 100000, "requests_per_minute": 10000000, "retention_days": 1 } ] }
-            """);
+        using var plans = new UncappedPlans();
         var runs = new List<(bool Durable, double PerSecond, double P50, double P99)>();
-        foreach (var durable in new[] { true, false, true, false }) runs.Add(await RunAsync(plans, durable));
-        File.Delete(plans);
+        foreach (var durable in new[] { true, false, true, false }) runs.Add(await RunAsync(plans.Setting, durable));
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"durability cost on the create path, {DateTimeOffset.UtcNow:O}, {Environment.ProcessorCount} cores, {Creates} creates at c={Concurrency}");
@@ -44,10 +39,10 @@ public sealed class DurabilityCostBenchmark(ITestOutputHelper output)
         await File.WriteAllTextAsync(Path.Combine(results, "durability.txt"), report.ToString());
     }
 
-    private static async Task<(bool, double, double, double)> RunAsync(string plans, bool durable)
+    private static async Task<(bool, double, double, double)> RunAsync(string plansSetting, bool durable)
     {
         // Jobs take a minute at the emulated provider, so what is measured is the create path alone.
-        await using var app = await TestApp.StartOnPlanAsync("bench", null, 0, $"Billing:PlansFile={plans}", $"Storage:Durability={durable}",
+        await using var app = await TestApp.StartAsync(null, 0, plansSetting, $"Storage:Durability={durable}",
             "Emulator:ImageLatencyMs=60000", "Routing:MinPollInterval=00:00:05", "Routing:MaxPollInterval=00:00:05");
         var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString();
         (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/credits", new JsonObject { ["amount"] = 100_000 })).AssertOk();

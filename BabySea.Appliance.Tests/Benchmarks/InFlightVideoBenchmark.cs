@@ -22,12 +22,8 @@ public sealed class InFlightVideoBenchmark(ITestOutputHelper output)
     [Fact]
     public async Task ThousandsOfInFlightVideoJobs_KeepThreadsAndMemoryFlat()
     {
-        var plans = Path.GetTempFileName();
-        await File.WriteAllTextAsync(plans, """
-            { "default_plan": "bench", "plans": [ { "id": "bench", "name": "Bench", "monthly_credits": 0, "welcome_credits": 0,
-              "max_in_flight_images": 100000, "max_in_flight_videos": 100000, "requests_per_minute": 10000000, "retention_days": 1 } ] }
-            """);
-        await using var app = await TestApp.StartOnPlanAsync("bench", null, 0, $"Billing:PlansFile={plans}",
+        using var plans = new UncappedPlans();
+        await using var app = await TestApp.StartAsync(null, 0, plans.Setting,
             "Emulator:VideoLatencyMs=15000", "Emulator:VideoLongEdge=64", "Routing:MaxPollInterval=00:00:05");
         var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString();
         (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/credits", new JsonObject { ["amount"] = 100_000 })).AssertOk();
@@ -77,7 +73,6 @@ public sealed class InFlightVideoBenchmark(ITestOutputHelper output)
         var results = Environment.GetEnvironmentVariable("BABYSEA_BENCH_RESULTS") ?? Path.Combine(Directory.GetCurrentDirectory(), "bench-results");
         Directory.CreateDirectory(results);
         await File.WriteAllTextAsync(Path.Combine(results, "inflight-video.txt"), report.ToString());
-        File.Delete(plans);
 
         Assert.Equal(Jobs, succeeded);
         // Waiting on a provider holds no thread: thousands of waiting jobs must not show up as thousands of threads.

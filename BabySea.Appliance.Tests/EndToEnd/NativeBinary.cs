@@ -47,7 +47,8 @@ public sealed class NativeBinary : IAsyncDisposable
         }
     }
 
-    public static Process StartProcess(string dataDir, int port)
+    /// <param name="settings">Extra configuration as environment variables (<c>Section__Key</c>), as an operator sets them.</param>
+    public static Process StartProcess(string dataDir, int port, IReadOnlyDictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo(Path, $"--urls http://127.0.0.1:{port}")
         {
@@ -61,12 +62,13 @@ public sealed class NativeBinary : IAsyncDisposable
         start.Environment["BABYSEA_BOOTSTRAP_API_KEY"] = TestApp.ApiKey;
         start.Environment["Logging__Level"] = "Warning";
         start.Environment["Generations__DrainTimeout"] = "00:00:00"; // as in TestApp: a stop resumes runs rather than waiting for them
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         return Process.Start(start)!;
     }
 
-    public static async Task<NativeBinary> StartAsync(string dataDir, int port)
+    public static async Task<NativeBinary> StartAsync(string dataDir, int port, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var binary = new NativeBinary(StartProcess(dataDir, port), $"http://127.0.0.1:{port}", dataDir);
+        var binary = new NativeBinary(StartProcess(dataDir, port, settings), $"http://127.0.0.1:{port}", dataDir);
         using var probe = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)

@@ -5,7 +5,7 @@ namespace BabySea.Appliance.Tests.Support;
 
 /// <summary>
 /// A copy of the shipped plans without the in-flight and rate caps that protect real accounts, for suites that run
-/// a generation per catalog model at once. Pass <see cref="Setting"/> to the app; disposing deletes the file.
+/// a generation per catalog model at once, and benchmarks that hold thousands in flight. Pass <see cref="Setting"/> to the app; disposing deletes the file.
 /// </summary>
 public sealed class UncappedPlans : IDisposable
 {
@@ -16,8 +16,8 @@ public sealed class UncappedPlans : IDisposable
         var plans = JsonNode.Parse(File.ReadAllText(AppHost.ConfigFile("plans.json")))!;
         foreach (var plan in plans["plans"]!.AsArray())
         {
-            plan!["max_in_flight_images"] = 1000;
-            plan["max_in_flight_videos"] = 1000;
+            plan!["max_in_flight_images"] = 100_000;
+            plan["max_in_flight_videos"] = 100_000;
             plan["requests_per_minute"] = 1_000_000;
         }
         File.WriteAllText(_path, plans.ToJsonString());

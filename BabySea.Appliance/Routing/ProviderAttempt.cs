@@ -54,12 +54,14 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
                 case SubmitOutcome.Accepted a:
                     job = a.Job;
                     attempt = attempt with { Outcome = AttemptOutcome.Running, JobId = job.JobId, PollUrl = job.PollUrl, CancelUrl = job.CancelUrl };
-                    if (scope.Stop.IsCancellationRequested || !await SaveAsync(generation, attempt))
+                    // Recorded even while stopping, so a restart resumes the job instead of giving it up.
+                    if (!await SaveAsync(generation, attempt))
                     {
                         // Canceled by its owner while the submit was on its way: the new job is stopped at once.
-                        if (!scope.Shutdown.IsCancellationRequested) await CancelQuietlyAsync(adapter, job, generation.Id);
+                        await CancelQuietlyAsync(adapter, job, generation.Id);
                         return new AttemptResult.Stopped();
                     }
+                    if (scope.Stop.IsCancellationRequested) return new AttemptResult.Stopped();
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown submit outcome {submitted.GetType().Name}.");
