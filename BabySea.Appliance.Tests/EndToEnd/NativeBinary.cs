@@ -61,6 +61,7 @@ public sealed class NativeBinary : IAsyncDisposable
         start.Environment["BABYSEA_ADMIN_TOKEN"] = TestApp.AdminTokenValue;
         start.Environment["BABYSEA_BOOTSTRAP_API_KEY"] = TestApp.ApiKey;
         start.Environment["Logging__Level"] = "Warning";
+        start.Environment["Generations__DrainTimeout"] = "00:00:00"; // as in TestApp: a stop resumes runs rather than waiting for them
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         return Process.Start(start)!;
     }

@@ -69,6 +69,8 @@ public sealed class TestApp : IAsyncDisposable
             "--Logging:Level=Warning",
             "--Providers:replicate:ApiKey=",
             "--Routing:ExplorationRate=0",
+            // Tests stop apps with runs in flight on purpose (to resume them); a drain would only make every stop wait.
+            "--Generations:DrainTimeout=00:00:00",
         };
         args.AddRange(settings.Select(s => "--" + s));
         var console = new StringWriter();

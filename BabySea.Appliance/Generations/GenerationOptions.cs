@@ -12,6 +12,12 @@ public sealed class GenerationOptions
     /// <value>How often overdue generations are swept. Default 1 min.</value>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <value>
+    /// On stop, how long runs in flight may go on finishing before they are interrupted; an interrupted run keeps its
+    /// provider job on record and resumes at the next start. No new run starts once stopping. Default 15 s.
+    /// </value>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Reads and checks the <c>Generations</c> section; a mistake (misspelled key included) stops start-up naming the key.</summary>
     public static GenerationOptions From(IConfiguration config)
     {
@@ -34,6 +40,8 @@ public sealed class GenerationOptions
         if (MaxConcurrent < 1) return $"Generations:MaxConcurrent ({MaxConcurrent}) must be at least 1.";
         if (SweepInterval < TimeSpan.FromSeconds(1) || SweepInterval > TimeSpan.FromHours(1))
             return $"Generations:SweepInterval ({SweepInterval}) must be between 1 s and 1 h.";
+        if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromHours(1))
+            return $"Generations:DrainTimeout ({DrainTimeout}) must be between 0 and 1 h.";
         return null;
     }
 }

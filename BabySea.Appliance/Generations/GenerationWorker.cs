@@ -5,7 +5,8 @@ namespace BabySea.Appliance.Generations;
 /// <summary>
 /// Takes generation ids off the queue and runs each as its own task, up to <see cref="GenerationOptions.MaxConcurrent"/>.
 /// A run that waits on a provider holds no thread. On start it re-queues every generation left non-terminal
-/// by the last process; on stop it waits for the runs it started.
+/// by the last process. On stop it takes no new id and gives the runs it started <see cref="GenerationOptions.DrainTimeout"/>
+/// to finish, then interrupts the rest, which resume at the next start, and waits for them to record where they are.
 /// </summary>
 public sealed class GenerationWorker(
     GenerationQueue queue,
@@ -34,6 +35,9 @@ public sealed class GenerationWorker(
         foreach (var g in recovered) queue.Enqueue(g.Id);
 
         using var slots = new SemaphoreSlim(options.Value.MaxConcurrent);
+        // Runs stop on this, not on stoppingToken, so that stopping first only closes the queue and the drain follows.
+        using var interrupt = new CancellationTokenSource();
+        using var drain = stoppingToken.Register(() => interrupt.CancelAfter(options.Value.DrainTimeout));
         try
         {
             await foreach (var id in queue.ReadAllAsync(stoppingToken))
@@ -42,7 +46,7 @@ public sealed class GenerationWorker(
                 lock (_tasks)
                 {
                     _tasks.RemoveAll(t => t.IsCompleted);
-                    _tasks.Add(RunOneAsync(id, slots, stoppingToken));
+                    _tasks.Add(RunOneAsync(id, slots, interrupt.Token));
                 }
             }
         }
@@ -51,6 +55,8 @@ public sealed class GenerationWorker(
         }
         Task[] pending;
         lock (_tasks) pending = [.. _tasks];
+        if (pending.Any(t => !t.IsCompleted))
+            log.LogInformation("Stopping: waiting up to {DrainTimeout} for {Count} generations in flight", options.Value.DrainTimeout, pending.Count(t => !t.IsCompleted));
         await Task.WhenAll(pending);
     }
 

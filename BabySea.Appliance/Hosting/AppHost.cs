@@ -79,6 +79,8 @@ public static class AppHost
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(routing));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(generations));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(emulator));
+        // A clean stop waits for the generation drain, then for the writer's last commits and the server's open requests.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = generations.DrainTimeout + TimeSpan.FromSeconds(15));
 
         services.AddOutbound(config);
         services.AddSingleton<EmulatorAddress>();
@@ -148,6 +150,7 @@ public static class AppHost
         app.MapAdminApi();
         app.MapWebhooksAdminApi();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapProbes();
         app.MapRouteNotFound();
         return app;
     }
@@ -186,14 +189,15 @@ public static class AppHost
     private static Serilog.ILogger CreateLogger(IConfiguration config, string dataDir)
     {
         var level = Enum.TryParse<LogEventLevel>(config["Logging:Level"], ignoreCase: true, out var l) ? l : LogEventLevel.Information;
+        var json = LogOutput.IsJson(config);
         return new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .WriteTo.File(Path.Combine(dataDir, "logs", "appliance-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
-                fileSizeLimitBytes: 50 * 1024 * 1024, rollOnFileSizeLimit: true, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .WriteTo.Console(json)
+            .WriteTo.File(LogOutput.FileFormatter(json), Path.Combine(dataDir, "logs", "appliance-.log"), rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: 14, fileSizeLimitBytes: 50 * 1024 * 1024, rollOnFileSizeLimit: true)
             .CreateLogger();
     }
 }
