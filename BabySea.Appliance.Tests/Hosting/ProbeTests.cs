@@ -72,7 +72,11 @@ public sealed class ProbeTests
     [Fact]
     public async Task Readyz_QueueFull_Answers503()
     {
-        await using var app = await TestApp.StartAsync(null, 0, "Generations:QueueCapacity=0");
+        // One run holds the only slot, the worker holds the next id, and the third waits in a queue of one: full.
+        await using var app = await TestApp.StartAsync(null, 0, "Generations:QueueCapacity=1", "Generations:MaxConcurrent=1");
+        // (A create that finds the queue already full is refused, which is fine: the queue is full either way.)
+        for (var i = 0; i < 3; i++)
+            await TestApp.PostRawAsync(app.Client, "/v1/generate/image/bfl/flux-schnell", $"{{\"generation_prompt\":\"hold {i} [[emulate never_finish]]\"}}");
         using var anonymous = app.NewClient(apiKey: null);
         using var ready = await anonymous.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
