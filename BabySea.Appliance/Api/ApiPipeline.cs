@@ -36,7 +36,7 @@ public static class ApiPipeline
             }
             catch (Exception ex) when (!http.Response.HasStarted)
             {
-                log.LogError(ex, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path.Value);
+                log.LogError(ex, "Unhandled error on {Method} {Path} ({BabySeaRequestId})", http.Request.Method, http.Request.Path.Value, RequestIds.Get(http));
                 http.Response.Clear();
                 await new ApiError(BseCode.InternalError, "An internal error occurred. Retry later; the request id identifies it in the logs.").ExecuteAsync(http);
             }
