@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BabySea.Appliance.Generations;
 using BabySea.Appliance.Providers;
 using BabySea.Appliance.Routing;
 using BabySea.Appliance.Tests.Support;
@@ -91,6 +92,45 @@ public sealed class ProviderFaultTests
 
         await Eventually.TrueAsync(() => replicate.Canceled.Contains("job-" + id), "the job created by the interrupted submit is cancelled");
         Assert.Equal("canceled", (await app.WaitForTerminalAsync(id)).GetProperty("generation_status").GetString());
+        Invariants.Check(app);
+    }
+
+    [Fact]
+    public async Task AResumedJobWhoseProviderCircuitIsOpen_IsCancelledAndRecordedAsWasted_AndTheNextProviderServes()
+    {
+        var replicate = new ScriptedAdapter("replicate") { Submit = _ => throw new HttpRequestException("down") };
+        await using var app = await StartWithAsync(replicate, "Routing:CircuitMinimumThroughput=2", "Routing:CircuitBreakDuration=00:01:00");
+        // Two failures on replicate open its circuit.
+        for (var i = 0; i < 2; i++)
+            await app.WaitForTerminalAsync(await app.CreateGenerationAsync($"opens the circuit {i}", extraJson: "\"generation_provider_order\":\"replicate, fal\""));
+
+        // A generation the last process left running on replicate, as start-up recovery hands it to a worker.
+        var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
+        var store = app.Service<IGenerationStore>();
+        var created = (CreateOutcome.Created)await store.CreateAsync(new Generation
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            AccountId = account,
+            ModelIdentifier = "bfl/flux-schnell",
+            MediaType = MediaType.Image,
+            Status = GenerationStatus.Pending,
+            ProviderOrder = ["replicate", "fal"],
+            Request = new GenerationRequest("resumed", "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, System.Text.Json.JsonElement>()),
+            Cost = 0.003m,
+            CreatedAt = DateTimeOffset.UtcNow,
+        }, 100, null, CancellationToken.None);
+        var id = created.Generation.Id;
+        await store.MarkProcessingAsync(id, CancellationToken.None);
+        await store.SaveAttemptAsync(id, new Attempt(1, "replicate", "black-forest-labs/flux-schnell", AttemptOutcome.Running, "job-left-running",
+            null, null, null, null, DateTimeOffset.UtcNow, null, false), CancellationToken.None);
+        app.Service<GenerationQueue>().Enqueue(id);
+
+        var done = await app.WaitForTerminalAsync(id);
+        Assert.Equal("succeeded", done.GetProperty("generation_status").GetString());
+        Assert.Equal("fal", done.GetProperty("generation_provider_used").GetString());
+        var first = done.GetProperty("generation_attempts")[0];
+        Assert.Equal(("abandoned", true), (first.GetProperty("outcome").GetString(), first.GetProperty("wasted").GetBoolean()));
+        Assert.Contains("job-left-running", replicate.Canceled);
         Invariants.Check(app);
     }
 
