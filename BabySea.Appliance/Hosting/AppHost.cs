@@ -54,6 +54,7 @@ public static class AppHost
         services.AddSingleton<PublicOrigin>();
         services.AddSingleton(_ => store); // a factory registration, so the container disposes it after the writer
         services.AddSingleton<WriteQueue>();
+        services.AddSingleton<IStorageProbe, LiteStorageProbe>();
         services.AddSingleton<IAccountStore, LiteAccountStore>();
         services.AddSingleton<ILedgerStore, LiteLedgerStore>();
         services.AddSingleton<IGenerationStore, LiteGenerationStore>();

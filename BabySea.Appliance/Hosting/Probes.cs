@@ -1,5 +1,5 @@
 using BabySea.Appliance.Generations;
-using BabySea.Appliance.Storage.LiteDb;
+using BabySea.Appliance.Storage;
 
 namespace BabySea.Appliance.Hosting;
 
@@ -12,8 +12,7 @@ public static class Probes
 {
     public static void MapProbes(this WebApplication app)
     {
-        var readiness = new Readiness(app.Services.GetRequiredService<WriteQueue>(), app.Services.GetRequiredService<GenerationQueue>(),
-            Path.Combine(app.Services.GetRequiredService<ApplianceSettings>().DataDir, "artifacts"),
+        var readiness = new Readiness(app.Services.GetRequiredService<IStorageProbe>(), app.Services.GetRequiredService<GenerationQueue>(),
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Readiness"));
         string[] methods = [HttpMethods.Get, HttpMethods.Head];
         // Liveness touches nothing: a process that can answer HTTP is alive, even with its storage broken, so a
@@ -41,12 +40,11 @@ public static class Probes
 /// rather than hang; while one check is still waiting on the writer, later probes wait on that same one instead of
 /// queueing more writes behind a stuck writer.
 /// </summary>
-public sealed class Readiness(WriteQueue writer, GenerationQueue queue, string artifactsDir, ILogger log)
+public sealed class Readiness(IStorageProbe storage, GenerationQueue queue, ILogger log)
 {
     /// <summary>Longer than a healthy group commit with fsync under load, shorter than a load balancer's usual probe timeout.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    private const string Collection = "readiness";
     private readonly Lock _gate = new();
     private Task? _storageCheck;
     private bool _wasReady = true;
@@ -77,24 +75,8 @@ public sealed class Readiness(WriteQueue writer, GenerationQueue queue, string a
     {
         lock (_gate)
         {
-            if (_storageCheck is null || _storageCheck.IsCompleted) _storageCheck = WriteAsync();
+            if (_storageCheck is null || _storageCheck.IsCompleted) _storageCheck = storage.CheckAsync(CancellationToken.None);
             return _storageCheck;
-        }
-    }
-
-    private async Task WriteAsync()
-    {
-        // One document, overwritten each time: the check leaves nothing that grows.
-        await writer.RunAsync(store => store.Collection(Collection).Upsert(new LiteDB.BsonDocument { ["_id"] = "probe", ["at"] = DateTime.UtcNow }));
-        Directory.CreateDirectory(artifactsDir);
-        var file = Path.Combine(artifactsDir, $".ready-{Guid.NewGuid():N}");
-        try
-        {
-            await File.WriteAllTextAsync(file, "ok");
-        }
-        finally
-        {
-            File.Delete(file); // a full disk may leave the file half-written
         }
     }
 

@@ -3,7 +3,7 @@ using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Api.Auth;
 using BabySea.Appliance.Routing;
 using BabySea.Appliance.Routing.Catalog;
-using BabySea.Appliance.Storage.LiteDb;
+using BabySea.Appliance.Storage;
 
 namespace BabySea.Appliance.Api.V1;
 
@@ -59,28 +59,15 @@ public static class HealthApi
             AppJsonContext.Default.ModelsHealthData, "Model health retrieved successfully");
     }
 
-    private static async Task<IResult> StorageAsync(LiteStore store, CancellationToken ct)
+    private static async Task<IResult> StorageAsync(IStorageProbe probe, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         string? error = null;
         try
         {
-            // A real round trip: the artifact folder takes a write and gives it back, and the database answers a count.
-            // Each probe has its own file, so concurrent probes never read, overwrite or delete each other's.
-            var probe = Path.Combine(store.DataDir, "artifacts", $".probe-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(Path.GetDirectoryName(probe)!);
-            try
-            {
-                await File.WriteAllTextAsync(probe, "ok", ct);
-                if (await File.ReadAllTextAsync(probe, ct) != "ok") error = "The artifact folder returned different bytes.";
-            }
-            finally
-            {
-                File.Delete(probe);
-            }
-            _ = store.Collection(Schema.Generations).Count();
+            await probe.CheckAsync(ct);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LiteDB.LiteException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             error = ex.Message;
         }
