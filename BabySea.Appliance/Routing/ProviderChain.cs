@@ -40,7 +40,7 @@ public sealed class ProviderChain(
     {
         var errors = new List<ProviderErrorItem>();
         foreach (var earlier in generation.Attempts.Where(a => a.ErrorCode is not null))
-            errors.Add(new ProviderErrorItem(earlier.Provider, BseCatalog.TryParse(earlier.ErrorCode, out var c) ? c : BseCode.ProviderError,
+            errors.Add(new ProviderErrorItem(earlier.Provider, earlier.ErrorCode!.Value,
                 earlier.ErrorMessage ?? "", true));
         var number = generation.Attempts.Count == 0 ? 0 : generation.Attempts.Max(a => a.Number);
 

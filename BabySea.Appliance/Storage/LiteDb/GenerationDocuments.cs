@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BabySea.Appliance.Api;
 using BabySea.Appliance.Generations;
 using LiteDB;
 
@@ -24,7 +25,7 @@ internal static class GenerationDocuments
         ["started_at"] = Bson.Time(g.StartedAt),
         ["completed_at"] = Bson.Time(g.CompletedAt),
         ["predict_time"] = g.PredictTimeSeconds is { } pt ? new BsonValue(pt) : BsonValue.Null,
-        ["error_code"] = Bson.Str(g.ErrorCode),
+        ["error_code"] = Code(g.ErrorCode),
         ["error"] = Bson.Str(g.Error),
         ["removed"] = g.Removed,
         ["attempts"] = new BsonArray(g.Attempts.Select(AttemptToDocument)),
@@ -49,7 +50,7 @@ internal static class GenerationDocuments
         StartedAt = d.OptTime("started_at"),
         CompletedAt = d.OptTime("completed_at"),
         PredictTimeSeconds = d["predict_time"].IsNull ? null : d["predict_time"].AsDouble,
-        ErrorCode = d.OptString("error_code"),
+        ErrorCode = Code(d.OptString("error_code")),
         Error = d.OptString("error"),
         Removed = d["removed"].AsBoolean,
         Attempts = d["attempts"].AsArray.Select(a => AttemptFromDocument(a.AsDocument)).ToArray(),
@@ -102,7 +103,7 @@ internal static class GenerationDocuments
         ["job_id"] = Bson.Str(a.JobId),
         ["poll_url"] = Bson.Str(a.PollUrl),
         ["cancel_url"] = Bson.Str(a.CancelUrl),
-        ["error_code"] = Bson.Str(a.ErrorCode),
+        ["error_code"] = Code(a.ErrorCode),
         ["error"] = Bson.Str(a.ErrorMessage),
         ["submitted_at"] = Bson.Time(a.SubmittedAt),
         ["finished_at"] = Bson.Time(a.FinishedAt),
@@ -111,7 +112,7 @@ internal static class GenerationDocuments
 
     private static Attempt AttemptFromDocument(BsonDocument d) => new(
         d["number"].AsInt32, d["provider"].AsString, d["provider_model"].AsString, Enum.Parse<AttemptOutcome>(d["outcome"].AsString),
-        d.OptString("job_id"), d.OptString("poll_url"), d.OptString("cancel_url"), d.OptString("error_code"), d.OptString("error"),
+        d.OptString("job_id"), d.OptString("poll_url"), d.OptString("cancel_url"), Code(d.OptString("error_code")), d.OptString("error"),
         d.Time("submitted_at"), d.OptTime("finished_at"), d["wasted"].AsBoolean);
 
     private static BsonDocument ArtifactToDocument(Artifact a) => new()
@@ -127,4 +128,10 @@ internal static class GenerationDocuments
     private static Artifact ArtifactFromDocument(BsonDocument d) => new(
         d["index"].AsInt32, d["path"].AsString, d["sha256"].AsString, d["size"].AsInt64, d["content_type"].AsString, d["extension"].AsString);
 
+    // Codes are stored as their wire form ("BSE4003"), so the file reads the same as the API; an unknown one is a
+    // corrupt record, not a code to guess.
+    private static BsonValue Code(BseCode? code) => code is { } c ? BseCatalog.Format(c) : BsonValue.Null;
+
+    private static BseCode? Code(string? text)
+        => text is null ? null : BseCatalog.TryParse(text, out var c) ? c : throw new FormatException($"Unknown error code '{text}' in a stored generation.");
 }
