@@ -22,5 +22,5 @@ public static class GenerationStoreSteps
         => store.ApplyAsync(id, new LifecycleEvent.Succeed(used, outputs, predictSeconds), null, ct);
 
     public static Task<TransitionOutcome> FailAsync(this IGenerationStore store, string id, BseCode code, string message, CancellationToken ct)
-        => store.ApplyAsync(id, new LifecycleEvent.Fail(code, message), null, ct);
+        => store.ApplyAsync(id, new LifecycleEvent.Fail(code, message, []), null, ct);
 }

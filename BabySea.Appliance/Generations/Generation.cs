@@ -22,6 +22,10 @@ public sealed record Generation
     public BseCode? ErrorCode { get; init; }
     public string? Error { get; init; }
     public bool Removed { get; init; }
+    public IReadOnlyList<ProviderError> ProviderErrors { get; init; } = [];
+
+    /// <summary>Whether sending the same request again may succeed; null unless failed.</summary>
+    public bool? ErrorRetryable => ErrorCode is { } code ? BseCatalog.Retryable(code, ProviderErrors.Select(e => e.Retryable)) : null;
     public IReadOnlyList<Attempt> Attempts { get; init; } = [];
     public IReadOnlyList<Artifact> Outputs { get; init; } = [];
 }

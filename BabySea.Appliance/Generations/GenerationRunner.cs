@@ -31,7 +31,7 @@ public sealed class GenerationRunner(
         if (generation.Status.IsTerminal()) return true;
         if (catalog.Find(generation.ModelIdentifier) is not { } model)
         {
-            await store.ApplyAsync(id, new LifecycleEvent.Fail(BseCode.ModelNotFound, $"Model {generation.ModelIdentifier} is no longer in the catalog."),
+            await store.ApplyAsync(id, new LifecycleEvent.Fail(BseCode.ModelNotFound, $"Model {generation.ModelIdentifier} is no longer in the catalog.", []),
                 null, CancellationToken.None);
             return true;
         }
@@ -57,7 +57,7 @@ public sealed class GenerationRunner(
                 await CommitAsync(id, s.Used, saved, s.PredictSeconds);
                 return true;
             case ChainResult.Failed f:
-                await store.ApplyAsync(id, new LifecycleEvent.Fail(f.Code, f.Message), null, CancellationToken.None);
+                await store.ApplyAsync(id, new LifecycleEvent.Fail(f.Code, f.Message, f.Errors), null, CancellationToken.None);
                 log.LogWarning("Generation {GenerationId} failed with {Bse}: {Reason}", id, BseCatalog.Format(f.Code), f.Message);
                 return true;
             default:

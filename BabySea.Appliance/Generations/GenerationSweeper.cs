@@ -38,7 +38,7 @@ public sealed class GenerationSweeper(
         {
             if (running.IsRunning(g.Id) || now < g.CreatedAt + routing.Value.GenerationDeadline(g.MediaType)) continue;
             // A terminal write is never skipped for shutdown: it carries the refund.
-            if (await store.ApplyAsync(g.Id, new LifecycleEvent.Fail(BseCode.ProviderTimeout, "The generation passed its deadline without finishing."),
+            if (await store.ApplyAsync(g.Id, new LifecycleEvent.Fail(BseCode.ProviderTimeout, "The generation passed its deadline without finishing.", []),
                     null, CancellationToken.None) is TransitionOutcome.Applied)
             {
                 swept++;

@@ -15,7 +15,8 @@ public abstract record LifecycleEvent
     /// <summary>Outputs are on disk; <paramref name="Used"/> produced them.</summary>
     public sealed record Succeed(Attempt Used, IReadOnlyList<Artifact> Outputs, double? PredictSeconds) : LifecycleEvent;
 
-    public sealed record Fail(BseCode Code, string Message) : LifecycleEvent;
+    /// <param name="ProviderErrors">Why each provider of the chain did not serve it; empty when no provider was tried.</param>
+    public sealed record Fail(BseCode Code, string Message, IReadOnlyList<ProviderError> ProviderErrors) : LifecycleEvent;
 
     /// <summary>Its owner canceled it.</summary>
     public sealed record Cancel : LifecycleEvent;
@@ -69,7 +70,7 @@ public static class Lifecycle
             }, Pay(g, LedgerType.Charge, $"Charge for generation {g.Id} ({g.ModelIdentifier})"), GenerationEvent.Completed),
 
         (GenerationStatus.Pending or GenerationStatus.Processing, LifecycleEvent.Fail f) =>
-            Change(g with { Status = GenerationStatus.Failed, ErrorCode = f.Code, Error = f.Message, CompletedAt = now },
+            Change(g with { Status = GenerationStatus.Failed, ErrorCode = f.Code, Error = f.Message, ProviderErrors = f.ProviderErrors, CompletedAt = now },
                 Pay(g, LedgerType.Refund, $"Refund for failed generation {g.Id}"), GenerationEvent.Failed),
 
         (GenerationStatus.Pending or GenerationStatus.Processing, LifecycleEvent.Cancel) =>

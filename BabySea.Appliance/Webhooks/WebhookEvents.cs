@@ -32,7 +32,9 @@ public static class WebhookEvents
             .With("generation_prediction_id", g.PredictionId)),
         GenerationEvent.Failed => new(Failed, g.AccountId, Base(g)
             .With("generation_error", g.Error)
-            .With("generation_error_code", g.ErrorCode is { } code ? BseCatalog.Format(code) : null)),
+            .With("generation_error_code", g.ErrorCode is { } code ? BseCatalog.Format(code) : null)
+            .With("generation_error_retryable", g.ErrorRetryable ?? false)
+            .WithProviderErrors(g.ProviderErrors)),
         GenerationEvent.Canceled => new(Canceled, g.AccountId, Base(g)
             .With("generation_prediction_id", g.PredictionId)
             .With("credits_refunded", g.Cost > 0)),
@@ -76,6 +78,20 @@ public static class WebhookEvents
     private static JsonObject With(this JsonObject o, string key, string? value)
     {
         if (value is not null) o[key] = value;
+        return o;
+    }
+
+    private static JsonObject WithProviderErrors(this JsonObject o, IReadOnlyList<ProviderError> errors)
+    {
+        if (errors.Count > 0)
+            o["provider_errors"] = new JsonArray(errors.Select(e => (JsonNode)new JsonObject
+            {
+                ["provider"] = e.Provider,
+                ["code"] = BseCatalog.Format(e.Code),
+                ["type"] = BseCatalog.For(e.Code).Type,
+                ["message"] = e.Message,
+                ["retryable"] = e.Retryable,
+            }).ToArray());
         return o;
     }
 

@@ -35,6 +35,8 @@ public static class GenerationView
             GenerationAudioMode = r.GenerateAudio is { } audio ? (audio ? "audio" : "noaudio") : null,
             GenerationError = g.Error,
             GenerationErrorCode = g.ErrorCode is { } code ? BseCatalog.Format(code) : null,
+            GenerationErrorRetryable = g.ErrorRetryable,
+            ProviderErrors = g.ProviderErrors.Count > 0 ? g.ProviderErrors.Select(ProviderErrorData.From).ToArray() : null,
             GenerationRemoved = g.Removed ? true : null,
             GenerationCost = g.Cost,
             GenerationAttempts = g.Attempts.Select(a => new AttemptData(a.Number, a.Provider, a.ProviderModel, a.Outcome.ToString().ToLowerInvariant(),

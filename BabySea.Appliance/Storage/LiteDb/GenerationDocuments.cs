@@ -30,6 +30,7 @@ internal static class GenerationDocuments
         ["removed"] = g.Removed,
         ["attempts"] = new BsonArray(g.Attempts.Select(AttemptToDocument)),
         ["outputs"] = new BsonArray(g.Outputs.Select(ArtifactToDocument)),
+        ["provider_errors"] = new BsonArray(g.ProviderErrors.Select(ProviderErrorToDocument)),
     };
 
     public static string Slot(string accountId, MediaType type, string phase) => $"{accountId}:{type.Name()}:{phase}";
@@ -55,6 +56,8 @@ internal static class GenerationDocuments
         Removed = d["removed"].AsBoolean,
         Attempts = d["attempts"].AsArray.Select(a => AttemptFromDocument(a.AsDocument)).ToArray(),
         Outputs = d["outputs"].AsArray.Select(a => ArtifactFromDocument(a.AsDocument)).ToArray(),
+        // Records written before provider errors were kept have none.
+        ProviderErrors = d["provider_errors"].IsArray ? d["provider_errors"].AsArray.Select(e => ProviderErrorFromDocument(e.AsDocument)).ToArray() : [],
     };
 
     private static BsonDocument RequestToDocument(GenerationRequest r)
@@ -114,6 +117,17 @@ internal static class GenerationDocuments
         d["number"].AsInt32, d["provider"].AsString, d["provider_model"].AsString, Enum.Parse<AttemptOutcome>(d["outcome"].AsString),
         d.OptString("job_id"), d.OptString("poll_url"), d.OptString("cancel_url"), Code(d.OptString("error_code")), d.OptString("error"),
         d.Time("submitted_at"), d.OptTime("finished_at"), d["wasted"].AsBoolean);
+
+    private static BsonDocument ProviderErrorToDocument(ProviderError e) => new()
+    {
+        ["provider"] = e.Provider,
+        ["code"] = Code(e.Code),
+        ["message"] = e.Message,
+        ["retryable"] = e.Retryable,
+    };
+
+    private static ProviderError ProviderErrorFromDocument(BsonDocument d)
+        => new(d["provider"].AsString, Code(d["code"].AsString)!.Value, d["message"].AsString, d["retryable"].AsBoolean);
 
     private static BsonDocument ArtifactToDocument(Artifact a) => new()
     {
