@@ -103,6 +103,13 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
         while (true)
         {
             var outcome = await adapter.PollAsync(job, ct);
+            // A throttled status read says nothing about the job, which keeps running at the provider: wait as asked
+            // (Retry-After, within the attempt's deadline) and read again.
+            if (outcome is PollOutcome.Failed { Failure: { Kind: FailureKind.RateLimited, RetryAfter: var asked } })
+            {
+                await Task.Delay(asked is { } wait && wait > pause ? (wait < ProviderCircuits.MaxRetryAfter ? wait : ProviderCircuits.MaxRetryAfter) : pause, time, ct);
+                continue;
+            }
             if (outcome is not PollOutcome.Running) return outcome;
             await Task.Delay(pause, time, ct);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, Options.MaxPollInterval.Ticks));
