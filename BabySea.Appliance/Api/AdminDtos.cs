@@ -17,8 +17,6 @@ public sealed record AdminKeysData(IReadOnlyList<AdminKeyData> Keys);
 public sealed record AdminLedgerEntryData(string EntryId, string AccountId, string Type, decimal Amount, decimal Delta,
     decimal BalanceAfter, string? GenerationId, string Description, string CreatedAt);
 
-public sealed record AdminLedgerData(decimal CreditBalance, IReadOnlyList<AdminLedgerEntryData> Entries);
-
 public sealed record AdminCreateAccountBody(string? Name, string? Plan);
 
 public sealed record AdminCreateKeyBody(string? Name, string? Preset, IReadOnlyList<string>? Scopes, DateTimeOffset? ExpiresAt,

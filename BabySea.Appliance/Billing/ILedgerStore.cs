@@ -8,5 +8,10 @@ public interface ILedgerStore
 
     /// <summary>Adds a grant once per <paramref name="grantKey"/>; null when it was already granted or the account is gone.</summary>
     Task<LedgerEntry?> GrantOnceAsync(string accountId, decimal amount, string grantKey, string description, CancellationToken ct);
+
+    /// <summary>Every entry of the account, oldest first (the verify verb).</summary>
     IReadOnlyList<LedgerEntry> Entries(string accountId);
+
+    /// <summary>A page of entries newest first, after <paramref name="cursor"/> (the last entry id of the previous page).</summary>
+    IReadOnlyList<LedgerEntry> Page(string accountId, string? cursor, int limit);
 }

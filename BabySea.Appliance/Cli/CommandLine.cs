@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Hosting;
@@ -50,7 +51,7 @@ public static class CommandLine
         switch (args[0], args.Length > 1 ? args[1] : "")
         {
             case ("verify", _):
-                var report = new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal())).Run();
+                var report = new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal(), new LiteRollupStore(store))).Run();
                 stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(report.Ok, report.AccountsChecked, report.GenerationsChecked,
                     report.EntriesChecked, report.Violations), ctx.VerifyData));
                 return report.Ok ? 0 : 1;
@@ -83,7 +84,9 @@ public static class CommandLine
                 bool? enabled = Opt(options, "enabled") is { } en ? en == "true" : null;
                 return Print(stdout, await admin.SetAlertsAsync(Opt(options, "account") ?? "", new AdminAlertsBody(enabled, thresholds), ct), ctx.AdminAlertsData);
             case ("credits", "ledger"):
-                return Print(stdout, admin.Ledger(Opt(options, "account") ?? ""), ctx.AdminLedgerData);
+                return accounts.FindAccount(Opt(options, "account") ?? "") is { } holder
+                    ? Print(stdout, HistoryViews.LedgerPage(ledger, holder, Opt(options, "limit"), Opt(options, "cursor")), ctx.LedgerPageData)
+                    : Print<LedgerPageData>(stdout, (null, new ApiError(BseCode.AccountNotFound, "No such account.")), ctx.LedgerPageData);
             default:
                 stderr.WriteLine(Usage);
                 return 64;
@@ -104,7 +107,7 @@ public static class CommandLine
         babysea-appliance keys revoke --key ID
         babysea-appliance credits add --account ID --amount 5.000 [--description D]
         babysea-appliance credits pack --account ID --amount 25        (10, 25, 50, 100, 500, 1000; paid plans)
-        babysea-appliance credits ledger --account ID
+        babysea-appliance credits ledger --account ID [--limit 100] [--cursor C]   newest first; next_cursor pages on
         babysea-appliance alerts get --account ID
         babysea-appliance alerts set --account ID [--thresholds 0.5,2] [--enabled true|false]
         """ + "\n" + WebhookVerbs.Usage;

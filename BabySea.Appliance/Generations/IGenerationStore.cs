@@ -21,7 +21,6 @@ public interface IGenerationStore
     Generation? Get(string generationId);
     (IReadOnlyList<Generation> Items, int Total) List(string accountId, int limit, int offset);
     IReadOnlyList<Generation> NonTerminal();
-    IReadOnlyList<Generation> CreatedSince(string accountId, DateTimeOffset since);
 
     Task<Generation?> MarkProcessingAsync(string generationId, CancellationToken ct);
     Task<Generation?> SaveAttemptAsync(string generationId, Attempt attempt, CancellationToken ct);

@@ -127,7 +127,10 @@ public static class AppHost
 
         services.AddSingleton<RequestLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
+        services.AddSingleton<IRollupStore, LiteRollupStore>();
         services.AddSingleton<UsageReport>();
+        services.AddSingleton<AnalyticsReport>();
+        services.AddSingleton<HistoryViews>();
         services.AddWebhooks(config);
         configureServices?.Invoke(services);
 
@@ -148,6 +151,7 @@ public static class AppHost
         app.MapGenerationsApi();
         app.MapLibraryApi();
         app.MapHealthApi();
+        app.MapHistoryApi();
         app.MapAdminApi();
         app.MapWebhooksAdminApi();
         app.MapGet("/healthz", () => Results.Text("ok"));

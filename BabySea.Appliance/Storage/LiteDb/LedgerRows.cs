@@ -1,3 +1,4 @@
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Webhooks;
 using LiteDB;
@@ -34,6 +35,7 @@ internal static class LedgerRows
         var id = ObjectId.NewObjectId();
         var entry = new LedgerEntry(id.ToString(), accountId, type, amount, delta, balance, generationId, description, now);
         store.Collection(Schema.Ledger).Insert(ToDocument(entry, id, grantKey));
+        RollupRows.Apply(store, RollupRules.ForLedger(entry));
         return entry;
     }
 
@@ -74,6 +76,7 @@ internal static class LedgerRows
     private static BsonDocument ToDocument(LedgerEntry e, ObjectId id, string? grantKey) => new()
     {
         ["_id"] = id,
+        ["ak"] = e.AccountId + "|" + id,
         ["account_id"] = e.AccountId,
         ["type"] = TypeName(e.Type),
         ["amount"] = e.Amount,

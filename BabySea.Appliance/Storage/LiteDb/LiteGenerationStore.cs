@@ -1,3 +1,4 @@
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api.Idempotency;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
@@ -6,7 +7,7 @@ using LiteDB;
 
 namespace BabySea.Appliance.Storage.LiteDb;
 
-public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time, OutboxSignal outbox) : IGenerationStore
+public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time, OutboxSignal outbox, IRollupStore rollups) : IGenerationStore
 {
     public Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyClaim? idempotency, CancellationToken ct)
         => writer.RunAsync<CreateOutcome>(s =>
@@ -34,6 +35,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             LedgerRows.Apply(s, generation.AccountId, LedgerType.Reserve, generation.Cost, generation.Id,
                 $"Reserve for generation {generation.Id} ({generation.ModelIdentifier})", generation.CreatedAt);
         s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(generation));
+        RollupRows.Apply(s, RollupRules.ForCreated(generation));
         return new CreateOutcome.Created(generation);
     }
 
@@ -46,20 +48,19 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
     public (IReadOnlyList<Generation> Items, int Total) List(string accountId, int limit, int offset)
     {
         var generations = store.Collection(Schema.Generations);
-        var total = generations.Count("account_id = @0", accountId);
-        // Ids are UUIDv7: ordering by id is ordering by creation time.
-        var items = generations.Query().Where("account_id = @0", accountId).OrderByDescending("_id").Offset(offset).Limit(limit)
-            .ToEnumerable().Select(GenerationDocuments.FromDocument).ToArray();
+        var totals = rollups.Total(accountId);
+        var total = (int)(totals.Count("gen|created") - totals.Count("gen|deleted"));
+        // The walk down the "ak" index reads index keys only; only the page's own documents are loaded.
+        var ids = generations.Query().Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|~"))
+            .OrderByDescending("ak").Select("ak").Offset(offset).Limit(limit).ToEnumerable()
+            .Select(d => d["ak"].AsString[(accountId.Length + 1)..]).ToArray();
+        var items = ids.Select(id => generations.FindById(id)).Where(d => d is not null).Select(GenerationDocuments.FromDocument).ToArray();
         return (items, total);
     }
 
     public IReadOnlyList<Generation> NonTerminal()
         => store.Collection(Schema.Generations).Find(BsonExpression.Create("status = @0 OR status = @1", "pending", "processing"))
             .Select(GenerationDocuments.FromDocument).OrderBy(g => g.Id, StringComparer.Ordinal).ToArray();
-
-    public IReadOnlyList<Generation> CreatedSince(string accountId, DateTimeOffset since)
-        => store.Collection(Schema.Generations).Find(BsonExpression.Create("account_id = @0 AND created_at >= @1", accountId, Bson.Time(since)))
-            .Select(GenerationDocuments.FromDocument).ToArray();
 
     public Task<Generation?> MarkProcessingAsync(string generationId, CancellationToken ct)
         => Transition(generationId, [GenerationStatus.Pending], g => g with { Status = GenerationStatus.Processing, StartedAt = time.GetUtcNow() });
@@ -100,6 +101,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             if (current.Status.IsTerminal()) return new CancelOutcome.NotCancelable(current.Status);
             var canceled = current with { Status = GenerationStatus.Canceled, CompletedAt = time.GetUtcNow() };
             s.Collection(Schema.Generations).Update(GenerationDocuments.ToDocument(canceled));
+            RollupRows.Apply(s, RollupRules.ForTransition(current, canceled));
             Move(s, canceled, LedgerType.Refund, $"Refund for canceled generation {canceled.Id}");
             Stage(s, canceled);
             return new CancelOutcome.Canceled(canceled);
@@ -123,6 +125,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             if (Load(s, id) is not { } current || !from.Contains(current.Status)) return null;
             var next = change(current);
             s.Collection(Schema.Generations).Update(GenerationDocuments.ToDocument(next));
+            RollupRows.Apply(s, RollupRules.ForTransition(current, next));
             alongside?.Invoke(s, next);
             if (next.Status != current.Status) Stage(s, next);
             return next;

@@ -1,4 +1,5 @@
 using BabySea.Appliance.Billing;
+using LiteDB;
 namespace BabySea.Appliance.Storage.LiteDb;
 
 public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProvider time) : ILedgerStore
@@ -14,6 +15,11 @@ public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProv
             : LedgerRows.Apply(s, accountId, LedgerType.Add, amount, null, description, time.GetUtcNow(), grantKey));
 
     public IReadOnlyList<LedgerEntry> Entries(string accountId)
-        => store.Collection(Schema.Ledger).Query().Where("account_id = @0", accountId).OrderBy("_id")
+        => store.Collection(Schema.Ledger).Query().Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|~")).OrderBy("ak")
             .ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
+
+    public IReadOnlyList<LedgerEntry> Page(string accountId, string? cursor, int limit)
+        => store.Collection(Schema.Ledger).Query()
+            .Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|" + (cursor ?? "~"))).OrderByDescending("ak")
+            .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
 }

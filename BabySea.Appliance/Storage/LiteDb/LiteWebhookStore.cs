@@ -56,13 +56,13 @@ public sealed class LiteWebhookStore : IWebhookStore
                 .OrderBy(d => d["seq"].AsInt64).ToArray();
             foreach (var d in held)
             {
-                if (d.Time("created_at") < holdCutoff) d["status"] = DeliveryStatus.Expired;
+                if (d.Time("created_at") < holdCutoff) OutboxRows.SetStatus(s, d, DeliveryStatus.Expired);
                 else
                 {
                     // Re-sent as a new delivery (fresh id, timestamp and signature), in the order the events came.
                     var fresh = OutboxRows.Add(s, endpoint, d["event_id"].AsString, d["event_type"].AsString, d["data_json"].AsString, now,
                         releasedFrom: d["_id"].AsString);
-                    d["status"] = DeliveryStatus.Released;
+                    OutboxRows.SetStatus(s, d, DeliveryStatus.Released);
                     d["released_as"] = fresh["_id"];
                 }
                 d["next_attempt_at"] = BsonValue.Null;
@@ -93,7 +93,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             var canceled = 0;
             foreach (var d in Open(s, endpointId, DeliveryStatus.Pending, DeliveryStatus.Failed, DeliveryStatus.Held))
             {
-                d["status"] = DeliveryStatus.Canceled;
+                OutboxRows.SetStatus(s, d, DeliveryStatus.Canceled);
                 d["next_attempt_at"] = BsonValue.Null;
                 s.Collection(Schema.WebhookDeliveries).Update(d);
                 canceled++;
@@ -152,14 +152,14 @@ public sealed class LiteWebhookStore : IWebhookStore
             if (a.Succeeded)
             {
                 // Acknowledged is delivered, whatever happened to the row while the attempt was in flight.
-                d["status"] = DeliveryStatus.Delivered;
+                OutboxRows.SetStatus(s, d, DeliveryStatus.Delivered);
                 d["delivered_at"] = Bson.Time(a.AttemptedAt);
                 d["next_attempt_at"] = BsonValue.Null;
             }
             else if (d["status"].AsString is DeliveryStatus.Pending or DeliveryStatus.Failed)
             {
                 // A delivery held, exhausted or canceled while this attempt was in flight keeps that state.
-                d["status"] = record.NextStatus;
+                OutboxRows.SetStatus(s, d, record.NextStatus);
                 d["next_attempt_at"] = Bson.Time(record.NextAttemptAt);
             }
             deliveries.Update(d);
@@ -188,22 +188,12 @@ public sealed class LiteWebhookStore : IWebhookStore
                 .ToArray();
             foreach (var (d, status) in stale)
             {
-                d["status"] = status;
+                OutboxRows.SetStatus(s, d, status);
                 d["next_attempt_at"] = BsonValue.Null;
                 deliveries.Update(d);
             }
             return stale.Length;
         });
-
-    public WebhookOutcomes Outcomes(string accountId, DateTimeOffset since)
-    {
-        var counts = _store.Collection(Schema.WebhookDeliveries)
-            .Find(BsonExpression.Create("account_id = @0 AND created_at >= @1", accountId, Bson.Time(since)))
-            .GroupBy(d => d["status"].AsString).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        int Count(params string[] statuses) => statuses.Sum(st => counts.GetValueOrDefault(st));
-        return new WebhookOutcomes(Count(DeliveryStatus.Delivered), Count(DeliveryStatus.Failed),
-            Count(DeliveryStatus.Exhausted, DeliveryStatus.Expired), Count(DeliveryStatus.Pending, DeliveryStatus.Held));
-    }
 
     /// <summary>Disables an endpoint and holds its open deliveries, inside the caller's transaction.</summary>
     private static BsonDocument Disable(LiteStore s, BsonDocument endpoint, string reason, DateTimeOffset now)
@@ -215,7 +205,7 @@ public sealed class LiteWebhookStore : IWebhookStore
         s.Collection(Schema.WebhookEndpoints).Update(endpoint);
         foreach (var d in Open(s, endpoint["_id"].AsString, DeliveryStatus.Pending, DeliveryStatus.Failed))
         {
-            d["status"] = DeliveryStatus.Held;
+            OutboxRows.SetStatus(s, d, DeliveryStatus.Held);
             s.Collection(Schema.WebhookDeliveries).Update(d);
         }
         return endpoint;

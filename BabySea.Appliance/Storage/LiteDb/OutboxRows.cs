@@ -1,3 +1,4 @@
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Webhooks;
 using LiteDB;
 
@@ -51,7 +52,15 @@ internal static class OutboxRows
             ["released_from"] = Bson.Str(releasedFrom),
         };
         deliveries.Insert(doc);
+        RollupRows.Apply(s, RollupRules.ForDeliveryStatus(doc["account_id"].AsString, now, null, doc["status"].AsString));
         return doc;
+    }
+
+    /// <summary>Moves a delivery to <paramref name="status"/> and its count with it; the caller updates the row in the same transaction.</summary>
+    public static void SetStatus(LiteStore s, BsonDocument delivery, string status)
+    {
+        RollupRows.Apply(s, RollupRules.ForDeliveryStatus(delivery["account_id"].AsString, delivery.Time("created_at"), delivery["status"].AsString, status));
+        delivery["status"] = status;
     }
 
     private static long NextSeq(ILiteCollection<BsonDocument> deliveries)

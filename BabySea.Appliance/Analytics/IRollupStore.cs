@@ -1,0 +1,11 @@
+namespace BabySea.Appliance.Analytics;
+
+/// <summary>Reads rollup buckets; they are written by the storage of the events they count.</summary>
+public interface IRollupStore
+{
+    /// <summary>The account's buckets of <paramref name="grain"/> that overlap [<paramref name="from"/>, <paramref name="to"/>), oldest first; empty buckets are absent.</summary>
+    IReadOnlyList<RollupBucket> Read(string accountId, RollupGrain grain, DateTimeOffset from, DateTimeOffset to);
+
+    /// <summary>The account's all-time totals.</summary>
+    RollupBucket Total(string accountId);
+}
