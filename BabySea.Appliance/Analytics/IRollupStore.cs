@@ -8,4 +8,7 @@ public interface IRollupStore
 
     /// <summary>The account's all-time totals.</summary>
     RollupBucket Total(string accountId);
+
+    /// <summary>Where the account's hour and day rollups differ from a recount of the rows still present (retention aside).</summary>
+    IReadOnlyList<string> Recount(string accountId);
 }

@@ -37,4 +37,5 @@ public sealed record AdminActivityData(IReadOnlyList<AdminActivityEntryData> Ent
 
 public sealed record AdminCreditPackBody(decimal? Amount);
 
-public sealed record VerifyData(bool Ok, int AccountsChecked, int GenerationsChecked, int EntriesChecked, IReadOnlyList<string> Violations);
+public sealed record VerifyData(bool Ok, int AccountsChecked, int GenerationsChecked, int EntriesChecked, IReadOnlyList<string> Violations,
+    bool RollupsRecounted);

@@ -51,10 +51,13 @@ public static class CommandLine
         switch (args[0], args.Length > 1 ? args[1] : "")
         {
             case ("verify", _):
-                var report = new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal(), new LiteRollupStore(store))).Run();
-                stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(report.Ok, report.AccountsChecked, report.GenerationsChecked,
-                    report.EntriesChecked, report.Violations), ctx.VerifyData));
-                return report.Ok ? 0 : 1;
+                var rollups = new LiteRollupStore(store);
+                var report = await new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal(), rollups)).RunAsync(ct);
+                var recount = args.Contains("--recount");
+                var violations = report.Violations.Concat(recount ? accounts.ListAccounts().SelectMany(a => rollups.Recount(a.Id)) : []).ToArray();
+                stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(violations.Length == 0, report.AccountsChecked, report.GenerationsChecked,
+                    report.EntriesChecked, violations, recount), ctx.VerifyData));
+                return violations.Length == 0 ? 0 : 1;
             case ("accounts", "create"):
                 return Print(stdout, await admin.CreateAccountAsync(Opt(options, "name"), Opt(options, "plan"), ct), ctx.AdminAccountData);
             case ("accounts", "list"):
@@ -96,7 +99,8 @@ public static class CommandLine
     private const string Usage = """
         babysea-appliance                                  serve (see README for settings)
         babysea-appliance emulate [--port 8788]            serve every provider emulator alone (Emulator:* settings apply)
-        babysea-appliance verify                           recompute balances from the ledger; exit 1 on any violation
+        babysea-appliance verify [--recount]               recompute balances from the ledger (and, with --recount, the rollups from
+                                                           the rows still present); exit 1 on any violation
         babysea-appliance models                           the model catalog as a Markdown table (id, type, providers, price)
         babysea-appliance accounts create --name N [--plan P]
         babysea-appliance accounts list

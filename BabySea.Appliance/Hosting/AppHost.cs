@@ -160,15 +160,15 @@ public static class AppHost
         return app;
     }
 
-    /// <summary>Runs first-start bootstrap and the ledger check, then serves until stopped.</summary>
+    /// <summary>Runs first-start bootstrap and the ledger check of what changed since the last one, then serves until stopped.</summary>
     public static async Task RunAsync(WebApplication app, TextWriter console)
     {
         await FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<AccountAdmin>(),
             app.Services.GetRequiredService<IAccountStore>(), app.Services.GetRequiredService<PlanCatalog>(), console, CancellationToken.None);
-        var report = app.Services.GetRequiredService<LedgerVerifier>().Run();
+        var report = await app.Services.GetRequiredService<LedgerVerifier>().RunSinceCheckpointsAsync(CancellationToken.None);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Verify");
         if (report.Ok)
-            log.LogInformation("Ledger verified: {Accounts} accounts, {Generations} generations, {Entries} entries", report.AccountsChecked, report.GenerationsChecked, report.EntriesChecked);
+            log.LogInformation("Ledger verified since the last check: {Accounts} accounts touched, {Entries} new entries", report.AccountsChecked, report.EntriesChecked);
         else
             foreach (var violation in report.Violations) log.LogError("Ledger violation: {Violation}", violation);
         await app.RunAsync();

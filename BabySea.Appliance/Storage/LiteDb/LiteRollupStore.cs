@@ -15,6 +15,8 @@ public sealed class LiteRollupStore(LiteStore store) : IRollupStore
             .OrderBy(b => b.Start).ToArray();
     }
 
+    public IReadOnlyList<string> Recount(string accountId) => RollupRecount.Compare(store, accountId, (_, _) => false);
+
     public RollupBucket Total(string accountId)
         => store.Collection(Schema.Rollups).FindById(RollupRows.Id(accountId, RollupGrain.Total, DateTimeOffset.UnixEpoch)) is { } d
             ? RollupRows.FromDocument(d)

@@ -14,23 +14,8 @@ internal static class RollupRows
 
     public static void Apply(LiteStore s, IEnumerable<RollupDelta?> deltas)
     {
-        // Merged in memory first: a batch of a thousand requests touches a handful of documents, each once.
-        var merged = new Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)>(StringComparer.Ordinal);
-        foreach (var delta in deltas)
-        {
-            if (delta is null || delta.IsEmpty) continue;
-            foreach (var grain in Grains)
-            {
-                var start = RollupGrains.Start(grain, delta.At);
-                var id = Id(delta.AccountId, grain, start);
-                if (!merged.TryGetValue(id, out var target))
-                    merged[id] = target = (delta.AccountId, grain, start, new RollupDelta(delta.AccountId, start));
-                foreach (var (k, n) in delta.Counts) target.Delta.Count(k, n);
-                foreach (var (k, v) in delta.Sums) target.Delta.Sum(k, v);
-            }
-        }
         var rollups = s.Collection(Schema.Rollups);
-        foreach (var (id, (account, grain, start, delta)) in merged)
+        foreach (var (id, (account, grain, start, delta)) in Merge(deltas))
         {
             var doc = rollups.FindById(id) ?? new BsonDocument
             {
@@ -47,6 +32,26 @@ internal static class RollupRows
             foreach (var (k, v) in delta.Sums) sums[k] = (sums.TryGetValue(k, out var c) ? c.AsDecimal : 0m) + v;
             rollups.Upsert(doc);
         }
+    }
+
+    /// <summary>Deltas added up per bucket document, so a batch of a thousand requests touches a handful of documents, each once.</summary>
+    public static Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)> Merge(IEnumerable<RollupDelta?> deltas)
+    {
+        var merged = new Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)>(StringComparer.Ordinal);
+        foreach (var delta in deltas)
+        {
+            if (delta is null || delta.IsEmpty) continue;
+            foreach (var grain in Grains)
+            {
+                var start = RollupGrains.Start(grain, delta.At);
+                var id = Id(delta.AccountId, grain, start);
+                if (!merged.TryGetValue(id, out var target))
+                    merged[id] = target = (delta.AccountId, grain, start, new RollupDelta(delta.AccountId, start));
+                foreach (var (k, n) in delta.Counts) target.Delta.Count(k, n);
+                foreach (var (k, v) in delta.Sums) target.Delta.Sum(k, v);
+            }
+        }
+        return merged;
     }
 
     private static readonly RollupGrain[] Grains = [RollupGrain.Hour, RollupGrain.Day, RollupGrain.Total];

@@ -15,6 +15,7 @@ public static class Schema
     public const string WebhookEndpoints = "webhook_endpoints";
     public const string WebhookDeliveries = "webhook_deliveries";
     public const string Rollups = "rollups";
+    public const string LedgerCheckpoints = "ledger_checkpoints";
 
     private static readonly (string Collection, Func<BsonDocument, string> Key)[] SortKeys =
     [
