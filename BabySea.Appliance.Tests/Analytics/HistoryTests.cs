@@ -151,3 +151,31 @@ public sealed class HistoryTests : IAsyncLifetime
         return await _app.WaitForTerminalAsync(id);
     }
 }
+
+public sealed class RollupUpgradeTests
+{
+    [Fact]
+    public async Task ADatabaseWrittenBeforeRollups_GetsThemOnOpen_AndTheyEqualARecount()
+    {
+        var dir = TestApp.NewDataDir();
+        await using (var app = await TestApp.StartAsync(dir))
+        {
+            var id = await app.CreateGenerationAsync("seal", extraJson: "\"generation_provider_order\":\"replicate\"");
+            await app.WaitForTerminalAsync(id);
+            await TestApp.GetAsync(app.Client, "/v1/status");
+        }
+        using (var lite = BabySea.Appliance.Storage.LiteDb.LiteStore.Open(dir))
+            lite.Db.DropCollection("rollups");
+
+        await using (var app = await TestApp.StartAsync(dir))
+        {
+            var day = (await TestApp.GetAsync(app.Client, "/v1/analytics")).AssertOk().Data;
+            Assert.Equal(1, day.GetProperty("generations").GetProperty("succeeded").GetInt32());
+            Assert.True(day.GetProperty("requests").GetProperty("total").GetInt32() >= 2);
+            Assert.Equal(1, (await TestApp.GetAsync(app.Client, "/v1/content/list")).AssertOk().Body.GetProperty("total").GetInt32());
+        }
+        var stdout = new StringWriter();
+        Assert.Equal(0, await BabySea.Appliance.Cli.CommandLine.RunAsync(["verify", "--recount", $"--BABYSEA_DATA_DIR={dir}"], stdout, new StringWriter()));
+        Directory.Delete(dir, recursive: true);
+    }
+}
