@@ -130,7 +130,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         var url = (await _app.WaitForTerminalAsync(id)).GetProperty("generation_output_file")[0].GetString()!;
         var deleted = (await TestApp.DeleteAsync(_app.Client, $"/v1/content/{id}")).AssertOk();
         Assert.Equal(1, deleted.Data.GetProperty("files_deleted").GetInt32());
-        Assert.False(Directory.Exists(Path.Combine(_app.DataDir, "artifacts", id)));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_app.DataDir, "artifacts"), id, SearchOption.AllDirectories));
         var after = (await TestApp.GetAsync(_app.Client, $"/v1/content/{id}")).AssertOk();
         Assert.True(after.Data.GetProperty("generation_removed").GetBoolean());
         Assert.Equal(JsonValueKind.Null, after.Data.GetProperty("generation_output_file").ValueKind);

@@ -70,9 +70,9 @@ public static class RollupRules
         return d;
     }
 
-    /// <summary>A ledger movement, by type: reserved, charged, refunded, granted.</summary>
-    public static RollupDelta ForLedger(LedgerEntry e)
-        => new RollupDelta(e.AccountId, e.CreatedAt).Count($"cr|{CreditKey(e.Type)}|n").Sum($"cr|{CreditKey(e.Type)}", e.Amount);
+    /// <summary>A ledger movement, by type: reserved, charged, refunded, granted. An opening balance moves nothing: it sums entries already counted.</summary>
+    public static RollupDelta? ForLedger(LedgerEntry e)
+        => e.Type == LedgerType.Opening ? null : new RollupDelta(e.AccountId, e.CreatedAt).Count($"cr|{CreditKey(e.Type)}|n").Sum($"cr|{CreditKey(e.Type)}", e.Amount);
 
     public static string CreditKey(LedgerType type) => type switch
     {

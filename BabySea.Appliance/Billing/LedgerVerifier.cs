@@ -7,10 +7,10 @@ namespace BabySea.Appliance.Billing;
 /// Checks the money invariants of DESIGN §3. <see cref="Run"/> (the <c>verify</c> verb) recomputes every balance from its
 /// ledger: balance = sum of deltas and never negative, amounts to 3 decimals, one reserve per priced generation, then
 /// exactly one charge (succeeded) or one refund (failed, canceled), and no ledger entry for a generation that does not
-/// exist. <see cref="RunSinceCheckpoints"/> (every start) walks only the entries written since the last check, so a start
+/// exist (or was removed by retention). <see cref="RunSinceCheckpoints"/> (every start) walks only the entries written since the last check, so a start
 /// reads nothing proportional to history.
 /// </summary>
-public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, IGenerationStore generations)
+public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, IGenerationStore generations, IRetentionStore retention)
 {
     private const int Batch = 1000;
 
@@ -56,7 +56,9 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
                     violations.Add($"generation {g.Id}: a ledger movement differs from its cost {g.Cost}");
             }
             var known = items.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var orphan in byGeneration.Select(x => x.Key).Where(id => !known.Contains(id)))
+            // Retention removes finished generations before their ledger entries; only an entry newer than the sweep needs its generation.
+            var swept = retention.SweptUntil(account.Id, "generations") ?? DateTimeOffset.MinValue;
+            foreach (var orphan in byGeneration.Where(x => !known.Contains(x.Key) && x.Any(e => e.CreatedAt >= swept)).Select(x => x.Key))
                 violations.Add($"account {account.Id}: ledger entries for unknown generation {orphan}");
             if (violations.Count == before) checkpoints.Add(new LedgerCheckpoint(account.Id, entries.Count > 0 ? entries[^1].Id : null, account.Balance));
         }

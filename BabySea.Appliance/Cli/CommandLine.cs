@@ -7,6 +7,7 @@ using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Hosting;
 using BabySea.Appliance.Routing.Catalog;
+using BabySea.Appliance.Storage;
 using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Webhooks;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -52,7 +53,8 @@ public static class CommandLine
         {
             case ("verify", _):
                 var rollups = new LiteRollupStore(store);
-                var report = await new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal(), rollups)).RunAsync(ct);
+                var retention = new LiteRetentionStore(store, writer, new ArtifactStore(settings.DataDir), time);
+                var report = await new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal(), rollups), retention).RunAsync(ct);
                 var recount = args.Contains("--recount");
                 var violations = report.Violations.Concat(recount ? accounts.ListAccounts().SelectMany(a => rollups.Recount(a.Id)) : []).ToArray();
                 stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(violations.Length == 0, report.AccountsChecked, report.GenerationsChecked,

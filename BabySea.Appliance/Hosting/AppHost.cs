@@ -63,6 +63,7 @@ public static class AppHost
         services.AddSingleton<IRequestLogStore, LiteRequestLogStore>();
         services.AddSingleton<IIdempotencyStore, LiteIdempotencyStore>();
         services.AddSingleton(new ArtifactStore(settings.DataDir));
+        services.AddSingleton<IRetentionStore, LiteRetentionStore>();
 
         services.AddSingleton(PlanCatalog.Load(DataFile(config, "Billing:PlansFile", "plans.json")));
         services.AddSingleton(ModelCatalog.Load(DataFile(config, "Routing:ModelsFile", "models.json")));
@@ -136,6 +137,7 @@ public static class AppHost
 
         services.AddSingleton<ICronJob, IdempotencySweep>();
         services.AddSingleton<ICronJob, PlanRenewals>();
+        services.AddSingleton<ICronJob, RetentionSweep>();
         services.AddHostedService<CronScheduler>();
 
         var app = builder.Build();

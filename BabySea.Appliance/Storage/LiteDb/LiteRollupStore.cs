@@ -15,7 +15,20 @@ public sealed class LiteRollupStore(LiteStore store) : IRollupStore
             .OrderBy(b => b.Start).ToArray();
     }
 
-    public IReadOnlyList<string> Recount(string accountId) => RollupRecount.Compare(store, accountId, (_, _) => false);
+    public IReadOnlyList<string> Recount(string accountId)
+    {
+        var marks = store.Collection(Schema.RetentionMarks);
+        DateTimeOffset Until(string category) => marks.FindById($"{accountId}|{category}") is { } d ? d.Time("until") : DateTimeOffset.MinValue;
+        var generations = Until("generations");
+        var until = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal)
+        {
+            ["req"] = Until("request_logs"), ["gen"] = generations, ["model"] = generations, ["prov"] = generations,
+            ["cr"] = Until("ledger"), ["wh"] = Until("webhook_deliveries"),
+        };
+        // A generation counts when created and again when it ends, up to a day later, so a day past a sweep may count rows now gone.
+        return RollupRecount.Compare(store, accountId, (key, start) => until.GetValueOrDefault(key[..key.IndexOf('|')]) is var u
+            && u > DateTimeOffset.MinValue && start < u + TimeSpan.FromDays(1));
+    }
 
     public RollupBucket Total(string accountId)
         => store.Collection(Schema.Rollups).FindById(RollupRows.Id(accountId, RollupGrain.Total, DateTimeOffset.UnixEpoch)) is { } d

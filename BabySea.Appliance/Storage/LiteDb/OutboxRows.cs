@@ -51,6 +51,7 @@ internal static class OutboxRows
             ["replay_of"] = Bson.Str(replayOf),
             ["released_from"] = Bson.Str(releasedFrom),
         };
+        doc["ak"] = SortKey(doc);
         deliveries.Insert(doc);
         RollupRows.Apply(s, RollupRules.ForDeliveryStatus(doc["account_id"].AsString, now, null, doc["status"].AsString));
         return doc;
@@ -62,6 +63,9 @@ internal static class OutboxRows
         RollupRows.Apply(s, RollupRules.ForDeliveryStatus(delivery["account_id"].AsString, delivery.Time("created_at"), delivery["status"].AsString, status));
         delivery["status"] = status;
     }
+
+    /// <summary>account|creation ms|seq: an account's deliveries in time order, for retention.</summary>
+    public static string SortKey(BsonDocument d) => $"{d["account_id"].AsString}|{d.Time("created_at").ToUnixTimeMilliseconds():D13}|{(d["seq"].IsNumber ? d["seq"].AsInt64 : 0):D12}";
 
     private static long NextSeq(ILiteCollection<BsonDocument> deliveries)
         => deliveries.Query().OrderByDescending("seq").Limit(1).FirstOrDefault() is { } last && last["seq"].IsNumber ? last["seq"].AsInt64 + 1 : 1;

@@ -16,12 +16,14 @@ public static class Schema
     public const string WebhookDeliveries = "webhook_deliveries";
     public const string Rollups = "rollups";
     public const string LedgerCheckpoints = "ledger_checkpoints";
+    public const string RetentionMarks = "retention_marks";
 
     private static readonly (string Collection, Func<BsonDocument, string> Key)[] SortKeys =
     [
         (Ledger, d => d["account_id"].AsString + "|" + d["_id"].AsObjectId),
         (Generations, d => d["account_id"].AsString + "|" + d["_id"].AsString),
         (RequestLogs, d => LiteRequestLogStore.SortKey(d.OptString("account_id"), d["request_id"].AsString)),
+        (WebhookDeliveries, OutboxRows.SortKey),
     ];
 
     /// <summary>Gives rows written before the key existed their key: the index finds them, so a database that has them all costs nothing.</summary>
