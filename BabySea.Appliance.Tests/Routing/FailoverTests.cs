@@ -96,6 +96,44 @@ public sealed class FailoverTests : IAsyncLifetime
         Assert.Equal("BSE4003", done.GetProperty("generation_error_code").GetString());
         Assert.Equal(["runway", "replicate"], done.GetProperty("generation_attempts").EnumerateArray().Select(a => a.GetProperty("provider").GetString()));
         Assert.Contains("runway BSE4001", done.GetProperty("generation_error").GetString());
+        // Each provider's own error, and retryable because some attempt was.
+        var errors = done.GetProperty("provider_errors").EnumerateArray().ToArray();
+        Assert.Equal([("runway", "BSE4001", "provider_error", true), ("replicate", "BSE4001", "provider_error", true)],
+            errors.Select(e => (e.GetProperty("provider").GetString(), e.GetProperty("code").GetString(), e.GetProperty("type").GetString(),
+                e.GetProperty("retryable").GetBoolean())));
+        Assert.True(done.GetProperty("generation_error_retryable").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AChainEndedByContentPolicy_IsNotRetryable()
+    {
+        var done = await RunAsync("no [[emulate runway:moderation]]");
+        Assert.False(done.GetProperty("generation_error_retryable").GetBoolean());
+        Assert.Equal("BSE4009", Assert.Single(done.GetProperty("provider_errors").EnumerateArray()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task AProviderThatAsksToWait_GetsNoNewWorkUntilThen()
+    {
+        async Task<JsonElement> GenerateAsync(string prompt)
+        {
+            var create = (await TestApp.PostRawAsync(_app.Client, $"/v1/generate/image/{Model}",
+                $"{{\"generation_prompt\":\"{prompt}\",\"generation_provider_order\":\"replicate, runway\"}}")).AssertOk();
+            return await _app.WaitForTerminalAsync(create.Data.GetProperty("generation_id").GetString()!);
+        }
+        string[] Tried(JsonElement g) => g.GetProperty("generation_attempts").EnumerateArray().Select(a => a.GetProperty("provider").GetString()!).ToArray();
+
+        // Replicate throttles with Retry-After: 2.
+        var throttled = await GenerateAsync("x [[emulate replicate:rate_limit]]");
+        var askedAt = DateTimeOffset.UtcNow;
+        Assert.Equal(["replicate", "runway"], Tried(throttled));
+
+        var meanwhile = await GenerateAsync("y");
+        Assert.Equal("succeeded", meanwhile.GetProperty("generation_status").GetString());
+        Assert.Equal(["runway"], Tried(meanwhile));
+
+        await Task.Delay(askedAt.AddSeconds(2.2) - DateTimeOffset.UtcNow is { Ticks: > 0 } left ? left : TimeSpan.Zero);
+        Assert.Equal(["replicate"], Tried(await GenerateAsync("z")));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
             foreach (var e in entries.Where(e => !Credits.HasValidScale(e.Amount)))
                 violations.Add($"ledger entry {e.Id}: amount {e.Amount} has more than 3 decimals");
 
-            var (items, _) = generations.List(account.Id, int.MaxValue, 0);
+            var items = (await generations.ListAsync(account.Id, int.MaxValue, 0, ct)).Items;
             generationCount += items.Count;
             var byGeneration = entries.Where(e => e.GenerationId is not null).ToLookup(e => e.GenerationId!);
             foreach (var g in items)

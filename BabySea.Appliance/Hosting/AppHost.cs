@@ -90,6 +90,7 @@ public static class AppHost
         services.AddSingleton<EmulatorFiles>();
         services.AddSingleton<EmulatorContext>();
         emulator.TokenKey = FirstRun.EmulatorTokenKey(settings.DataDir);
+        generations.WorkerId = FirstRun.WorkerId(settings.DataDir);
         var baseUrls = new List<string>();
         services.AddSingleton(sp => ProviderHttp.Create(sp.GetRequiredService<OutboundPolicy>(), baseUrls));
         // Production deployments that must never answer with emulated media set Providers:EmulateMissingKeys=false:

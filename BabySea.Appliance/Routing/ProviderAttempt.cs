@@ -103,6 +103,13 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
         while (true)
         {
             var outcome = await adapter.PollAsync(job, ct);
+            // A throttled status read says nothing about the job, which keeps running at the provider: wait as asked
+            // (Retry-After, within the attempt's deadline) and read again.
+            if (outcome is PollOutcome.Failed { Failure: { Kind: FailureKind.RateLimited, RetryAfter: var asked } })
+            {
+                await Task.Delay(asked is { } wait && wait > pause ? (wait < ProviderCircuits.MaxRetryAfter ? wait : ProviderCircuits.MaxRetryAfter) : pause, time, ct);
+                continue;
+            }
             if (outcome is not PollOutcome.Running) return outcome;
             await Task.Delay(pause, time, ct);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, Options.MaxPollInterval.Ticks));
@@ -148,7 +155,7 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
         {
             Outcome = outcome,
             FinishedAt = time.GetUtcNow(),
-            ErrorCode = BseCatalog.Format(FailureMapping.Code(failure.Kind)),
+            ErrorCode = FailureMapping.Code(failure.Kind),
             ErrorMessage = failure.Message,
             Wasted = wasted,
         });
@@ -157,7 +164,7 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
 
     // The final records of an attempt are written even while stopping, so a restart knows what happened.
     private async Task<bool> SaveAsync(Generation generation, Attempt attempt)
-        => await store.SaveAttemptAsync(generation.Id, attempt, CancellationToken.None) is not null;
+        => await store.ApplyAsync(generation.Id, new LifecycleEvent.AttemptRecorded(attempt), null, CancellationToken.None) is TransitionOutcome.Applied;
 
     private async Task CancelQuietlyAsync(IProviderAdapter adapter, ProviderJob job, string generationId)
     {

@@ -83,7 +83,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         foreach (var d in rows)
         {
             deliveries.Delete(d["_id"]);
-            s.Collection(LiteWebhookStore.AttemptsCollection).DeleteMany(BsonExpression.Create("delivery_id = @0", d["_id"]));
+            s.Collection(WebhookDocuments.AttemptsCollection).DeleteMany(BsonExpression.Create("delivery_id = @0", d["_id"]));
         }
         SetMark(s, accountId, "webhook_deliveries", cutoff);
         return rows.Length;
@@ -119,7 +119,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         }
         foreach (var d in rows[..^1]) ledger.Delete(d["_id"]);
         var last = rows[^1];
-        last["type"] = LedgerRows.TypeName(LedgerType.Opening);
+        last["type"] = LedgerMovement.TypeName(LedgerType.Opening);
         last["amount"] = running;
         last["delta"] = running;
         last["generation_id"] = BsonValue.Null;
