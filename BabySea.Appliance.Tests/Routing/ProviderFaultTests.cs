@@ -166,7 +166,7 @@ public sealed class ProviderFaultTests
             new ProviderRegistry(sp.GetServices<IProviderAdapter>().Where(a => a.Id != adapter.Id).Append(adapter))), settings);
 
     /// <summary>An adapter whose submit is scripted; by default it accepts a job that never finishes.</summary>
-    private sealed class ScriptedAdapter(string id) : IProviderAdapter
+    private sealed class ScriptedAdapter(string id) : IPollingAdapter, ICancelingAdapter
     {
         public ConcurrentQueue<string> Canceled { get; } = new();
         public Func<ProviderRequest, Task<SubmitOutcome>> Submit { get; init; } = request =>

@@ -9,21 +9,19 @@ namespace BabySea.Appliance.Routing;
 /// A Polly circuit breaker per provider over whole attempts: when enough of the recent attempts failed on the
 /// provider's side (<see cref="RoutingOptions"/> <c>Circuit*</c>), the provider is skipped for a while and the
 /// chain moves straight on. Content-policy and invalid-input refusals are the caller's, and do not count. A provider
-/// that answered with <c>Retry-After</c> gets no new work until then (at most <see cref="MaxRetryAfter"/>).
+/// that answered with <c>Retry-After</c> gets no new work until then (at most <see cref="RoutingOptions.MaxRetryAfter"/>).
 /// </summary>
 public sealed class ProviderCircuits(TimeProvider time, IOptions<RoutingOptions> options)
 {
-    /// <summary>The longest wait a provider's <c>Retry-After</c> can impose: a hostile or broken header cannot shut a provider out for a day.</summary>
-    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(5);
-
     private readonly ConcurrentDictionary<string, (ResiliencePipeline<bool> Pipeline, CircuitBreakerStateProvider State)> _circuits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _waitUntil = new(StringComparer.Ordinal);
 
     /// <summary>Records a provider's <c>Retry-After</c>: no new submit goes to it before then.</summary>
     public void Defer(string provider, TimeSpan retryAfter)
     {
-        if (retryAfter <= TimeSpan.Zero) return;
-        var until = time.GetUtcNow() + (retryAfter < MaxRetryAfter ? retryAfter : MaxRetryAfter);
+        var wait = options.Value.CapRetryAfter(retryAfter);
+        if (wait <= TimeSpan.Zero) return;
+        var until = time.GetUtcNow() + wait;
         _waitUntil.AddOrUpdate(provider, until, (_, earlier) => earlier > until ? earlier : until);
     }
 
