@@ -67,6 +67,12 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
         => await accounts.RevokeKeyAsync(keyId, ct) is { } key ? (View(key), null)
             : (null, new ApiError(BseCode.AuthenticationFailed, $"No API key '{keyId}'.").With("apikey_id", keyId));
 
+    /// <summary>Revokes a key of <paramref name="accountId"/> only: another account's key is not found, whatever its id.</summary>
+    public async Task<(AdminKeyData? Data, ApiError? Error)> RevokeKeyAsync(string accountId, string keyId, CancellationToken ct)
+        => accounts.ListKeys(accountId).Any(k => k.Id == keyId)
+            ? await RevokeKeyAsync(keyId, ct)
+            : (null, new ApiError(BseCode.RouteNotFound, $"No API key '{keyId}' on this account.").With("apikey_id", keyId));
+
     public async Task<(AdminLedgerEntryData? Data, ApiError? Error)> AddCreditsAsync(string accountId, decimal? amount, string? description, CancellationToken ct)
     {
         if (amount is not { } value || value <= 0 || !Credits.HasValidScale(value) || value > 1_000_000m)

@@ -7,6 +7,7 @@ using BabySea.Appliance.Api.Idempotency;
 using BabySea.Appliance.Api.RateLimiting;
 using BabySea.Appliance.Api.V1;
 using BabySea.Appliance.Billing;
+using BabySea.Appliance.Dashboard;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Outbound;
 using BabySea.Appliance.Providers;
@@ -128,6 +129,7 @@ public static class AppHost
         services.AddSingleton<RequestLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         services.AddSingleton<UsageReport>();
+        services.AddSingleton<DashboardAssets>();
         services.AddWebhooks(config);
         configureServices?.Invoke(services);
 
@@ -150,6 +152,9 @@ public static class AppHost
         app.MapHealthApi();
         app.MapAdminApi();
         app.MapWebhooksAdminApi();
+        app.MapAccountSettingsApi();
+        app.MapWebhooksApi();
+        app.MapDashboard();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapProbes();
         app.MapRouteNotFound();
