@@ -124,7 +124,7 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
 
     private static AdminAccountData View(Account a) => new(a.Id, a.Name, a.Plan, a.Balance, Timestamps.Format(a.CreatedAt));
 
-    private AdminKeyData View(ApiKey k) => new(k.Id, k.AccountId, k.Name, k.Prefix, k.Scopes, k.StatusAt(time.GetUtcNow()),
+    public AdminKeyData View(ApiKey k) => new(k.Id, k.AccountId, k.Name, k.Prefix, k.Scopes, k.StatusAt(time.GetUtcNow()),
         Timestamps.Format(k.ExpiresAt), k.IpAllowlist, Timestamps.Format(k.CreatedAt), Timestamps.Format(k.LastUsedAt));
 
     private static AdminLedgerEntryData View(LedgerEntry e) => new(e.Id, e.AccountId, e.Type.ToString().ToLowerInvariant(), e.Amount, e.Delta,

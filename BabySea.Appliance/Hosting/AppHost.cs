@@ -152,6 +152,7 @@ public static class AppHost
         app.MapHealthApi();
         app.MapAdminApi();
         app.MapWebhooksAdminApi();
+        app.MapOperatorViewsAdminApi();
         app.MapAccountSettingsApi();
         app.MapWebhooksApi();
         app.MapDashboard();

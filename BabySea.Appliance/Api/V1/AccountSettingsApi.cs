@@ -16,6 +16,10 @@ public static class AccountSettingsApi
 
     public static void MapAccountSettingsApi(this IEndpointRouteBuilder app)
     {
+        // Any valid key may learn its own name and scopes, so a client can tell what it is allowed to do.
+        app.MapGet("/v1/keys/self", (HttpContext http, AccountAdmin a) => ApiResults.Ok(a.View(Caller.From(http).Key), AppJsonContext.Default.AdminKeyData,
+            "Key retrieved")).RequireScopes([]);
+
         var read = app.MapGroup("/v1").RequireScope(Scopes.AccountRead);
         read.MapGet("/keys", (HttpContext http, AccountAdmin a) => Answer(a.ListKeys(Account(http)), AppJsonContext.Default.AdminKeysData, "Keys retrieved"));
         read.MapGet("/activity", (HttpContext http, AccountAdmin a) => Answer(a.Activity(Account(http)), AppJsonContext.Default.AdminActivityData, "Activity retrieved"));
