@@ -51,7 +51,7 @@ public sealed class InFlightVideoBenchmark(ITestOutputHelper output)
         var drain = Stopwatch.StartNew();
         while (true)
         {
-            var inFlight = store.NonTerminal().Count;
+            var inFlight = (await store.UnclaimedAsync(DateTimeOffset.MaxValue, null, CancellationToken.None)).Count;
             var (rss, threads, heap) = Sample();
             samples.Add((drain.Elapsed.TotalSeconds, inFlight, rss, threads, heap));
             if (inFlight == 0 || drain.Elapsed > TimeSpan.FromMinutes(4)) break;

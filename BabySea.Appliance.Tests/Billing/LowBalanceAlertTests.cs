@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Tests.Support;
+using BabySea.Appliance.Webhooks;
 
 namespace BabySea.Appliance.Tests.Billing;
 
@@ -17,14 +18,8 @@ public sealed class LowBalanceAlertTests : IAsyncLifetime
         _app = await TestApp.StartAsync();
         _account = (await TestApp.GetAsync(_app.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
         // A subscribed endpoint, so firing also stages a credits.low_balance delivery in the outbox.
-        await _app.Service<WriteQueue>().RunAsync(s => s.Collection(Schema.WebhookEndpoints).Insert(new LiteDB.BsonDocument
-        {
-            ["_id"] = "ep-test",
-            ["account_id"] = _account,
-            ["events"] = new LiteDB.BsonArray(new LiteDB.BsonValue("credits.low_balance")),
-            ["enabled"] = true,
-            ["url"] = "http://127.0.0.1:9/never",
-        }));
+        await _app.Service<IWebhookStore>().InsertEndpointAsync(new WebhookEndpoint("ep-test", _account, "http://127.0.0.1:9/never",
+            ["credits.low_balance"], true, "whsec_test", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 0, null, null), CancellationToken.None);
     }
 
     public async Task DisposeAsync()

@@ -1,3 +1,4 @@
+using BabySea.Appliance.Api;
 using System.Text.Json;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Tests.Support;
@@ -30,7 +31,7 @@ public sealed class SweeperTests
 
         Assert.Equal(1, await app.Service<GenerationSweeper>().SweepAsync());
         var swept = store.Get(overdue)!;
-        Assert.Equal((GenerationStatus.Failed, "BSE4002"), (swept.Status, swept.ErrorCode));
+        Assert.Equal((GenerationStatus.Failed, BseCode.ProviderTimeout), (swept.Status, swept.ErrorCode));
         Assert.Equal(GenerationStatus.Pending, store.Get(fresh)!.Status);
         Assert.Equal(0.997m, (await TestApp.GetAsync(app.Client, "/v1/user/billing")).Data.GetProperty("billing_credit_balance").GetDecimal());
         Invariants.Check(app);

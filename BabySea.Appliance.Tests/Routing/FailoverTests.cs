@@ -96,6 +96,20 @@ public sealed class FailoverTests : IAsyncLifetime
         Assert.Equal("BSE4003", done.GetProperty("generation_error_code").GetString());
         Assert.Equal(["runway", "replicate"], done.GetProperty("generation_attempts").EnumerateArray().Select(a => a.GetProperty("provider").GetString()));
         Assert.Contains("runway BSE4001", done.GetProperty("generation_error").GetString());
+        // Each provider's own error, and retryable because some attempt was.
+        var errors = done.GetProperty("provider_errors").EnumerateArray().ToArray();
+        Assert.Equal([("runway", "BSE4001", "provider_error", true), ("replicate", "BSE4001", "provider_error", true)],
+            errors.Select(e => (e.GetProperty("provider").GetString(), e.GetProperty("code").GetString(), e.GetProperty("type").GetString(),
+                e.GetProperty("retryable").GetBoolean())));
+        Assert.True(done.GetProperty("generation_error_retryable").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AChainEndedByContentPolicy_IsNotRetryable()
+    {
+        var done = await RunAsync("no [[emulate runway:moderation]]");
+        Assert.False(done.GetProperty("generation_error_retryable").GetBoolean());
+        Assert.Equal("BSE4009", Assert.Single(done.GetProperty("provider_errors").EnumerateArray()).GetProperty("code").GetString());
     }
 
     [Fact]

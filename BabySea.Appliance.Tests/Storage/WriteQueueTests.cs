@@ -1,3 +1,4 @@
+using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Storage.LiteDb;
@@ -75,7 +76,7 @@ public sealed class WriteQueueTests : IDisposable
             await generations.MarkProcessingAsync(id, CancellationToken.None);
             for (var replay = 0; replay < 2; replay++)
                 if (i % 2 == 0) await generations.SucceedAsync(id, Used, [], null, CancellationToken.None);
-                else await generations.FailAsync(id, "BSE4001", "x", CancellationToken.None);
+                else await generations.FailAsync(id, BseCode.ProviderError, "x", CancellationToken.None);
         })));
         Assert.Equal(0.006m + 71 * 0.007m, accounts.FindAccount(account.Id)!.Balance);
         Invariants.Check(accounts, ledger, generations);

@@ -14,7 +14,7 @@ public sealed class UsageReport(IRequestLogStore logs, IGenerationStore generati
         await writer.FlushAsync();
         var since = time.GetUtcNow().AddDays(-days);
         var requests = logs.Since(accountId, since);
-        var gens = generations.CreatedSince(accountId, since);
+        var gens = await generations.CreatedSinceAsync(accountId, since, CancellationToken.None);
         var moves = ledger.Entries(accountId).Where(e => e.CreatedAt >= since).ToArray();
 
         var endpoints = requests.GroupBy(r => $"{r.Method} {r.Endpoint}").OrderBy(g => g.Key, StringComparer.Ordinal)

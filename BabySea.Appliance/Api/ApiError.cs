@@ -3,9 +3,6 @@ using System.Text.Json;
 
 namespace BabySea.Appliance.Api;
 
-/// <summary>One provider's failure inside an exhausted failover chain.</summary>
-public sealed record ProviderErrorItem(string Provider, BseCode Code, string Message, bool Retryable);
-
 /// <summary>
 /// A caller-facing error: the BSE envelope of reference §3.1. A value, not an exception: handlers return it,
 /// and the exception handler builds one for anything unexpected.
@@ -17,11 +14,7 @@ public sealed class ApiError(BseCode code, string message) : IResult
     public BseCode Code { get; } = code;
     public string Message { get; } = message;
     public Dictionary<string, object> Details { get; } = new(StringComparer.Ordinal);
-    public IReadOnlyList<ProviderErrorItem>? ProviderErrors { get; init; }
-    public bool? RetryableOverride { get; init; }
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-    public bool Retryable => RetryableOverride ?? BseCatalog.For(Code).Retryable;
 
     public ApiError With(string key, object value)
     {
@@ -59,27 +52,12 @@ public sealed class ApiError(BseCode code, string message) : IResult
         w.WriteString("code", BseCatalog.Format(Code));
         w.WriteString("type", row.Type);
         w.WriteString("message", Message);
-        w.WriteBoolean("retryable", Retryable);
+        w.WriteBoolean("retryable", row.Retryable);
         if (Details.Count > 0)
         {
             w.WriteStartObject("details");
             foreach (var (key, value) in Details) WriteValue(w, key, value);
             w.WriteEndObject();
-        }
-        if (ProviderErrors is { Count: > 0 } errors)
-        {
-            w.WriteStartArray("provider_errors");
-            foreach (var e in errors)
-            {
-                w.WriteStartObject();
-                w.WriteString("provider", e.Provider);
-                w.WriteString("code", BseCatalog.Format(e.Code));
-                w.WriteString("type", BseCatalog.For(e.Code).Type);
-                w.WriteString("message", e.Message);
-                w.WriteBoolean("retryable", e.Retryable);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
         }
         w.WriteEndObject();
         w.WriteEndObject();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BabySea.Appliance.Generations;
 
 namespace BabySea.Appliance.Api;
 
@@ -26,6 +27,11 @@ public sealed record CreateData(string ModelIdentifier, IReadOnlyList<string> Ge
 
 public sealed record AttemptData(int Attempt, string Provider, string ProviderModel, string Outcome, string? ProviderJobId,
     string? ErrorCode, string? Error, string SubmittedAt, string? FinishedAt, bool Wasted);
+
+public sealed record ProviderErrorData(string Provider, string Code, string Type, string Message, bool Retryable)
+{
+    public static ProviderErrorData From(ProviderError e) => new(e.Provider, BseCatalog.Format(e.Code), BseCatalog.For(e.Code).Type, e.Message, e.Retryable);
+}
 
 public sealed class GenerationData
 {
@@ -54,6 +60,9 @@ public sealed class GenerationData
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? GenerationAudioMode { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? GenerationError { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? GenerationErrorCode { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? GenerationErrorRetryable { get; init; }
+    /// <summary>Why each provider of the chain did not serve it, when a provider was tried (reference §3.1 <c>provider_errors</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ProviderErrorData>? ProviderErrors { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? GenerationRemoved { get; init; }
     public required decimal GenerationCost { get; init; }
     public required IReadOnlyList<AttemptData> GenerationAttempts { get; init; }

@@ -15,7 +15,7 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
         public bool Ok => Violations.Count == 0;
     }
 
-    public Report Run()
+    public async Task<Report> RunAsync(CancellationToken ct)
     {
         var violations = new List<string>();
         int generationCount = 0, entryCount = 0;
@@ -29,7 +29,7 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
             foreach (var e in entries.Where(e => !Credits.HasValidScale(e.Amount)))
                 violations.Add($"ledger entry {e.Id}: amount {e.Amount} has more than 3 decimals");
 
-            var (items, _) = generations.List(account.Id, int.MaxValue, 0);
+            var items = (await generations.ListAsync(account.Id, int.MaxValue, 0, ct)).Items;
             generationCount += items.Count;
             var byGeneration = entries.Where(e => e.GenerationId is not null).ToLookup(e => e.GenerationId!);
             foreach (var g in items)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace BabySea.Appliance.Billing;
 
 /// <summary>
@@ -19,4 +21,8 @@ public static class LowBalanceAlerts
         var crossed = settings.Thresholds.Where(t => balance < t && !stillFired.Contains(t)).OrderByDescending(t => t).ToArray();
         return (crossed, [.. stillFired, .. crossed]);
     }
+
+    /// <summary>The audit line of a movement that crossed <paramref name="crossed"/>.</summary>
+    public static string Describe(decimal balance, IReadOnlyList<decimal> crossed)
+        => string.Create(CultureInfo.InvariantCulture, $"Balance {balance:0.000} dropped below {string.Join(", ", crossed.Select(t => t.ToString("0.000", CultureInfo.InvariantCulture)))}");
 }

@@ -50,7 +50,7 @@ public static class CommandLine
         switch (args[0], args.Length > 1 ? args[1] : "")
         {
             case ("verify", _):
-                var report = new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal())).Run();
+                var report = await new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal())).RunAsync(ct);
                 stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(report.Ok, report.AccountsChecked, report.GenerationsChecked,
                     report.EntriesChecked, report.Violations), ctx.VerifyData));
                 return report.Ok ? 0 : 1;

@@ -1,3 +1,5 @@
+using BabySea.Appliance.Api;
+
 namespace BabySea.Appliance.Generations;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed record Attempt(
     string? JobId,
     string? PollUrl,
     string? CancelUrl,
-    string? ErrorCode,
+    BseCode? ErrorCode,
     string? ErrorMessage,
     DateTimeOffset SubmittedAt,
     DateTimeOffset? FinishedAt,

@@ -1,3 +1,5 @@
+using BabySea.Appliance.Api;
+
 namespace BabySea.Appliance.Generations;
 
 /// <summary>A generation record: the request as accepted, its lifecycle, its attempts and its outputs.</summary>
@@ -17,9 +19,13 @@ public sealed record Generation
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
     public double? PredictTimeSeconds { get; init; }
-    public string? ErrorCode { get; init; }
+    public BseCode? ErrorCode { get; init; }
     public string? Error { get; init; }
     public bool Removed { get; init; }
+    public IReadOnlyList<ProviderError> ProviderErrors { get; init; } = [];
+
+    /// <summary>Whether sending the same request again may succeed; null unless failed.</summary>
+    public bool? ErrorRetryable => ErrorCode is { } code ? BseCatalog.Retryable(code, ProviderErrors.Select(e => e.Retryable)) : null;
     public IReadOnlyList<Attempt> Attempts { get; init; } = [];
     public IReadOnlyList<Artifact> Outputs { get; init; } = [];
 }

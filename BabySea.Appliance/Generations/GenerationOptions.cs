@@ -18,6 +18,15 @@ public sealed class GenerationOptions
     /// </value>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <value>
+    /// How long a worker's claim on a generation lasts without renewal; the worker renews it every third of this. A
+    /// generation whose lease ran out (its worker died) is taken up by another. Default 30 s.
+    /// </value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The owner name of this appliance's leases (<c>worker-id</c> in the data folder); not a setting.</summary>
+    internal string WorkerId { get; set; } = "worker-" + Guid.NewGuid().ToString("N");
+
     /// <summary>Reads and checks the <c>Generations</c> section; a mistake (misspelled key included) stops start-up naming the key.</summary>
     public static GenerationOptions From(IConfiguration config)
     {
@@ -42,6 +51,8 @@ public sealed class GenerationOptions
             return $"Generations:SweepInterval ({SweepInterval}) must be between 1 s and 1 h.";
         if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromHours(1))
             return $"Generations:DrainTimeout ({DrainTimeout}) must be between 0 and 1 h.";
+        if (LeaseDuration < TimeSpan.FromSeconds(3) || LeaseDuration > TimeSpan.FromMinutes(10))
+            return $"Generations:LeaseDuration ({LeaseDuration}) must be between 3 s and 10 min.";
         return null;
     }
 }

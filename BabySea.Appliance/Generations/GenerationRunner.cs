@@ -21,47 +21,55 @@ public sealed class GenerationRunner(
     TimeProvider time,
     ILogger<GenerationRunner> log)
 {
+    /// <param name="generation">The generation as its lease was claimed.</param>
     /// <param name="canceled">The owner's cancel or shutdown.</param>
     /// <param name="stopping">Shutdown alone.</param>
-    public async Task RunAsync(string generationId, CancellationToken canceled, CancellationToken stopping)
+    /// <returns>Whether the generation is terminal now; false when the run was interrupted and resumes later.</returns>
+    public async Task<bool> RunAsync(Generation generation, CancellationToken canceled, CancellationToken stopping)
     {
-        var generation = store.Get(generationId);
-        if (generation is null || generation.Status.IsTerminal()) return;
+        var id = generation.Id;
+        if (generation.Status.IsTerminal()) return true;
         if (catalog.Find(generation.ModelIdentifier) is not { } model)
         {
-            await store.FailAsync(generationId, BseCatalog.Format(BseCode.ModelNotFound), $"Model {generation.ModelIdentifier} is no longer in the catalog.", CancellationToken.None);
-            return;
+            await store.ApplyAsync(id, new LifecycleEvent.Fail(BseCode.ModelNotFound, $"Model {generation.ModelIdentifier} is no longer in the catalog.", []),
+                null, CancellationToken.None);
+            return true;
         }
         if (generation.Status == GenerationStatus.Pending)
         {
-            generation = await store.MarkProcessingAsync(generationId, CancellationToken.None);
-            if (generation is null) return; // canceled before a worker took it
+            if (await store.ApplyAsync(id, new LifecycleEvent.Start(), null, CancellationToken.None) is not TransitionOutcome.Applied started)
+                return true; // canceled before a worker took it
+            generation = started.Generation;
         }
-        else if (artifacts.FindCompleted(generationId) is { } done && generation.Attempts.FirstOrDefault(a => a.Number == done.Attempt) is { } attempt)
+        else if (artifacts.FindCompleted(id) is { } done && generation.Attempts.FirstOrDefault(a => a.Number == done.Attempt) is { } attempt)
         {
             // The provider's outputs reached the disk before the last stop, but not the commit: commit them now.
-            await CommitAsync(generationId, attempt with { Outcome = AttemptOutcome.Used, FinishedAt = attempt.FinishedAt ?? time.GetUtcNow() },
+            await CommitAsync(id, attempt with { Outcome = AttemptOutcome.Used, FinishedAt = attempt.FinishedAt ?? time.GetUtcNow() },
                 done.Artifacts, done.PredictSeconds);
-            return;
+            return true;
         }
 
         switch (await chain.RunAsync(generation, model, canceled, stopping))
         {
             case ChainResult.Succeeded s:
                 // Neither the files nor the commit that charges the caller stop for shutdown: half a success must not remain.
-                var saved = await artifacts.SaveAsync(generationId, s.Used, s.Outputs, s.PredictSeconds, CancellationToken.None);
-                await CommitAsync(generationId, s.Used, saved, s.PredictSeconds);
-                break;
+                var saved = await artifacts.SaveAsync(id, s.Used, s.Outputs, s.PredictSeconds, CancellationToken.None);
+                await CommitAsync(id, s.Used, saved, s.PredictSeconds);
+                return true;
             case ChainResult.Failed f:
-                await store.FailAsync(generationId, BseCatalog.Format(f.Code), f.Message, CancellationToken.None);
-                log.LogWarning("Generation {GenerationId} failed with {Bse}: {Reason}", generationId, BseCatalog.Format(f.Code), f.Message);
-                break;
+                await store.ApplyAsync(id, new LifecycleEvent.Fail(f.Code, f.Message, f.Errors), null, CancellationToken.None);
+                log.LogWarning("Generation {GenerationId} failed with {Bse}: {Reason}", id, BseCatalog.Format(f.Code), f.Message);
+                return true;
+            default:
+                // Stopped: canceled by its owner (already terminal) or interrupted by shutdown (resumes later).
+                return canceled.IsCancellationRequested && !stopping.IsCancellationRequested;
         }
     }
 
     private async Task CommitAsync(string generationId, Attempt used, IReadOnlyList<Artifact> saved, double? predictSeconds)
     {
-        if (await store.SucceedAsync(generationId, used, saved, predictSeconds, CancellationToken.None) is null)
+        if (await store.ApplyAsync(generationId, new LifecycleEvent.Succeed(used, saved, predictSeconds), null, CancellationToken.None)
+            is not TransitionOutcome.Applied)
             artifacts.Delete(generationId); // canceled while downloading: the refund stands, the files go
         else
             log.LogInformation("Generation {GenerationId} succeeded on {Provider} with {Count} outputs", generationId, used.Provider, saved.Count);

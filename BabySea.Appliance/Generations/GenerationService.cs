@@ -42,7 +42,7 @@ public sealed class GenerationService(
             fingerprint = IdempotencyKeys.Fingerprint(route.Name(), modelId, body);
             // The fast path; admission checks again in its transaction, which is what decides.
             if (idempotency.Find(account.Id, idempotencyKey) is { } earlier)
-                return earlier.Fingerprint == fingerprint ? Replay(earlier.ResponseJson, earlier.GenerationId) : (null, false, KeyReused());
+                return earlier.Fingerprint == fingerprint ? await ReplayAsync(earlier.ResponseJson, earlier.GenerationId, ct) : (null, false, KeyReused());
         }
         return await CreateNewAsync(account, route, modelId, body, idempotencyKey is null ? null : (idempotencyKey, fingerprint!), ct);
     }
@@ -50,10 +50,10 @@ public sealed class GenerationService(
     private static ApiError KeyReused()
         => new ApiError(BseCode.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request body.").With("field", IdempotencyKeys.Header);
 
-    private (string? DataJson, bool Replayed, ApiError? Error) Replay(string responseJson, string generationId)
+    private async Task<(string? DataJson, bool Replayed, ApiError? Error)> ReplayAsync(string responseJson, string generationId, CancellationToken ct)
     {
         // Reference §5.4: a replay of a generation canceled since answers with its id and status only.
-        return store.Get(generationId) is { Status: GenerationStatus.Canceled }
+        return await store.FindAsync(generationId, null, ct) is { Status: GenerationStatus.Canceled }
             ? (new JsonObject { ["generation_id"] = generationId, ["generation_status"] = "canceled" }.ToJsonString(), true, null)
             : (responseJson, true, null);
     }
@@ -95,7 +95,7 @@ public sealed class GenerationService(
         switch (await store.CreateAsync(generation, cap, claim, ct))
         {
             case CreateOutcome.Replay replay:
-                return Replay(replay.ResponseJson, replay.GenerationId);
+                return await ReplayAsync(replay.ResponseJson, replay.GenerationId, ct);
             case CreateOutcome.IdempotencyKeyReused:
                 return (null, false, KeyReused());
             case CreateOutcome.Created:
@@ -116,15 +116,15 @@ public sealed class GenerationService(
 
     public async Task<(CancelData? Data, ApiError? Error)> CancelAsync(string accountId, string generationId, CancellationToken ct)
     {
-        switch (await store.CancelAsync(accountId, generationId, ct))
+        switch (await store.ApplyAsync(generationId, new LifecycleEvent.Cancel(), accountId, ct))
         {
-            case CancelOutcome.Canceled c:
+            case TransitionOutcome.Applied c:
                 running.Stop(generationId);
                 var sent = await CancelAtProviderAsync(c.Generation);
                 return (new CancelData(generationId, GenerationStatus.Canceled.Name(), sent, c.Generation.Cost > 0), null);
-            case CancelOutcome.NotCancelable n:
-                return (null, new ApiError(BseCode.GenerationNotCancelable, $"The generation is already {n.Status.Name()} and cannot be canceled.")
-                    .With("generation_status", n.Status.Name()));
+            case TransitionOutcome.Refused { Generation.Status: var status }:
+                return (null, new ApiError(BseCode.GenerationNotCancelable, $"The generation is already {status.Name()} and cannot be canceled.")
+                    .With("generation_status", status.Name()));
             default:
                 return (null, NotFound(generationId));
         }
@@ -132,13 +132,13 @@ public sealed class GenerationService(
 
     public async Task<(DeleteData? Data, ApiError? Error)> DeleteAsync(string accountId, string generationId, CancellationToken ct)
     {
-        switch (await store.RemoveAsync(accountId, generationId, ct))
+        switch (await store.ApplyAsync(generationId, new LifecycleEvent.Remove(), accountId, ct))
         {
-            case RemoveOutcome.Removed:
+            case TransitionOutcome.Applied:
                 return (new DeleteData(generationId, artifacts.Delete(generationId)), null);
-            case RemoveOutcome.NotTerminal n:
+            case TransitionOutcome.Refused { Generation.Status: var status }:
                 return (null, new ApiError(BseCode.GenerationNotCancelable,
-                    $"The generation is still {n.Status.Name()}; cancel it before deleting it.").With("generation_status", n.Status.Name()));
+                    $"The generation is still {status.Name()}; cancel it before deleting it.").With("generation_status", status.Name()));
             default:
                 return (null, NotFound(generationId));
         }

@@ -6,7 +6,7 @@ namespace BabySea.Appliance.Generations;
 
 /// <summary>
 /// The backstop behind every deadline: once a minute, any generation still non-terminal past its whole-generation
-/// budget that no worker is running (its run ended on an unexpected error, say) is failed and refunded. A running
+/// budget that no worker holds (its run ended on an unexpected error, say) is failed and refunded. A running
 /// generation is left to its own budget, which the provider chain enforces.
 /// </summary>
 public sealed class GenerationSweeper(
@@ -33,11 +33,13 @@ public sealed class GenerationSweeper(
     {
         var now = time.GetUtcNow();
         var swept = 0;
-        foreach (var g in store.NonTerminal())
+        // Unclaimed: no worker holds a live lease on it.
+        foreach (var g in await store.UnclaimedAsync(now, null, CancellationToken.None))
         {
             if (running.IsRunning(g.Id) || now < g.CreatedAt + routing.Value.GenerationDeadline(g.MediaType)) continue;
             // A terminal write is never skipped for shutdown: it carries the refund.
-            if (await store.FailAsync(g.Id, BseCatalog.Format(BseCode.ProviderTimeout), "The generation passed its deadline without finishing.", CancellationToken.None) is not null)
+            if (await store.ApplyAsync(g.Id, new LifecycleEvent.Fail(BseCode.ProviderTimeout, "The generation passed its deadline without finishing.", []),
+                    null, CancellationToken.None) is TransitionOutcome.Applied)
             {
                 swept++;
                 log.LogWarning("Generation {GenerationId} passed its deadline and was failed with a refund", g.Id);

@@ -4,9 +4,12 @@ namespace BabySea.Appliance.Generations;
 
 /// <summary>
 /// Takes generation ids off the queue and runs each as its own task, up to <see cref="GenerationOptions.MaxConcurrent"/>.
-/// A run that waits on a provider holds no thread. On start it re-queues every generation left non-terminal
-/// by the last process. On stop it takes no new id and gives the runs it started <see cref="GenerationOptions.DrainTimeout"/>
-/// to finish, then interrupts the rest, which resume at the next start, and waits for them to record where they are.
+/// A run that waits on a provider holds no thread. Work is claimed, not assumed: a run starts only once it holds the
+/// generation's lease, renewed while it runs, so no two workers ever run one generation. On start it takes up what is
+/// unclaimed (its own leases from before a crash included); every third of a lease it renews its leases and takes up
+/// generations whose lease ran out. On stop it takes no new id and gives the runs it started
+/// <see cref="GenerationOptions.DrainTimeout"/> to finish, then interrupts the rest, which give their leases back and
+/// resume at the next start.
 /// </summary>
 public sealed class GenerationWorker(
     GenerationQueue queue,
@@ -14,10 +17,12 @@ public sealed class GenerationWorker(
     IGenerationStore store,
     RunningGenerations running,
     IOptions<GenerationOptions> options,
+    TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<GenerationWorker> log) : BackgroundService
 {
     private readonly List<Task> _tasks = [];
+    private GenerationOptions Options => options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,14 +35,15 @@ public sealed class GenerationWorker(
             catch (OperationCanceledException) { return; }
         }
 
-        var recovered = store.NonTerminal();
+        var recovered = await store.UnclaimedAsync(time.GetUtcNow(), Options.WorkerId, stoppingToken);
         if (recovered.Count > 0) log.LogInformation("Recovering {Count} unfinished generations", recovered.Count);
         foreach (var g in recovered) queue.Enqueue(g.Id);
+        var leases = KeepLeasesAsync(stoppingToken);
 
-        using var slots = new SemaphoreSlim(options.Value.MaxConcurrent);
+        using var slots = new SemaphoreSlim(Options.MaxConcurrent);
         // Runs stop on this, not on stoppingToken, so that stopping first only closes the queue and the drain follows.
         using var interrupt = new CancellationTokenSource();
-        using var drain = stoppingToken.Register(() => interrupt.CancelAfter(options.Value.DrainTimeout));
+        using var drain = stoppingToken.Register(() => interrupt.CancelAfter(Options.DrainTimeout));
         try
         {
             await foreach (var id in queue.ReadAllAsync(stoppingToken))
@@ -56,22 +62,58 @@ public sealed class GenerationWorker(
         Task[] pending;
         lock (_tasks) pending = [.. _tasks];
         if (pending.Any(t => !t.IsCompleted))
-            log.LogInformation("Stopping: waiting up to {DrainTimeout} for {Count} generations in flight", options.Value.DrainTimeout, pending.Count(t => !t.IsCompleted));
+            log.LogInformation("Stopping: waiting up to {DrainTimeout} for {Count} generations in flight", Options.DrainTimeout, pending.Count(t => !t.IsCompleted));
         await Task.WhenAll(pending);
+        await leases;
+    }
+
+    /// <summary>Renews the leases of the runs in flight and takes up generations nobody holds, every third of a lease.</summary>
+    private async Task KeepLeasesAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Options.LeaseDuration / 3, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var now = time.GetUtcNow();
+                    await store.RenewAsync(Options.WorkerId, running.Ids, now + Options.LeaseDuration, stoppingToken);
+                    foreach (var g in await store.UnclaimedAsync(now, null, stoppingToken))
+                        if (!running.IsRunning(g.Id)) queue.Enqueue(g.Id);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.LogError(ex, "Renewing generation leases failed; retrying at the next tick");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task RunOneAsync(string id, SemaphoreSlim slots, CancellationToken stopping)
     {
         await Task.Yield();
         var cts = running.Start(id, stopping);
+        var release = true;
         try
         {
-            if (cts is not null) await runner.RunAsync(id, cts.Token, stopping);
+            if (cts is null) return; // already running here
+            if (await store.ClaimAsync(id, Options.WorkerId, time.GetUtcNow() + Options.LeaseDuration, CancellationToken.None) is not { } claimed)
+            {
+                release = false; // finished, or another worker holds it
+                return;
+            }
+            release = !await runner.RunAsync(claimed, cts.Token, stopping);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Provider trouble never lands here (it is a failed attempt); this is storage or a bug. The generation stays
-            // non-terminal, is retried on the next start or failed with a refund by the sweeper; nothing is lost or charged.
+            // non-terminal with its lease, which runs out: then it is taken up again, or failed with a refund by the
+            // sweeper once past its deadline. Nothing is lost or charged.
+            release = false;
             log.LogError(ex, "Generation {GenerationId} stopped on an unexpected error", id);
         }
         catch (OperationCanceledException)
@@ -79,8 +121,26 @@ public sealed class GenerationWorker(
         }
         finally
         {
-            if (cts is not null) running.Finish(id);
+            if (cts is not null)
+            {
+                if (release) await ReleaseAsync(id);
+                running.Finish(id);
+            }
             slots.Release();
+        }
+    }
+
+    // A run that ended without a terminal state (interrupted by a stop) gives its lease back so the next start, here or
+    // on another worker, resumes it at once. A terminal change already dropped the lease.
+    private async Task ReleaseAsync(string id)
+    {
+        try
+        {
+            await store.ReleaseAsync(id, Options.WorkerId, CancellationToken.None);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The writer closed first: the lease simply runs out.
         }
     }
 }

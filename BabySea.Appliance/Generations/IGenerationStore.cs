@@ -3,33 +3,56 @@ using BabySea.Appliance.Api.Idempotency;
 namespace BabySea.Appliance.Generations;
 
 /// <summary>
-/// Generation records and their lifecycle. Every transition is compare-and-set: it names the states it may
-/// leave and returns null (or a refusal) when the record is elsewhere. A transition that moves money writes
-/// its ledger entry in the same transaction.
+/// Generation records. The store decides nothing: admission is <see cref="Admission.Decide"/> and every later step
+/// <see cref="Lifecycle.Decide"/>, each applied in one writer transaction together with the ledger movement it pays with
+/// and the webhook deliveries it stages, so a refusal writes nothing and a change is never half written.
 /// </summary>
 public interface IGenerationStore
 {
-    /// <summary>
-    /// In one transaction: checks the idempotency key (an earlier create with it is replayed, or refused for another
-    /// body), the account's in-flight cap for the media type and its balance, reserves the cost, inserts the record as
-    /// pending and records the key with the answer. A refusal writes nothing.
-    /// </summary>
+    /// <summary>Reads the facts of <see cref="AdmissionFacts"/>, decides, and on admission inserts the record as pending with its reserve and its idempotency key.</summary>
     Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyClaim? idempotency, CancellationToken ct);
 
-    /// <summary>The record if it belongs to <paramref name="accountId"/>; another account's id is simply not found.</summary>
-    Generation? Find(string accountId, string generationId);
-    Generation? Get(string generationId);
-    (IReadOnlyList<Generation> Items, int Total) List(string accountId, int limit, int offset);
-    IReadOnlyList<Generation> NonTerminal();
-    IReadOnlyList<Generation> CreatedSince(string accountId, DateTimeOffset since);
+    /// <summary>Applies <paramref name="e"/> to the generation as <see cref="Lifecycle.Decide"/> rules.</summary>
+    /// <param name="accountId">When set, another account's generation is not found.</param>
+    Task<TransitionOutcome> ApplyAsync(string generationId, LifecycleEvent e, string? accountId, CancellationToken ct);
 
-    Task<Generation?> MarkProcessingAsync(string generationId, CancellationToken ct);
-    Task<Generation?> SaveAttemptAsync(string generationId, Attempt attempt, CancellationToken ct);
-    /// <summary>Marks the generation succeeded with its outputs, records <paramref name="used"/> and charges, in one transaction.</summary>
-    Task<Generation?> SucceedAsync(string generationId, Attempt used, IReadOnlyList<Artifact> outputs, double? predictSeconds, CancellationToken ct);
-    Task<Generation?> FailAsync(string generationId, string errorCode, string error, CancellationToken ct);
-    Task<CancelOutcome> CancelAsync(string accountId, string generationId, CancellationToken ct);
-    Task<RemoveOutcome> RemoveAsync(string accountId, string generationId, CancellationToken ct);
+    /// <param name="accountId">When set, another account's generation is not found.</param>
+    Task<Generation?> FindAsync(string generationId, string? accountId, CancellationToken ct);
+
+    /// <summary>An account's generations, newest first.</summary>
+    Task<GenerationPage> ListAsync(string accountId, int limit, int offset, CancellationToken ct);
+
+    Task<IReadOnlyList<Generation>> CreatedSinceAsync(string accountId, DateTimeOffset since, CancellationToken ct);
+
+    /// <summary>
+    /// Takes the lease on a non-terminal generation for <paramref name="owner"/> until <paramref name="until"/>: null when
+    /// it is terminal, gone, or leased by another owner whose lease has not expired.
+    /// </summary>
+    Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>Extends <paramref name="owner"/>'s leases on <paramref name="generationIds"/>.</summary>
+    Task RenewAsync(string owner, IReadOnlyCollection<string> generationIds, DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>Gives the lease back, so any worker may take the generation at once.</summary>
+    Task ReleaseAsync(string generationId, string owner, CancellationToken ct);
+
+    /// <summary>
+    /// Non-terminal generations nobody holds a live lease on (never claimed, released, or their owner stopped renewing),
+    /// oldest first. With <paramref name="includeOwnedBy"/>, those leased by that owner too: a restarted worker's own.
+    /// </summary>
+    Task<IReadOnlyList<Generation>> UnclaimedAsync(DateTimeOffset now, string? includeOwnedBy, CancellationToken ct);
+}
+
+public sealed record GenerationPage(IReadOnlyList<Generation> Items, int Total);
+
+public abstract record TransitionOutcome
+{
+    public sealed record Applied(Generation Generation) : TransitionOutcome;
+
+    /// <summary>The lifecycle does not allow the event in <paramref name="Generation"/>'s state; nothing was written.</summary>
+    public sealed record Refused(Generation Generation) : TransitionOutcome;
+
+    public sealed record NotFound : TransitionOutcome;
 }
 
 public abstract record CreateOutcome
@@ -40,18 +63,4 @@ public abstract record CreateOutcome
     public sealed record ConcurrencyLimited(int Limit, int InFlight) : CreateOutcome;
     public sealed record Replay(string ResponseJson, string GenerationId) : CreateOutcome;
     public sealed record IdempotencyKeyReused : CreateOutcome;
-}
-
-public abstract record CancelOutcome
-{
-    public sealed record Canceled(Generation Generation) : CancelOutcome;
-    public sealed record NotCancelable(GenerationStatus Status) : CancelOutcome;
-    public sealed record NotFound : CancelOutcome;
-}
-
-public abstract record RemoveOutcome
-{
-    public sealed record Removed(Generation Generation) : RemoveOutcome;
-    public sealed record NotTerminal(GenerationStatus Status) : RemoveOutcome;
-    public sealed record NotFound : RemoveOutcome;
 }

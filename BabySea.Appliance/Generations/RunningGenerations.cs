@@ -30,4 +30,6 @@ public sealed class RunningGenerations
     }
 
     public bool IsRunning(string generationId) => _running.ContainsKey(generationId);
+
+    public IReadOnlyCollection<string> Ids => [.. _running.Keys];
 }

@@ -90,6 +90,7 @@ public static class AppHost
         services.AddSingleton<EmulatorFiles>();
         services.AddSingleton<EmulatorContext>();
         emulator.TokenKey = FirstRun.EmulatorTokenKey(settings.DataDir);
+        generations.WorkerId = FirstRun.WorkerId(settings.DataDir);
         var baseUrls = new List<string>();
         services.AddSingleton(sp => ProviderHttp.Create(sp.GetRequiredService<OutboundPolicy>(), baseUrls));
         // Production deployments that must never answer with emulated media set Providers:EmulateMissingKeys=false:
@@ -167,7 +168,7 @@ public static class AppHost
     {
         await FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<AccountAdmin>(),
             app.Services.GetRequiredService<IAccountStore>(), app.Services.GetRequiredService<PlanCatalog>(), console, CancellationToken.None);
-        var report = app.Services.GetRequiredService<LedgerVerifier>().Run();
+        var report = await app.Services.GetRequiredService<LedgerVerifier>().RunAsync(CancellationToken.None);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Verify");
         if (report.Ok)
             log.LogInformation("Ledger verified: {Accounts} accounts, {Generations} generations, {Entries} entries", report.AccountsChecked, report.GenerationsChecked, report.EntriesChecked);

@@ -43,6 +43,13 @@ public static class FirstRun
         => System.Text.Encoding.UTF8.GetBytes(Secrets.ReadOrCreate(Path.Combine(dataDir, "emulator-token.key"), "emulator token key", MinSigningKeyLength,
             () => Secrets.NewToken("")).Value);
 
+    /// <summary>
+    /// The name this appliance's worker holds generation leases under (<c>worker-id</c>): kept, so after a crash the
+    /// restarted worker takes back its own leases at once instead of waiting for them to expire.
+    /// </summary>
+    public static string WorkerId(string dataDir)
+        => Secrets.ReadOrCreate(Path.Combine(dataDir, "worker-id"), "worker id", 16, () => "worker-" + Guid.NewGuid().ToString("N")).Value;
+
     public static async Task EnsureDefaultAccountAsync(IConfiguration config, AccountAdmin admin, IAccountStore accounts, PlanCatalog plans,
         TextWriter console, CancellationToken ct)
     {

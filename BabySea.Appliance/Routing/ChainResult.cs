@@ -13,7 +13,7 @@ public abstract record ChainResult
     public sealed record Succeeded(string Provider, IReadOnlyList<FetchedOutput> Outputs, double? PredictSeconds, Attempt Used) : ChainResult;
 
     /// <summary>Every provider failed (or one failure ended the chain); errors are in attempt order.</summary>
-    public sealed record Failed(BseCode Code, string Message, IReadOnlyList<ProviderErrorItem> Errors) : ChainResult;
+    public sealed record Failed(BseCode Code, string Message, IReadOnlyList<ProviderError> Errors) : ChainResult;
 
     /// <summary>The generation left <c>processing</c> (canceled by its owner) or the appliance is stopping.</summary>
     public sealed record Stopped : ChainResult;

@@ -23,7 +23,10 @@ public static class FailureMapping
         FailureKind.OutputInvalid => BseCode.ProviderOutputInvalid,
         FailureKind.InputUnavailable => BseCode.FileDownloadError,
         FailureKind.NotConfigured => BseCode.ProviderNotConfigured,
-        _ => BseCode.ProviderError,
+        FailureKind.ServerError => BseCode.ProviderError,
+        // The provider ended the job itself: to the caller, that provider failed.
+        FailureKind.Canceled => BseCode.ProviderError,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Every failure kind has its code."),
     };
 
     public static bool EndsChain(FailureKind kind) => kind is FailureKind.ContentRejected or FailureKind.InvalidRequest or FailureKind.InputUnavailable;

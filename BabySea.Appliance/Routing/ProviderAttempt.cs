@@ -148,7 +148,7 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
         {
             Outcome = outcome,
             FinishedAt = time.GetUtcNow(),
-            ErrorCode = BseCatalog.Format(FailureMapping.Code(failure.Kind)),
+            ErrorCode = FailureMapping.Code(failure.Kind),
             ErrorMessage = failure.Message,
             Wasted = wasted,
         });
@@ -157,7 +157,7 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
 
     // The final records of an attempt are written even while stopping, so a restart knows what happened.
     private async Task<bool> SaveAsync(Generation generation, Attempt attempt)
-        => await store.SaveAttemptAsync(generation.Id, attempt, CancellationToken.None) is not null;
+        => await store.ApplyAsync(generation.Id, new LifecycleEvent.AttemptRecorded(attempt), null, CancellationToken.None) is TransitionOutcome.Applied;
 
     private async Task CancelQuietlyAsync(IProviderAdapter adapter, ProviderJob job, string generationId)
     {

@@ -38,10 +38,10 @@ public sealed class ProviderChain(
 
     private async Task<ChainResult> RunChainAsync(Generation generation, CatalogModel model, AttemptScope scope)
     {
-        var errors = new List<ProviderErrorItem>();
+        var errors = new List<ProviderError>();
         foreach (var earlier in generation.Attempts.Where(a => a.ErrorCode is not null))
-            errors.Add(new ProviderErrorItem(earlier.Provider, BseCatalog.TryParse(earlier.ErrorCode, out var c) ? c : BseCode.ProviderError,
-                earlier.ErrorMessage ?? "", true));
+            errors.Add(new ProviderError(earlier.Provider, earlier.ErrorCode!.Value, earlier.ErrorMessage ?? "",
+                BseCatalog.For(earlier.ErrorCode.Value).Retryable));
         var number = generation.Attempts.Count == 0 ? 0 : generation.Attempts.Max(a => a.Number);
 
         foreach (var provider in generation.ProviderOrder)
@@ -54,7 +54,7 @@ public sealed class ProviderChain(
             var binding = model.Binding(provider);
             if (adapter is null || binding is null)
             {
-                errors.Add(new ProviderErrorItem(provider, BseCode.ProviderNotConfigured, $"{provider} is not served by this appliance.", false));
+                errors.Add(new ProviderError(provider, BseCode.ProviderNotConfigured, $"{provider} is not served by this appliance.", false));
                 continue;
             }
 
@@ -72,7 +72,7 @@ public sealed class ProviderChain(
                     const string skipped = "skipped while its circuit is open after repeated failures";
                     // A job resumed after a restart would keep running (and billing) unseen: it is given up properly.
                     if (previous is { Outcome: AttemptOutcome.Running }) await attempts.AbandonAsync(generation, adapter, previous, $"Resumed job {skipped}.");
-                    errors.Add(new ProviderErrorItem(provider, BseCode.ProviderError, $"{provider} is {skipped}.", true));
+                    errors.Add(new ProviderError(provider, BseCode.ProviderError, $"{provider} is {skipped}.", true));
                     continue;
                 case AttemptResult.Done done:
                     stats.Record(model.Id, provider, success: true, wasted: false, time.GetUtcNow() - started);
@@ -83,7 +83,7 @@ public sealed class ProviderChain(
                     if (!FailureMapping.EndsChain(failed.Failure.Kind))
                         stats.Record(model.Id, provider, success: false, wasted: failed.Wasted, time.GetUtcNow() - started);
                     var code = FailureMapping.Code(failed.Failure.Kind);
-                    errors.Add(new ProviderErrorItem(provider, code, failed.Failure.Message, BseCatalog.For(code).Retryable));
+                    errors.Add(new ProviderError(provider, code, failed.Failure.Message, BseCatalog.For(code).Retryable));
                     log.LogWarning("Attempt on {Provider} for {GenerationId} failed with {Bse}: {Reason}",
                         provider, generation.Id, BseCatalog.Format(code), failed.Failure.Message);
                     if (FailureMapping.EndsChain(failed.Failure.Kind)) return Exhausted(errors);
@@ -93,7 +93,7 @@ public sealed class ProviderChain(
         return Exhausted(errors);
     }
 
-    private static ChainResult.Failed Exhausted(List<ProviderErrorItem> errors)
+    private static ChainResult.Failed Exhausted(List<ProviderError> errors)
     {
         if (errors.Count == 1) return new ChainResult.Failed(errors[0].Code, errors[0].Message, errors);
         if (errors.Count == 0) return new ChainResult.Failed(BseCode.ProviderNotConfigured, "No provider could take this generation.", errors);

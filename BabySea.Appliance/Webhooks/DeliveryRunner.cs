@@ -100,7 +100,7 @@ public sealed class DeliveryRunner(
         WebhookMessage? message;
         try
         {
-            message = payloads.Build(d, endpoint, attemptedAt);
+            message = await payloads.BuildAsync(d, endpoint, attemptedAt, ct);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BabySea.Appliance.Api;
 using BabySea.Appliance.Generations;
 
 namespace BabySea.Appliance.Webhooks;
@@ -20,22 +21,24 @@ public static class WebhookEvents
     public static readonly IReadOnlyList<string> Subscribable = [Started, Completed, Failed, Canceled, LowBalance];
     public static readonly IReadOnlyList<string> DefaultSubscription = [Started, Completed, Failed, Canceled];
 
-    /// <summary>The event a generation's new state announces, or null for states that announce nothing.</summary>
-    public static WebhookEvent? For(Generation g) => g.Status switch
+    /// <summary>The webhook event of a lifecycle event, carrying the generation as it is after the change.</summary>
+    public static WebhookEvent For(GenerationEvent e, Generation g) => e switch
     {
-        GenerationStatus.Processing => new(Started, g.AccountId, Base(g)
+        GenerationEvent.Started => new(Started, g.AccountId, Base(g)
             .With("generation_provider_initialize", g.ProviderOrder.FirstOrDefault())
             .With("generation_prediction_id", g.PredictionId)),
-        GenerationStatus.Succeeded => new(Completed, g.AccountId, Base(g)
+        GenerationEvent.Completed => new(Completed, g.AccountId, Base(g)
             .With("generation_provider_used", g.ProviderUsed)
             .With("generation_prediction_id", g.PredictionId)),
-        GenerationStatus.Failed => new(Failed, g.AccountId, Base(g)
+        GenerationEvent.Failed => new(Failed, g.AccountId, Base(g)
             .With("generation_error", g.Error)
-            .With("generation_error_code", g.ErrorCode)),
-        GenerationStatus.Canceled => new(Canceled, g.AccountId, Base(g)
+            .With("generation_error_code", g.ErrorCode is { } code ? BseCatalog.Format(code) : null)
+            .With("generation_error_retryable", g.ErrorRetryable ?? false)
+            .WithProviderErrors(g.ProviderErrors)),
+        GenerationEvent.Canceled => new(Canceled, g.AccountId, Base(g)
             .With("generation_prediction_id", g.PredictionId)
             .With("credits_refunded", g.Cost > 0)),
-        _ => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e, null),
     };
 
     public static WebhookEvent LowBalanceCrossed(string accountId, decimal balance, IReadOnlyList<decimal> thresholds)
@@ -75,6 +78,20 @@ public static class WebhookEvents
     private static JsonObject With(this JsonObject o, string key, string? value)
     {
         if (value is not null) o[key] = value;
+        return o;
+    }
+
+    private static JsonObject WithProviderErrors(this JsonObject o, IReadOnlyList<ProviderError> errors)
+    {
+        if (errors.Count > 0)
+            o["provider_errors"] = new JsonArray(errors.Select(e => (JsonNode)new JsonObject
+            {
+                ["provider"] = e.Provider,
+                ["code"] = BseCatalog.Format(e.Code),
+                ["type"] = BseCatalog.For(e.Code).Type,
+                ["message"] = e.Message,
+                ["retryable"] = e.Retryable,
+            }).ToArray());
         return o;
     }
 

@@ -17,10 +17,10 @@ namespace BabySea.Appliance.Webhooks;
 public sealed class WebhookPayloads(IGenerationStore generations, OutputUrls urls, PublicOrigin publicOrigin)
 {
     /// <summary>The message, or null while the server's origin is not known yet (the first moments after start).</summary>
-    public WebhookMessage? Build(WebhookDelivery d, WebhookEndpoint endpoint, DateTimeOffset now)
+    public async Task<WebhookMessage?> BuildAsync(WebhookDelivery d, WebhookEndpoint endpoint, DateTimeOffset now, CancellationToken ct)
     {
         var data = JsonNode.Parse(d.DataJson)?.AsObject() ?? throw new JsonException($"Delivery {d.Id} has no webhook_data.");
-        if (d.EventType == WebhookEvents.Completed && !AddOutputLinks(data)) return null;
+        if (d.EventType == WebhookEvents.Completed && !await AddOutputLinksAsync(data, ct)) return null;
 
         var timestamp = Timestamps.Format(now);
         var buffer = new ArrayBufferWriter<byte>();
@@ -48,9 +48,9 @@ public sealed class WebhookPayloads(IGenerationStore generations, OutputUrls url
         ]);
     }
 
-    private bool AddOutputLinks(JsonObject data)
+    private async Task<bool> AddOutputLinksAsync(JsonObject data, CancellationToken ct)
     {
-        if (data["generation_id"]?.GetValue<string>() is not { } id || generations.Get(id) is not { Outputs.Count: > 0 } g) return true;
+        if (data["generation_id"]?.GetValue<string>() is not { } id || await generations.FindAsync(id, null, ct) is not { Outputs.Count: > 0 } g) return true;
         if (publicOrigin.Origin is not { } origin) return false;
         data["generation_output_file"] = new JsonArray(g.Outputs.Select(a => (JsonNode)JsonValue.Create(urls.For(origin, g, a))!).ToArray());
         return true;

@@ -62,7 +62,7 @@ public sealed partial class MalformedRequestFuzzTests(ITestOutputHelper output)
         Assert.True(sent >= Requests, $"only {sent} requests were sent");
 
         await AssertStillServesAsync(app);
-        var report = app.Service<LedgerVerifier>().Run();
+        var report = await app.Service<LedgerVerifier>().RunAsync(CancellationToken.None);
         Assert.True(report.Ok, string.Join("\n", report.Violations));
         Invariants.Check(app);
     }

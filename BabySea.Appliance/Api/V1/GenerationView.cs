@@ -34,11 +34,13 @@ public static class GenerationView
             GenerationGenerateAudio = r.GenerateAudio,
             GenerationAudioMode = r.GenerateAudio is { } audio ? (audio ? "audio" : "noaudio") : null,
             GenerationError = g.Error,
-            GenerationErrorCode = g.ErrorCode,
+            GenerationErrorCode = g.ErrorCode is { } code ? BseCatalog.Format(code) : null,
+            GenerationErrorRetryable = g.ErrorRetryable,
+            ProviderErrors = g.ProviderErrors.Count > 0 ? g.ProviderErrors.Select(ProviderErrorData.From).ToArray() : null,
             GenerationRemoved = g.Removed ? true : null,
             GenerationCost = g.Cost,
             GenerationAttempts = g.Attempts.Select(a => new AttemptData(a.Number, a.Provider, a.ProviderModel, a.Outcome.ToString().ToLowerInvariant(),
-                a.JobId, a.ErrorCode, a.ErrorMessage, Timestamps.Format(a.SubmittedAt), Timestamps.Format(a.FinishedAt), a.Wasted)).ToArray(),
+                a.JobId, a.ErrorCode is { } c ? BseCatalog.Format(c) : null, a.ErrorMessage, Timestamps.Format(a.SubmittedAt), Timestamps.Format(a.FinishedAt), a.Wasted)).ToArray(),
             Extras = r.Extras.Count > 0 ? r.Extras.ToDictionary(e => e.Key, e => e.Value) : null,
         };
     }

@@ -19,12 +19,12 @@ public static class GenerationsApi
             => CreateAsync(http, MediaType.Video, model, service, ct)).WithName("CreateVideoGeneration");
 
         var content = app.MapGroup("/v1/content");
-        content.MapGet("/list", List).RequireScope(Scopes.GenerationRead).WithName("ListGenerations");
-        content.MapGet("/{generationId}", Get).RequireScope(Scopes.GenerationRead).WithName("GetGeneration");
+        content.MapGet("/list", ListAsync).RequireScope(Scopes.GenerationRead).WithName("ListGenerations");
+        content.MapGet("/{generationId}", GetAsync).RequireScope(Scopes.GenerationRead).WithName("GetGeneration");
         content.MapDelete("/{generationId}", DeleteAsync).RequireScope(Scopes.GenerationDelete).WithName("DeleteGeneration");
         content.MapPost("/generation/cancel/{generationId}", CancelAsync).RequireScope(Scopes.GenerationDelete).WithName("CancelGeneration");
 
-        app.MapGet("/files/{generationId}/{file}", ServeFile).WithName("OutputFile");
+        app.MapGet("/files/{generationId}/{file}", ServeFileAsync).WithName("OutputFile");
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, MediaType route, string model, GenerationService service, CancellationToken ct)
@@ -47,16 +47,16 @@ public static class GenerationsApi
         }
     }
 
-    private static IResult Get(HttpContext http, string generationId, IGenerationStore store, OutputUrls urls)
-        => store.Find(Caller.From(http).Account.Id, generationId) is { } g
+    private static async Task<IResult> GetAsync(HttpContext http, string generationId, IGenerationStore store, OutputUrls urls, CancellationToken ct)
+        => await store.FindAsync(generationId, Caller.From(http).Account.Id, ct) is { } g
             ? ApiResults.Ok(GenerationView.From(http, g, urls), AppJsonContext.Default.GenerationData, "Generation retrieved successfully")
             : GenerationService.NotFound(generationId);
 
-    private static IResult List(HttpContext http, IGenerationStore store, OutputUrls urls, string? limit, string? offset)
+    private static async Task<IResult> ListAsync(HttpContext http, IGenerationStore store, OutputUrls urls, string? limit, string? offset, CancellationToken ct)
     {
         if (!QueryInt.TryRead(limit, "limit", 50, 1, 100, out var take, out var error)) return error!;
         if (!QueryInt.TryRead(offset, "offset", 0, 0, int.MaxValue, out var skip, out error)) return error!;
-        var (items, total) = store.List(Caller.From(http).Account.Id, take, skip);
+        var (items, total) = await store.ListAsync(Caller.From(http).Account.Id, take, skip, ct);
         return ApiResults.Ok(new GenerationListData(items.Select(g => GenerationView.From(http, g, urls)).ToArray()),
             AppJsonContext.Default.GenerationListData, "Generations retrieved successfully", new Page(total, take, skip));
     }
@@ -73,12 +73,12 @@ public static class GenerationsApi
         return error ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.DeleteData, "Generation deleted");
     }
 
-    private static IResult ServeFile(HttpContext http, string generationId, string file, IGenerationStore store, ArtifactStore artifacts,
-        OutputUrls urls, string? expires, string? signature)
+    private static async Task<IResult> ServeFileAsync(HttpContext http, string generationId, string file, IGenerationStore store, ArtifactStore artifacts,
+        OutputUrls urls, string? expires, string? signature, CancellationToken ct)
     {
         if (!urls.Verify(http.Request.Path.Value ?? "", expires, signature))
             return new ApiError(BseCode.AuthenticationFailed, "This file link is invalid or has expired; read the generation again for a fresh one.");
-        if (store.Get(generationId) is not { } g) return GenerationService.NotFound(generationId);
+        if (await store.FindAsync(generationId, null, ct) is not { } g) return GenerationService.NotFound(generationId);
         if (g.Removed) return new ApiError(BseCode.ContentRemoved, "The outputs of this generation were removed.");
         var artifact = g.Outputs.FirstOrDefault(a => OutputUrls.Path(g.Id, a) == http.Request.Path.Value);
         if (artifact is null || artifacts.Find(artifact) is not { } info)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BabySea.Appliance.Api;
 using BabySea.Appliance.Generations;
 using LiteDB;
 
@@ -24,11 +25,12 @@ internal static class GenerationDocuments
         ["started_at"] = Bson.Time(g.StartedAt),
         ["completed_at"] = Bson.Time(g.CompletedAt),
         ["predict_time"] = g.PredictTimeSeconds is { } pt ? new BsonValue(pt) : BsonValue.Null,
-        ["error_code"] = Bson.Str(g.ErrorCode),
+        ["error_code"] = Code(g.ErrorCode),
         ["error"] = Bson.Str(g.Error),
         ["removed"] = g.Removed,
         ["attempts"] = new BsonArray(g.Attempts.Select(AttemptToDocument)),
         ["outputs"] = new BsonArray(g.Outputs.Select(ArtifactToDocument)),
+        ["provider_errors"] = new BsonArray(g.ProviderErrors.Select(ProviderErrorToDocument)),
     };
 
     public static string Slot(string accountId, MediaType type, string phase) => $"{accountId}:{type.Name()}:{phase}";
@@ -49,11 +51,13 @@ internal static class GenerationDocuments
         StartedAt = d.OptTime("started_at"),
         CompletedAt = d.OptTime("completed_at"),
         PredictTimeSeconds = d["predict_time"].IsNull ? null : d["predict_time"].AsDouble,
-        ErrorCode = d.OptString("error_code"),
+        ErrorCode = Code(d.OptString("error_code")),
         Error = d.OptString("error"),
         Removed = d["removed"].AsBoolean,
         Attempts = d["attempts"].AsArray.Select(a => AttemptFromDocument(a.AsDocument)).ToArray(),
         Outputs = d["outputs"].AsArray.Select(a => ArtifactFromDocument(a.AsDocument)).ToArray(),
+        // Records written before provider errors were kept have none.
+        ProviderErrors = d["provider_errors"].IsArray ? d["provider_errors"].AsArray.Select(e => ProviderErrorFromDocument(e.AsDocument)).ToArray() : [],
     };
 
     private static BsonDocument RequestToDocument(GenerationRequest r)
@@ -102,7 +106,7 @@ internal static class GenerationDocuments
         ["job_id"] = Bson.Str(a.JobId),
         ["poll_url"] = Bson.Str(a.PollUrl),
         ["cancel_url"] = Bson.Str(a.CancelUrl),
-        ["error_code"] = Bson.Str(a.ErrorCode),
+        ["error_code"] = Code(a.ErrorCode),
         ["error"] = Bson.Str(a.ErrorMessage),
         ["submitted_at"] = Bson.Time(a.SubmittedAt),
         ["finished_at"] = Bson.Time(a.FinishedAt),
@@ -111,8 +115,19 @@ internal static class GenerationDocuments
 
     private static Attempt AttemptFromDocument(BsonDocument d) => new(
         d["number"].AsInt32, d["provider"].AsString, d["provider_model"].AsString, Enum.Parse<AttemptOutcome>(d["outcome"].AsString),
-        d.OptString("job_id"), d.OptString("poll_url"), d.OptString("cancel_url"), d.OptString("error_code"), d.OptString("error"),
+        d.OptString("job_id"), d.OptString("poll_url"), d.OptString("cancel_url"), Code(d.OptString("error_code")), d.OptString("error"),
         d.Time("submitted_at"), d.OptTime("finished_at"), d["wasted"].AsBoolean);
+
+    private static BsonDocument ProviderErrorToDocument(ProviderError e) => new()
+    {
+        ["provider"] = e.Provider,
+        ["code"] = Code(e.Code),
+        ["message"] = e.Message,
+        ["retryable"] = e.Retryable,
+    };
+
+    private static ProviderError ProviderErrorFromDocument(BsonDocument d)
+        => new(d["provider"].AsString, Code(d["code"].AsString)!.Value, d["message"].AsString, d["retryable"].AsBoolean);
 
     private static BsonDocument ArtifactToDocument(Artifact a) => new()
     {
@@ -127,4 +142,10 @@ internal static class GenerationDocuments
     private static Artifact ArtifactFromDocument(BsonDocument d) => new(
         d["index"].AsInt32, d["path"].AsString, d["sha256"].AsString, d["size"].AsInt64, d["content_type"].AsString, d["extension"].AsString);
 
+    // Codes are stored as their wire form ("BSE4003"), so the file reads the same as the API; an unknown one is a
+    // corrupt record, not a code to guess.
+    private static BsonValue Code(BseCode? code) => code is { } c ? BseCatalog.Format(c) : BsonValue.Null;
+
+    private static BseCode? Code(string? text)
+        => text is null ? null : BseCatalog.TryParse(text, out var c) ? c : throw new FormatException($"Unknown error code '{text}' in a stored generation.");
 }

@@ -12,7 +12,7 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
             var now = time.GetUtcNow();
             var account = new Account(Guid.CreateVersion7().ToString(), name, plan, 0m, now, now);
             s.Collection(Schema.Accounts).Insert(ToDocument(account));
-            if (initialCredit > 0) LedgerRows.Apply(s, account.Id, LedgerType.Add, initialCredit, null, creditDescription, now);
+            if (initialCredit > 0) LedgerRows.Apply(s, new LedgerMovement(account.Id, LedgerType.Add, initialCredit, null, creditDescription), now);
             return FromDocument(s.Collection(Schema.Accounts).FindById(account.Id));
         });
 

@@ -1,137 +1,117 @@
 using BabySea.Appliance.Api.Idempotency;
-using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Webhooks;
 using LiteDB;
 
 namespace BabySea.Appliance.Storage.LiteDb;
 
+/// <summary>
+/// Applies admission and lifecycle decisions, each in one writer transaction with the ledger rows and outbox rows they
+/// imply. Reads are answered at once from the open database; they are tasks so that a networked engine fits the seam.
+/// </summary>
 public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time, OutboxSignal outbox) : IGenerationStore
 {
     public Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyClaim? idempotency, CancellationToken ct)
-        => writer.RunAsync<CreateOutcome>(s =>
+        => Announce(writer.RunAsync(s =>
         {
-            if (idempotency is not null && LiteIdempotencyStore.Read(s, generation.AccountId, idempotency.Key, time.GetUtcNow()) is { } earlier)
-                return earlier.Fingerprint == idempotency.Fingerprint
-                    ? new CreateOutcome.Replay(earlier.ResponseJson, earlier.GenerationId)
-                    : new CreateOutcome.IdempotencyKeyReused();
-            var outcome = Admit(s, generation, maxInFlight);
-            if (idempotency is not null && outcome is CreateOutcome.Created)
-                LiteIdempotencyStore.Record(s, generation.AccountId, idempotency, generation.Id, time.GetUtcNow());
+            var now = time.GetUtcNow();
+            var facts = new AdmissionFacts(
+                idempotency is null ? null : LiteIdempotencyStore.Read(s, generation.AccountId, idempotency.Key, now),
+                s.Collection(Schema.Accounts).FindById(generation.AccountId)?["balance"].AsDecimal,
+                s.Collection(Schema.Generations).Count(BsonExpression.Create("slot = @0",
+                    GenerationDocuments.Slot(generation.AccountId, generation.MediaType, "active"))));
+            var outcome = Admission.Decide(generation, idempotency, maxInFlight, facts);
+            if (outcome is not CreateOutcome.Created) return outcome;
+            if (Lifecycle.Reserve(generation) is { } reserve) LedgerRows.Apply(s, reserve, generation.CreatedAt);
+            s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(generation));
+            if (idempotency is not null) LiteIdempotencyStore.Record(s, generation.AccountId, idempotency, generation.Id, now);
             return outcome;
-        });
+        }));
 
-    // Every check here and the writes they guard run in one writer transaction, so no concurrent create can slip between.
-    private static CreateOutcome Admit(LiteStore s, Generation generation, int maxInFlight)
-    {
-        if (s.Collection(Schema.Accounts).FindById(generation.AccountId) is not { } account) return new CreateOutcome.AccountMissing();
-        var inFlight = s.Collection(Schema.Generations).Count(BsonExpression.Create("slot = @0",
-            GenerationDocuments.Slot(generation.AccountId, generation.MediaType, "active")));
-        if (inFlight >= maxInFlight) return new CreateOutcome.ConcurrencyLimited(maxInFlight, inFlight);
-        var balance = account["balance"].AsDecimal;
-        if (balance < generation.Cost) return new CreateOutcome.InsufficientCredits(balance, generation.Cost);
-        if (generation.Cost > 0)
-            LedgerRows.Apply(s, generation.AccountId, LedgerType.Reserve, generation.Cost, generation.Id,
-                $"Reserve for generation {generation.Id} ({generation.ModelIdentifier})", generation.CreatedAt);
-        s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(generation));
-        return new CreateOutcome.Created(generation);
-    }
+    public Task<TransitionOutcome> ApplyAsync(string generationId, LifecycleEvent e, string? accountId, CancellationToken ct)
+        => Announce(writer.RunAsync<TransitionOutcome>(s =>
+        {
+            if (Load(s, generationId) is not { } current || (accountId is not null && current.AccountId != accountId))
+                return new TransitionOutcome.NotFound();
+            var now = time.GetUtcNow();
+            if (Lifecycle.Decide(current, e, now) is not LifecycleDecision.Changed change) return new TransitionOutcome.Refused(current);
+            var doc = GenerationDocuments.ToDocument(change.Next);
+            // A terminal generation needs no worker: its lease goes with the change.
+            if (!change.Next.Status.IsTerminal()) CopyLease(s.Collection(Schema.Generations).FindById(generationId), doc);
+            s.Collection(Schema.Generations).Update(doc);
+            if (change.Pays is { } movement) LedgerRows.Apply(s, movement, now);
+            if (change.Emits is { } emitted) OutboxRows.Stage(s, WebhookEvents.For(emitted, change.Next), now);
+            return new TransitionOutcome.Applied(change.Next);
+        }));
 
-    public Generation? Find(string accountId, string generationId)
-        => Get(generationId) is { } g && g.AccountId == accountId ? g : null;
+    public Task<Generation?> FindAsync(string generationId, string? accountId, CancellationToken ct)
+        => Task.FromResult(Load(store, generationId) is { } g && (accountId is null || g.AccountId == accountId) ? g : null);
 
-    public Generation? Get(string generationId)
-        => store.Collection(Schema.Generations).FindById(generationId) is { } d ? GenerationDocuments.FromDocument(d) : null;
-
-    public (IReadOnlyList<Generation> Items, int Total) List(string accountId, int limit, int offset)
+    public Task<GenerationPage> ListAsync(string accountId, int limit, int offset, CancellationToken ct)
     {
         var generations = store.Collection(Schema.Generations);
         var total = generations.Count("account_id = @0", accountId);
         // Ids are UUIDv7: ordering by id is ordering by creation time.
         var items = generations.Query().Where("account_id = @0", accountId).OrderByDescending("_id").Offset(offset).Limit(limit)
             .ToEnumerable().Select(GenerationDocuments.FromDocument).ToArray();
-        return (items, total);
+        return Task.FromResult(new GenerationPage(items, total));
     }
 
-    public IReadOnlyList<Generation> NonTerminal()
-        => store.Collection(Schema.Generations).Find(BsonExpression.Create("status = @0 OR status = @1", "pending", "processing"))
-            .Select(GenerationDocuments.FromDocument).OrderBy(g => g.Id, StringComparer.Ordinal).ToArray();
+    public Task<IReadOnlyList<Generation>> CreatedSinceAsync(string accountId, DateTimeOffset since, CancellationToken ct)
+        => Task.FromResult<IReadOnlyList<Generation>>(store.Collection(Schema.Generations)
+            .Find(BsonExpression.Create("account_id = @0 AND created_at >= @1", accountId, Bson.Time(since)))
+            .Select(GenerationDocuments.FromDocument).ToArray());
 
-    public IReadOnlyList<Generation> CreatedSince(string accountId, DateTimeOffset since)
-        => store.Collection(Schema.Generations).Find(BsonExpression.Create("account_id = @0 AND created_at >= @1", accountId, Bson.Time(since)))
-            .Select(GenerationDocuments.FromDocument).ToArray();
-
-    public Task<Generation?> MarkProcessingAsync(string generationId, CancellationToken ct)
-        => Transition(generationId, [GenerationStatus.Pending], g => g with { Status = GenerationStatus.Processing, StartedAt = time.GetUtcNow() });
-
-    public Task<Generation?> SaveAttemptAsync(string generationId, Attempt attempt, CancellationToken ct)
-        => Transition(generationId, [GenerationStatus.Processing], g => g with
+    public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct)
+        => writer.RunAsync(s =>
         {
-            Attempts = [.. g.Attempts.Where(a => a.Number != attempt.Number), attempt],
-            PredictionId = attempt.JobId ?? g.PredictionId,
+            var generations = s.Collection(Schema.Generations);
+            if (generations.FindById(generationId) is not { } doc) return null;
+            var g = GenerationDocuments.FromDocument(doc);
+            if (g.Status.IsTerminal() || HeldByOther(doc, owner, time.GetUtcNow())) return null;
+            doc["lease_owner"] = owner;
+            doc["lease_until"] = Bson.Time(until);
+            generations.Update(doc);
+            return g;
         });
 
-    public Task<Generation?> SucceedAsync(string generationId, Attempt used, IReadOnlyList<Artifact> outputs, double? predictSeconds, CancellationToken ct)
-        => Transition(generationId, [GenerationStatus.Processing], g => g with
+    public Task RenewAsync(string owner, IReadOnlyCollection<string> generationIds, DateTimeOffset until, CancellationToken ct)
+        => generationIds.Count == 0 ? Task.CompletedTask : writer.RunAsync(s =>
         {
-            Status = GenerationStatus.Succeeded,
-            Attempts = [.. g.Attempts.Where(a => a.Number != used.Number), used],
-            PredictionId = used.JobId ?? g.PredictionId,
-            ProviderUsed = used.Provider,
-            Outputs = outputs,
-            CompletedAt = time.GetUtcNow(),
-            PredictTimeSeconds = predictSeconds,
-        }, (s, g) => Move(s, g, LedgerType.Charge, $"Charge for generation {g.Id} ({g.ModelIdentifier})"));
-
-    public Task<Generation?> FailAsync(string generationId, string errorCode, string error, CancellationToken ct)
-        => Transition(generationId, [GenerationStatus.Pending, GenerationStatus.Processing], g => g with
-        {
-            Status = GenerationStatus.Failed,
-            ErrorCode = errorCode,
-            Error = error,
-            CompletedAt = time.GetUtcNow(),
-        }, (s, g) => Move(s, g, LedgerType.Refund, $"Refund for failed generation {g.Id}"));
-
-    public Task<CancelOutcome> CancelAsync(string accountId, string generationId, CancellationToken ct)
-        => Announce(writer.RunAsync<CancelOutcome>(s =>
-        {
-            var current = Load(s, generationId);
-            if (current is null || current.AccountId != accountId) return new CancelOutcome.NotFound();
-            if (current.Status.IsTerminal()) return new CancelOutcome.NotCancelable(current.Status);
-            var canceled = current with { Status = GenerationStatus.Canceled, CompletedAt = time.GetUtcNow() };
-            s.Collection(Schema.Generations).Update(GenerationDocuments.ToDocument(canceled));
-            Move(s, canceled, LedgerType.Refund, $"Refund for canceled generation {canceled.Id}");
-            Stage(s, canceled);
-            return new CancelOutcome.Canceled(canceled);
-        }));
-
-    public Task<RemoveOutcome> RemoveAsync(string accountId, string generationId, CancellationToken ct)
-        => writer.RunAsync<RemoveOutcome>(s =>
-        {
-            var current = Load(s, generationId);
-            if (current is null || current.AccountId != accountId) return new RemoveOutcome.NotFound();
-            if (!current.Status.IsTerminal()) return new RemoveOutcome.NotTerminal(current.Status);
-            var removed = current with { Removed = true, Outputs = [] };
-            s.Collection(Schema.Generations).Update(GenerationDocuments.ToDocument(removed));
-            return new RemoveOutcome.Removed(current);
+            var generations = s.Collection(Schema.Generations);
+            foreach (var id in generationIds)
+                if (generations.FindById(id) is { } doc && doc["lease_owner"] == owner)
+                {
+                    doc["lease_until"] = Bson.Time(until);
+                    generations.Update(doc);
+                }
+            return true;
         });
 
-    private Task<Generation?> Transition(string id, GenerationStatus[] from, Func<Generation, Generation> change,
-        Action<LiteStore, Generation>? alongside = null)
-        => Announce(writer.RunAsync(s =>
+    public Task ReleaseAsync(string generationId, string owner, CancellationToken ct)
+        => writer.RunAsync(s =>
         {
-            if (Load(s, id) is not { } current || !from.Contains(current.Status)) return null;
-            var next = change(current);
-            s.Collection(Schema.Generations).Update(GenerationDocuments.ToDocument(next));
-            alongside?.Invoke(s, next);
-            if (next.Status != current.Status) Stage(s, next);
-            return next;
-        }));
+            var generations = s.Collection(Schema.Generations);
+            if (generations.FindById(generationId) is not { } doc || doc["lease_owner"] != owner) return false;
+            doc["lease_owner"] = BsonValue.Null;
+            doc["lease_until"] = BsonValue.Null;
+            return generations.Update(doc);
+        });
 
-    /// <summary>Stages the webhook deliveries a new state announces, in the transaction that writes the state.</summary>
-    private void Stage(LiteStore s, Generation g)
+    public Task<IReadOnlyList<Generation>> UnclaimedAsync(DateTimeOffset now, string? includeOwnedBy, CancellationToken ct)
+        // Non-terminal generations are bounded by the in-flight caps, not by history; the status index finds them.
+        => Task.FromResult<IReadOnlyList<Generation>>(store.Collection(Schema.Generations)
+            .Find(BsonExpression.Create("status = @0 OR status = @1", "pending", "processing"))
+            .Where(d => !HeldByOther(d, includeOwnedBy, now))
+            .Select(GenerationDocuments.FromDocument).OrderBy(g => g.Id, StringComparer.Ordinal).ToArray());
+
+    private static bool HeldByOther(BsonDocument doc, string? owner, DateTimeOffset now)
+        => doc["lease_owner"].IsString && doc["lease_owner"].AsString != owner && doc.OptTime("lease_until") > now;
+
+    private static void CopyLease(BsonDocument from, BsonDocument to)
     {
-        if (WebhookEvents.For(g) is { } e) OutboxRows.Stage(s, e, time.GetUtcNow());
+        to["lease_owner"] = from["lease_owner"];
+        to["lease_until"] = from["lease_until"];
     }
 
     private async Task<T> Announce<T>(Task<T> write)
@@ -143,9 +123,4 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
 
     private static Generation? Load(LiteStore s, string id)
         => s.Collection(Schema.Generations).FindById(id) is { } d ? GenerationDocuments.FromDocument(d) : null;
-
-    private void Move(LiteStore s, Generation g, LedgerType type, string description)
-    {
-        if (g.Cost > 0) LedgerRows.Apply(s, g.AccountId, type, g.Cost, g.Id, description, time.GetUtcNow());
-    }
 }

@@ -6,12 +6,12 @@ public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProv
     public Task<LedgerEntry?> AddCreditsAsync(string accountId, decimal amount, string description, CancellationToken ct)
         => writer.RunAsync(s => s.Collection(Schema.Accounts).FindById(accountId) is null
             ? null
-            : LedgerRows.Apply(s, accountId, LedgerType.Add, amount, null, description, time.GetUtcNow()));
+            : LedgerRows.Apply(s, new LedgerMovement(accountId, LedgerType.Add, amount, null, description), time.GetUtcNow()));
 
     public Task<LedgerEntry?> GrantOnceAsync(string accountId, decimal amount, string grantKey, string description, CancellationToken ct)
         => writer.RunAsync(s => s.Collection(Schema.Accounts).FindById(accountId) is null || LedgerRows.GrantExists(s, grantKey)
             ? null
-            : LedgerRows.Apply(s, accountId, LedgerType.Add, amount, null, description, time.GetUtcNow(), grantKey));
+            : LedgerRows.Apply(s, new LedgerMovement(accountId, LedgerType.Add, amount, null, description, grantKey), time.GetUtcNow()));
 
     public IReadOnlyList<LedgerEntry> Entries(string accountId)
         => store.Collection(Schema.Ledger).Query().Where("account_id = @0", accountId).OrderBy("_id")

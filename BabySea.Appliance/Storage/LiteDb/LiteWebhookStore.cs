@@ -9,8 +9,6 @@ namespace BabySea.Appliance.Storage.LiteDb;
 /// </summary>
 public sealed class LiteWebhookStore : IWebhookStore
 {
-    public const string AttemptsCollection = "webhook_attempts";
-
     private readonly LiteStore _store;
     private readonly WriteQueue _writer;
     private readonly TimeProvider _time;
@@ -23,18 +21,18 @@ public sealed class LiteWebhookStore : IWebhookStore
         // Indexes behind the dispatcher's, the admin API's and the usage report's queries.
         store.Collection(Schema.WebhookDeliveries).EnsureIndex("seq", unique: true);
         store.Collection(Schema.WebhookDeliveries).EnsureIndex("account_id");
-        store.Collection(AttemptsCollection).EnsureIndex("delivery_id");
+        store.Collection(WebhookDocuments.AttemptsCollection).EnsureIndex("delivery_id");
     }
 
     public Task InsertEndpointAsync(WebhookEndpoint endpoint, CancellationToken ct)
-        => _writer.RunAsync(s => s.Collection(Schema.WebhookEndpoints).Insert(ToDocument(endpoint)));
+        => _writer.RunAsync(s => s.Collection(Schema.WebhookEndpoints).Insert(WebhookDocuments.ToDocument(endpoint)));
 
     public WebhookEndpoint? FindEndpoint(string endpointId)
-        => _store.Collection(Schema.WebhookEndpoints).FindById(endpointId) is { } d ? EndpointFrom(d) : null;
+        => _store.Collection(Schema.WebhookEndpoints).FindById(endpointId) is { } d ? WebhookDocuments.EndpointFrom(d) : null;
 
     public IReadOnlyList<WebhookEndpoint> ListEndpoints(string accountId)
         => _store.Collection(Schema.WebhookEndpoints).Find(BsonExpression.Create("account_id = @0", accountId))
-            .Select(EndpointFrom).OrderBy(e => e.Id, StringComparer.Ordinal).ToArray();
+            .Select(WebhookDocuments.EndpointFrom).OrderBy(e => e.Id, StringComparer.Ordinal).ToArray();
 
     public int CountHeld(string endpointId)
         => _store.Collection(Schema.WebhookDeliveries).Count(BsonExpression.Create("endpoint_id = @0 AND status = @1", endpointId, DeliveryStatus.Held));
@@ -54,26 +52,22 @@ public sealed class LiteWebhookStore : IWebhookStore
             var deliveries = s.Collection(Schema.WebhookDeliveries);
             var held = deliveries.Find(BsonExpression.Create("endpoint_id = @0 AND status = @1", endpointId, DeliveryStatus.Held))
                 .OrderBy(d => d["seq"].AsInt64).ToArray();
+            var enabled = WebhookDocuments.EndpointFrom(endpoint);
             foreach (var d in held)
             {
-                if (d.Time("created_at") < holdCutoff) d["status"] = DeliveryStatus.Expired;
-                else
-                {
-                    // Re-sent as a new delivery (fresh id, timestamp and signature), in the order the events came.
-                    var fresh = OutboxRows.Add(s, endpoint, d["event_id"].AsString, d["event_type"].AsString, d["data_json"].AsString, now,
-                        releasedFrom: d["_id"].AsString);
-                    d["status"] = DeliveryStatus.Released;
-                    d["released_as"] = fresh["_id"];
-                }
+                d["status"] = DeliveryRules.OnEnable(d.Time("created_at"), holdCutoff);
+                if (d["status"].AsString == DeliveryStatus.Released)
+                    d["released_as"] = OutboxRows.Add(s, enabled, d["event_id"].AsString, d["event_type"].AsString, d["data_json"].AsString, now,
+                        releasedFrom: d["_id"].AsString)["_id"];
                 d["next_attempt_at"] = BsonValue.Null;
                 deliveries.Update(d);
             }
-            return EndpointFrom(endpoint);
+            return WebhookDocuments.EndpointFrom(endpoint);
         });
 
     public Task<WebhookEndpoint?> DisableAsync(string endpointId, string reason, CancellationToken ct)
         => _writer.RunAsync(s => s.Collection(Schema.WebhookEndpoints).FindById(endpointId) is { } endpoint
-            ? EndpointFrom(Disable(s, endpoint, reason, _time.GetUtcNow()))
+            ? WebhookDocuments.EndpointFrom(Disable(s, endpoint, reason, _time.GetUtcNow()))
             : null);
 
     public Task<WebhookEndpoint?> SetSecretAsync(string endpointId, string secret, CancellationToken ct)
@@ -83,7 +77,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             endpoint["secret"] = secret;
             endpoint["updated_at"] = Bson.Time(_time.GetUtcNow());
             s.Collection(Schema.WebhookEndpoints).Update(endpoint);
-            return EndpointFrom(endpoint);
+            return WebhookDocuments.EndpointFrom(endpoint);
         });
 
     public Task<int?> DeleteEndpointAsync(string endpointId, CancellationToken ct)
@@ -91,7 +85,7 @@ public sealed class LiteWebhookStore : IWebhookStore
         {
             if (!s.Collection(Schema.WebhookEndpoints).Delete(endpointId)) return null;
             var canceled = 0;
-            foreach (var d in Open(s, endpointId, DeliveryStatus.Pending, DeliveryStatus.Failed, DeliveryStatus.Held))
+            foreach (var d in Open(s, endpointId, DeliveryRules.CanceledByDelete))
             {
                 d["status"] = DeliveryStatus.Canceled;
                 d["next_attempt_at"] = BsonValue.Null;
@@ -103,7 +97,7 @@ public sealed class LiteWebhookStore : IWebhookStore
 
     public Task<WebhookDelivery?> StageForAsync(string endpointId, WebhookEvent e, CancellationToken ct)
         => _writer.RunAsync(s => s.Collection(Schema.WebhookEndpoints).FindById(endpointId) is { } endpoint
-            ? DeliveryFrom(OutboxRows.Add(s, endpoint, Guid.CreateVersion7().ToString(), e.Type, e.Data.ToJsonString(), _time.GetUtcNow()))
+            ? WebhookDocuments.DeliveryFrom(OutboxRows.Add(s, WebhookDocuments.EndpointFrom(endpoint), Guid.CreateVersion7().ToString(), e.Type, e.Data.ToJsonString(), _time.GetUtcNow()))
             : null);
 
     public Task<WebhookDelivery?> ReplayAsync(string deliveryId, CancellationToken ct)
@@ -111,30 +105,30 @@ public sealed class LiteWebhookStore : IWebhookStore
         {
             if (s.Collection(Schema.WebhookDeliveries).FindById(deliveryId) is not { } original) return null;
             if (s.Collection(Schema.WebhookEndpoints).FindById(original["endpoint_id"]) is not { } endpoint) return null;
-            return DeliveryFrom(OutboxRows.Add(s, endpoint, original["event_id"].AsString, original["event_type"].AsString,
+            return WebhookDocuments.DeliveryFrom(OutboxRows.Add(s, WebhookDocuments.EndpointFrom(endpoint), original["event_id"].AsString, original["event_type"].AsString,
                 original["data_json"].AsString, _time.GetUtcNow(), replayOf: deliveryId));
         });
 
     public WebhookDelivery? FindDelivery(string deliveryId)
-        => _store.Collection(Schema.WebhookDeliveries).FindById(deliveryId) is { } d ? DeliveryFrom(d) : null;
+        => _store.Collection(Schema.WebhookDeliveries).FindById(deliveryId) is { } d ? WebhookDocuments.DeliveryFrom(d) : null;
 
     public (IReadOnlyList<WebhookDelivery> Items, int Total) ListDeliveries(string endpointId, int limit, int offset)
     {
         var deliveries = _store.Collection(Schema.WebhookDeliveries);
         var total = deliveries.Count(BsonExpression.Create("endpoint_id = @0", endpointId));
         var items = deliveries.Query().Where(BsonExpression.Create("endpoint_id = @0", endpointId)).OrderByDescending("seq")
-            .Offset(offset).Limit(limit).ToEnumerable().Select(DeliveryFrom).ToArray();
+            .Offset(offset).Limit(limit).ToEnumerable().Select(WebhookDocuments.DeliveryFrom).ToArray();
         return (items, total);
     }
 
     public IReadOnlyList<WebhookAttempt> Attempts(string deliveryId)
-        => _store.Collection(AttemptsCollection).Find(BsonExpression.Create("delivery_id = @0", deliveryId))
-            .Select(AttemptFrom).OrderBy(a => a.Number).ToArray();
+        => _store.Collection(WebhookDocuments.AttemptsCollection).Find(BsonExpression.Create("delivery_id = @0", deliveryId))
+            .Select(WebhookDocuments.AttemptFrom).OrderBy(a => a.Number).ToArray();
 
     public IReadOnlyList<WebhookDelivery> Due(string status, DateTimeOffset now, int limit)
         => _store.Collection(Schema.WebhookDeliveries).Query()
             .Where(BsonExpression.Create("status = @0 AND next_attempt_at <= @1", status, Bson.Time(now)))
-            .OrderBy("seq").Limit(limit).ToEnumerable().Select(DeliveryFrom).ToArray();
+            .OrderBy("seq").Limit(limit).ToEnumerable().Select(WebhookDocuments.DeliveryFrom).ToArray();
 
     public Task<AttemptRecorded> RecordAttemptAsync(AttemptRecord record, CancellationToken ct)
         => _writer.RunAsync(s =>
@@ -144,35 +138,24 @@ public sealed class LiteWebhookStore : IWebhookStore
             // Compare-and-set on the attempt count: an attempt is recorded once, and only the attempt that follows the
             // stored count, so a delivery is never advanced twice by one attempt.
             if (deliveries.FindById(a.DeliveryId) is not { } d || d["attempts"].AsInt32 != a.Number - 1) return new AttemptRecorded(false, false);
-            s.Collection(AttemptsCollection).Insert(ToDocument(a, d["account_id"].AsString));
+            s.Collection(WebhookDocuments.AttemptsCollection).Insert(WebhookDocuments.AttemptToDocument(a, d["account_id"].AsString));
             d["attempts"] = a.Number;
             d["last_attempt_at"] = Bson.Time(a.AttemptedAt);
             d["last_status_code"] = a.StatusCode is { } code ? code : BsonValue.Null;
             d["last_error"] = Bson.Str(a.Error);
-            if (a.Succeeded)
-            {
-                // Acknowledged is delivered, whatever happened to the row while the attempt was in flight.
-                d["status"] = DeliveryStatus.Delivered;
-                d["delivered_at"] = Bson.Time(a.AttemptedAt);
-                d["next_attempt_at"] = BsonValue.Null;
-            }
-            else if (d["status"].AsString is DeliveryStatus.Pending or DeliveryStatus.Failed)
-            {
-                // A delivery held, exhausted or canceled while this attempt was in flight keeps that state.
-                d["status"] = record.NextStatus;
-                d["next_attempt_at"] = Bson.Time(record.NextAttemptAt);
-            }
-            deliveries.Update(d);
-
             var endpoints = s.Collection(Schema.WebhookEndpoints);
-            if (endpoints.FindById(d["endpoint_id"]) is not { } endpoint) return new AttemptRecorded(true, false);
-            var failures = a.Succeeded ? 0 : endpoint["consecutive_failures"].AsInt32 + 1;
-            endpoint["consecutive_failures"] = failures;
+            var endpoint = endpoints.FindById(d["endpoint_id"]);
+            var effect = DeliveryRules.AfterAttempt(record, d["status"].AsString, d.OptTime("next_attempt_at"),
+                endpoint?["consecutive_failures"].AsInt32 ?? 0, endpoint?["enabled"].AsBoolean ?? false);
+            d["status"] = effect.Status;
+            d["next_attempt_at"] = Bson.Time(effect.NextAttemptAt);
+            if (a.Succeeded) d["delivered_at"] = Bson.Time(a.AttemptedAt);
+            deliveries.Update(d);
+            if (endpoint is null) return new AttemptRecorded(true, false);
+            endpoint["consecutive_failures"] = effect.Failures;
             endpoints.Update(endpoint);
-            if (!endpoint["enabled"].AsBoolean || a.Succeeded) return new AttemptRecorded(true, false);
-            if (record.Gone) Disable(s, endpoint, "The endpoint answered 410 Gone.", a.AttemptedAt);
-            else if (failures >= record.AutoDisableAfter) Disable(s, endpoint, $"{failures} consecutive failed attempts.", a.AttemptedAt);
-            else return new AttemptRecorded(true, false);
+            if (effect.DisableReason is not { } reason) return new AttemptRecorded(true, false);
+            Disable(s, endpoint, reason, a.AttemptedAt);
             return new AttemptRecorded(true, true);
         });
 
@@ -213,7 +196,7 @@ public sealed class LiteWebhookStore : IWebhookStore
         endpoint["disabled_at"] = Bson.Time(now);
         endpoint["updated_at"] = Bson.Time(now);
         s.Collection(Schema.WebhookEndpoints).Update(endpoint);
-        foreach (var d in Open(s, endpoint["_id"].AsString, DeliveryStatus.Pending, DeliveryStatus.Failed))
+        foreach (var d in Open(s, endpoint["_id"].AsString, DeliveryRules.HeldByDisable))
         {
             d["status"] = DeliveryStatus.Held;
             s.Collection(Schema.WebhookDeliveries).Update(d);
@@ -221,52 +204,7 @@ public sealed class LiteWebhookStore : IWebhookStore
         return endpoint;
     }
 
-    private static BsonDocument[] Open(LiteStore s, string endpointId, params string[] statuses)
+    private static BsonDocument[] Open(LiteStore s, string endpointId, IReadOnlyList<string> statuses)
         => statuses.SelectMany(status => s.Collection(Schema.WebhookDeliveries)
             .Find(BsonExpression.Create("endpoint_id = @0 AND status = @1", endpointId, status))).ToArray();
-
-    private static BsonDocument ToDocument(WebhookEndpoint e) => new()
-    {
-        ["_id"] = e.Id,
-        ["account_id"] = e.AccountId,
-        ["url"] = e.Url,
-        ["events"] = Bson.Strings(e.Events),
-        ["enabled"] = e.Enabled,
-        ["secret"] = e.Secret,
-        ["created_at"] = Bson.Time(e.CreatedAt),
-        ["updated_at"] = Bson.Time(e.UpdatedAt),
-        ["consecutive_failures"] = e.ConsecutiveFailures,
-        ["disabled_reason"] = Bson.Str(e.DisabledReason),
-        ["disabled_at"] = Bson.Time(e.DisabledAt),
-    };
-
-    private static WebhookEndpoint EndpointFrom(BsonDocument d) => new(
-        d["_id"].AsString, d["account_id"].AsString, d["url"].AsString, d.StringArray("events"), d["enabled"].AsBoolean,
-        d["secret"].AsString, d.Time("created_at"), d.Time("updated_at"), d["consecutive_failures"].AsInt32,
-        d.OptString("disabled_reason"), d.OptTime("disabled_at"));
-
-    private static WebhookDelivery DeliveryFrom(BsonDocument d) => new(
-        d["_id"].AsString, d["seq"].IsNumber ? d["seq"].AsInt64 : 0, d["event_id"].AsString, d["endpoint_id"].AsString,
-        d["account_id"].AsString, d["event_type"].AsString, d["data_json"].AsString, d.Time("created_at"), d["status"].AsString,
-        d["attempts"].AsInt32, d.OptTime("next_attempt_at"), d.OptTime("last_attempt_at"),
-        d["last_status_code"].IsNumber ? d["last_status_code"].AsInt32 : null, d.OptString("last_error"), d.OptTime("delivered_at"),
-        d.OptString("replay_of"), d.OptString("released_from"), d.OptString("released_as"));
-
-    private static BsonDocument ToDocument(WebhookAttempt a, string accountId) => new()
-    {
-        ["_id"] = a.Id,
-        ["delivery_id"] = a.DeliveryId,
-        ["endpoint_id"] = a.EndpointId,
-        ["account_id"] = accountId,
-        ["number"] = a.Number,
-        ["attempted_at"] = Bson.Time(a.AttemptedAt),
-        ["status_code"] = a.StatusCode is { } code ? code : BsonValue.Null,
-        ["error"] = Bson.Str(a.Error),
-        ["latency_ms"] = a.LatencyMs,
-        ["succeeded"] = a.Succeeded,
-    };
-
-    private static WebhookAttempt AttemptFrom(BsonDocument d) => new(
-        d["_id"].AsString, d["delivery_id"].AsString, d["endpoint_id"].AsString, d["number"].AsInt32, d.Time("attempted_at"),
-        d["status_code"].IsNumber ? d["status_code"].AsInt32 : null, d.OptString("error"), d["latency_ms"].AsDouble, d["succeeded"].AsBoolean);
 }

@@ -5,31 +5,25 @@ namespace BabySea.Appliance.Storage.LiteDb;
 
 /// <summary>
 /// The transactional outbox. Called inside the writer transaction of the state change that causes an event, it
-/// stages one delivery row per endpoint of the account subscribed to that event: <c>pending</c> for an enabled
-/// endpoint, <c>held</c> for a disabled one (delivered when it is enabled again). Nothing is lost if the process
-/// dies after the commit: the dispatcher reads these rows.
+/// writes the deliveries <see cref="DeliveryRules"/> decides. Nothing is lost if the process dies after the commit:
+/// the dispatcher reads these rows.
 /// </summary>
 internal static class OutboxRows
 {
     public static int Stage(LiteStore s, WebhookEvent e, DateTimeOffset now)
     {
-        var endpoints = s.Collection(Schema.WebhookEndpoints).Find(BsonExpression.Create("account_id = @0", e.AccountId))
-            .Where(d => d["events"].AsArray.Any(v => v.AsString == e.Type))
-            .OrderBy(d => d["_id"].AsString, StringComparer.Ordinal)
-            .ToArray();
-        if (endpoints.Length == 0) return 0;
+        var endpoints = DeliveryRules.FanOut(e, s.Collection(Schema.WebhookEndpoints)
+            .Find(BsonExpression.Create("account_id = @0", e.AccountId)).Select(WebhookDocuments.EndpointFrom));
+        if (endpoints.Count == 0) return 0;
         var eventId = Guid.CreateVersion7().ToString();
         var data = e.Data.ToJsonString();
         foreach (var endpoint in endpoints)
             Add(s, endpoint, eventId, e.Type, data, now);
-        return endpoints.Length;
+        return endpoints.Count;
     }
 
-    /// <summary>
-    /// Inserts one delivery of an event to <paramref name="endpoint"/> (<c>pending</c>, or <c>held</c> while the
-    /// endpoint is disabled) with a fresh delivery id and the next sequence number.
-    /// </summary>
-    public static BsonDocument Add(LiteStore s, BsonDocument endpoint, string eventId, string eventType, string dataJson, DateTimeOffset now,
+    /// <summary>Inserts one delivery of an event to <paramref name="endpoint"/> with a fresh delivery id and the next sequence number.</summary>
+    public static BsonDocument Add(LiteStore s, WebhookEndpoint endpoint, string eventId, string eventType, string dataJson, DateTimeOffset now,
         string? replayOf = null, string? releasedFrom = null)
     {
         var deliveries = s.Collection(Schema.WebhookDeliveries);
@@ -39,12 +33,12 @@ internal static class OutboxRows
             // UUIDv7 ids are random within a millisecond; the sequence keeps creation order exact.
             ["seq"] = NextSeq(deliveries),
             ["event_id"] = eventId,
-            ["endpoint_id"] = endpoint["_id"],
-            ["account_id"] = endpoint["account_id"],
+            ["endpoint_id"] = endpoint.Id,
+            ["account_id"] = endpoint.AccountId,
             ["event_type"] = eventType,
             ["data_json"] = dataJson,
             ["created_at"] = Bson.Time(now),
-            ["status"] = endpoint["enabled"].AsBoolean ? DeliveryStatus.Pending : DeliveryStatus.Held,
+            ["status"] = DeliveryRules.InitialStatus(endpoint.Enabled),
             ["attempts"] = 0,
             ["next_attempt_at"] = Bson.Time(now),
             ["replay_of"] = Bson.Str(replayOf),
