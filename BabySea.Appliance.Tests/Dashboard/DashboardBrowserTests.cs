@@ -24,7 +24,9 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
         await b.ScreenshotAsync("generations");
 
         await b.GoAsync("Activity", "Activity");
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "webhook" }).First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "api_key" }).First).ToBeVisibleAsync();
+        await page.GetByLabel("Search").FillAsync("viewer");
+        await Expect(page.GetByText("Key 'viewer'")).ToBeVisibleAsync();
         await b.AssertLabelledAsync();
         await b.ScreenshotAsync("activity");
 

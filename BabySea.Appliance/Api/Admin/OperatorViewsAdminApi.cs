@@ -20,14 +20,15 @@ public static class OperatorViewsAdminApi
         admin.MapGet("/library/providers", LibraryApi.Providers);
 
         var generations = app.MapGroup("/admin/v1/accounts/{accountId}/generations").RequireAdminToken();
-        generations.MapGet("", ListGenerations);
-        generations.MapGet("/{generationId}", GetGeneration);
+        generations.MapGet("", ListGenerationsAsync);
+        generations.MapGet("/{generationId}", GetGenerationAsync);
         generations.MapPost("/{generationId}/cancel", CancelAsync);
         generations.MapDelete("/{generationId}", DeleteAsync);
     }
 
-    private static IResult GetGeneration(HttpContext http, string accountId, string generationId, IGenerationStore store, OutputUrls urls)
-        => store.Find(accountId, generationId) is { } g
+    private static async Task<IResult> GetGenerationAsync(HttpContext http, string accountId, string generationId, IGenerationStore store, OutputUrls urls,
+        CancellationToken ct)
+        => await store.FindAsync(generationId, accountId, ct) is { } g
             ? ApiResults.Ok(GenerationView.From(http, g, urls), AppJsonContext.Default.GenerationData, "Generation retrieved successfully")
             : GenerationService.NotFound(generationId);
 
@@ -43,13 +44,13 @@ public static class OperatorViewsAdminApi
         return error ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.DeleteData, "Generation deleted");
     }
 
-    private static IResult ListGenerations(HttpContext http, string accountId, IAccountStore accounts, IGenerationStore store, OutputUrls urls, string? limit,
-        string? offset)
+    private static async Task<IResult> ListGenerationsAsync(HttpContext http, string accountId, IAccountStore accounts, IGenerationStore store, OutputUrls urls,
+        string? limit, string? offset, CancellationToken ct)
     {
         if (accounts.FindAccount(accountId) is null) return new ApiError(BseCode.AccountNotFound, $"No account '{accountId}'.").With("account_id", accountId);
         if (!QueryInt.TryRead(limit, "limit", 50, 1, 100, out var take, out var error)) return error!;
         if (!QueryInt.TryRead(offset, "offset", 0, 0, int.MaxValue, out var skip, out error)) return error!;
-        var (items, total) = store.List(accountId, take, skip);
+        var (items, total) = await store.ListAsync(accountId, take, skip, ct);
         return ApiResults.Ok(new GenerationListData(items.Select(g => GenerationView.From(http, g, urls)).ToArray()),
             AppJsonContext.Default.GenerationListData, "Generations retrieved successfully", new Page(total, take, skip));
     }
