@@ -136,7 +136,7 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Playground" })).ToHaveCountAsync(0);
         await b.ScreenshotAsync("read-only-keys");
         b.AssertNoErrors();
-        await TestApp.PostAsync(f.App.Client, $"/v1/content/generation/cancel/{id}", new { });
+        await TestApp.PostAsync(f.App.Client, $"/v1/content/generation/cancel/{id}", "{}");
     }
 
     [Fact]

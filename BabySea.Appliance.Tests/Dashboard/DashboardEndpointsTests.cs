@@ -21,7 +21,7 @@ public sealed class DashboardEndpointsTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private async Task<string> KeyAsync(string accountId, string preset)
-        => (await TestApp.PostAsync(_app.Admin, $"/admin/v1/accounts/{accountId}/keys", new { name = preset, preset })).Data.GetProperty("api_key").GetString()!;
+        => (await TestApp.PostAsync(_app.Admin, $"/admin/v1/accounts/{accountId}/keys", $"{{\"name\":\"{preset}\",\"preset\":\"{preset}\"}}")).Data.GetProperty("api_key").GetString()!;
 
     [Fact]
     public async Task Any_valid_key_reads_its_own_scopes_and_nothing_more()
@@ -40,39 +40,39 @@ public sealed class DashboardEndpointsTests : IAsyncLifetime
         using var viewer = _app.NewClient(await KeyAsync(_accountId, "read_only"));
         foreach (var path in new[] { "/v1/keys", "/v1/activity", "/v1/alerts", "/v1/webhooks" })
             (await TestApp.GetAsync(viewer, path)).AssertOk();
-        var refused = await TestApp.PostAsync(viewer, "/v1/keys", new { name = "escalate", preset = "full_access" });
+        var refused = await TestApp.PostAsync(viewer, "/v1/keys", "{\"name\":\"escalate\",\"preset\":\"full_access\"}");
         refused.AssertError(HttpStatusCode.Forbidden, "BSE1003");
         Assert.Equal("generation:write", refused.Error.GetProperty("details").GetProperty("required_scope").GetString());
-        (await TestApp.PostAsync(viewer, "/v1/webhooks", new { url = "http://127.0.0.1:9/x" })).AssertError(HttpStatusCode.Forbidden, "BSE1003");
+        (await TestApp.PostAsync(viewer, "/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/x\"}")).AssertError(HttpStatusCode.Forbidden, "BSE1003");
         (await TestApp.PutAsync(viewer, "/v1/alerts", new System.Text.Json.Nodes.JsonObject { ["enabled"] = false })).AssertError(HttpStatusCode.Forbidden, "BSE1003");
     }
 
     [Fact]
     public async Task A_full_access_key_creates_and_revokes_keys_and_the_feed_records_it()
     {
-        var created = (await TestApp.PostAsync(_app.Client, "/v1/keys", new { name = "ci", preset = "generate_only" })).AssertOk();
+        var created = (await TestApp.PostAsync(_app.Client, "/v1/keys", "{\"name\":\"ci\",\"preset\":\"generate_only\"}")).AssertOk();
         var keyId = created.Data.GetProperty("key").GetProperty("apikey_id").GetString()!;
         Assert.StartsWith("bye_", created.Data.GetProperty("api_key").GetString());
         var listed = (await TestApp.GetAsync(_app.Client, "/v1/keys")).AssertOk();
         Assert.DoesNotContain("api_key\"", listed.Text);
-        (await TestApp.PostAsync(_app.Client, $"/v1/keys/{keyId}/revoke", new { })).AssertOk();
+        (await TestApp.PostAsync(_app.Client, $"/v1/keys/{keyId}/revoke", "{}")).AssertOk();
         var feed = (await TestApp.GetAsync(_app.Client, "/v1/activity")).AssertOk().Text;
         Assert.Contains("Key 'ci'", feed);
         Assert.Contains("revoked", feed);
-        (await TestApp.PostAsync(_app.Client, "/v1/keys", new { name = "x", preset = "nope" })).AssertError(HttpStatusCode.BadRequest, "BSE2001");
+        (await TestApp.PostAsync(_app.Client, "/v1/keys", "{\"name\":\"x\",\"preset\":\"nope\"}")).AssertError(HttpStatusCode.BadRequest, "BSE2001");
     }
 
     [Fact]
     public async Task Another_accounts_key_and_webhook_are_not_found()
     {
-        var other = (await TestApp.PostAsync(_app.Admin, "/admin/v1/accounts", new { name = "Other", plan = "pro" })).Data.GetProperty("account_id").GetString()!;
-        var otherKey = (await TestApp.PostAsync(_app.Admin, $"/admin/v1/accounts/{other}/keys", new { name = "theirs" })).Data.GetProperty("key")
+        var other = (await TestApp.PostAsync(_app.Admin, "/admin/v1/accounts", "{\"name\":\"Other\",\"plan\":\"pro\"}")).Data.GetProperty("account_id").GetString()!;
+        var otherKey = (await TestApp.PostAsync(_app.Admin, $"/admin/v1/accounts/{other}/keys", "{\"name\":\"theirs\"}")).Data.GetProperty("key")
             .GetProperty("apikey_id").GetString()!;
-        (await TestApp.PostAsync(_app.Client, $"/v1/keys/{otherKey}/revoke", new { })).AssertError(HttpStatusCode.NotFound, "BSE3004");
-        var hook = (await TestApp.PostAsync(_app.Admin, $"/admin/v1/accounts/{other}/webhooks", new { url = "http://127.0.0.1:9/theirs" })).AssertOk();
+        (await TestApp.PostAsync(_app.Client, $"/v1/keys/{otherKey}/revoke", "{}")).AssertError(HttpStatusCode.NotFound, "BSE3004");
+        var hook = (await TestApp.PostAsync(_app.Admin, $"/admin/v1/accounts/{other}/webhooks", "{\"url\":\"http://127.0.0.1:9/theirs\"}")).AssertOk();
         var hookId = hook.Data.GetProperty("webhook").GetProperty("webhook_id").GetString()!;
         (await TestApp.GetAsync(_app.Client, $"/v1/webhooks/{hookId}")).AssertError(HttpStatusCode.NotFound, "BSE3004");
-        (await TestApp.PostAsync(_app.Client, $"/v1/webhooks/{hookId}/disable", new { })).AssertError(HttpStatusCode.NotFound, "BSE3004");
+        (await TestApp.PostAsync(_app.Client, $"/v1/webhooks/{hookId}/disable", "{}")).AssertError(HttpStatusCode.NotFound, "BSE3004");
         (await TestApp.GetAsync(_app.Client, $"/v1/webhooks/{hookId}/deliveries")).AssertError(HttpStatusCode.NotFound, "BSE3004");
         Assert.Empty((await TestApp.GetAsync(_app.Client, "/v1/webhooks")).Data.GetProperty("webhooks").EnumerateArray());
     }
@@ -80,12 +80,12 @@ public sealed class DashboardEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task The_account_manages_its_webhooks_and_alerts_with_its_key()
     {
-        var created = (await TestApp.PostAsync(_app.Client, "/v1/webhooks", new { url = "http://127.0.0.1:9/mine" })).AssertOk();
+        var created = (await TestApp.PostAsync(_app.Client, "/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/mine\"}")).AssertOk();
         Assert.StartsWith("whsec_", created.Data.GetProperty("secret").GetString());
         var id = created.Data.GetProperty("webhook").GetProperty("webhook_id").GetString()!;
-        Assert.False((await TestApp.PostAsync(_app.Client, $"/v1/webhooks/{id}/disable", new { })).AssertOk().Data.GetProperty("enabled").GetBoolean());
-        Assert.StartsWith("whsec_", (await TestApp.PostAsync(_app.Client, $"/v1/webhooks/{id}/rotate", new { })).AssertOk().Data.GetProperty("secret").GetString());
-        (await TestApp.PostAsync(_app.Client, $"/v1/webhooks/{id}/test", new { })).AssertOk();
+        Assert.False((await TestApp.PostAsync(_app.Client, $"/v1/webhooks/{id}/disable", "{}")).AssertOk().Data.GetProperty("enabled").GetBoolean());
+        Assert.StartsWith("whsec_", (await TestApp.PostAsync(_app.Client, $"/v1/webhooks/{id}/rotate", "{}")).AssertOk().Data.GetProperty("secret").GetString());
+        (await TestApp.PostAsync(_app.Client, $"/v1/webhooks/{id}/test", "{}")).AssertOk();
         (await TestApp.GetAsync(_app.Client, $"/v1/webhooks/{id}/deliveries?limit=0")).AssertError(HttpStatusCode.BadRequest, "BSE2001");
         var alerts = (await TestApp.PutAsync(_app.Client, "/v1/alerts", new System.Text.Json.Nodes.JsonObject { ["thresholds"] = new System.Text.Json.Nodes.JsonArray(2, 1) })).AssertOk();
         Assert.Equal(2, alerts.Data.GetProperty("thresholds").GetArrayLength());
@@ -100,7 +100,7 @@ public sealed class DashboardEndpointsTests : IAsyncLifetime
         var list = (await TestApp.GetAsync(_app.Admin, $"/admin/v1/accounts/{_accountId}/generations?limit=5")).AssertOk();
         Assert.Contains(id, list.Text);
         (await TestApp.GetAsync(_app.Admin, $"/admin/v1/accounts/{_accountId}/generations/{id}")).AssertOk();
-        (await TestApp.PostAsync(_app.Admin, $"/admin/v1/accounts/{_accountId}/generations/{id}/cancel", new { })).AssertError(HttpStatusCode.Conflict, "BSE3002");
+        (await TestApp.PostAsync(_app.Admin, $"/admin/v1/accounts/{_accountId}/generations/{id}/cancel", "{}")).AssertError(HttpStatusCode.Conflict, "BSE3002");
         (await TestApp.GetAsync(_app.Admin, "/admin/v1/accounts/nope/generations")).AssertError(HttpStatusCode.NotFound, "BSE1008");
         foreach (var path in new[] { "/admin/v1/health/inference/providers", "/admin/v1/health/inference/models", "/admin/v1/library/models", "/admin/v1/library/providers" })
             (await TestApp.GetAsync(_app.Admin, path)).AssertOk();

@@ -49,7 +49,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         var status = await TestApp.GetAsync(App.Client, "/v1/keys/self");
         AccountId = status.Data.GetProperty("account_id").GetString()!;
         // Videos cost dollars; the welcome credit would not pay for the seeded one and the playground's.
-        await TestApp.PostAsync(App.Admin, $"/admin/v1/accounts/{AccountId}/credits", new { amount = 50, description = "seeded top-up" });
+        await TestApp.PostAsync(App.Admin, $"/admin/v1/accounts/{AccountId}/credits", "{\"amount\":50,\"description\":\"seeded top-up\"}");
         var ids = new List<string>();
         for (var i = 0; i < 3; i++) ids.Add(await App.CreateGenerationAsync($"seeded harbour seal {i}", ImageModel));
         ids.Add(await App.CreateGenerationAsync("seeded refusal [[emulate invalid_input]]", ImageModel));
@@ -58,13 +58,13 @@ public sealed class DashboardFixture : IAsyncLifetime
         ids.Add(video.Data.GetProperty("generation_id").GetString()!);
         foreach (var id in ids) await App.WaitForTerminalAsync(id);
 
-        var key = await TestApp.PostAsync(App.Admin, $"/admin/v1/accounts/{AccountId}/keys", new { name = "viewer", preset = "read_only" });
+        var key = await TestApp.PostAsync(App.Admin, $"/admin/v1/accounts/{AccountId}/keys", "{\"name\":\"viewer\",\"preset\":\"read_only\"}");
         ReadOnlyKey = key.Data.GetProperty("api_key").GetString()!;
-        var other = await TestApp.PostAsync(App.Admin, "/admin/v1/accounts", new { name = "Second studio", plan = "pro" });
+        var other = await TestApp.PostAsync(App.Admin, "/admin/v1/accounts", "{\"name\":\"Second studio\",\"plan\":\"pro\"}");
         OtherAccountId = other.Data.GetProperty("account_id").GetString()!;
-        var hook = await TestApp.PostAsync(App.Client, "/v1/webhooks", new { url = "http://127.0.0.1:9/hook" });
+        var hook = await TestApp.PostAsync(App.Client, "/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/hook\"}");
         Assert.True(hook.Status == HttpStatusCode.OK, hook.Text);
-        await TestApp.PostAsync(App.Client, $"/v1/webhooks/{hook.Data.GetProperty("webhook").GetProperty("webhook_id").GetString()}/test", new { });
+        await TestApp.PostAsync(App.Client, $"/v1/webhooks/{hook.Data.GetProperty("webhook").GetProperty("webhook_id").GetString()}/test", "{}");
     }
 
     /// <summary>Whether this build serves a read endpoint (the history rollups arrive separately).</summary>

@@ -18,11 +18,13 @@ public static class DashboardEndpoints
         var csp = Policy(app.Services.GetRequiredService<ApplianceSettings>().PublicBaseUrl);
 
         app.MapGet("/", () => Results.Redirect("/dashboard/"));
-        app.MapGet("/dashboard", () => Results.Redirect("/dashboard/"));
-        app.MapGet("/playground", () => Results.Redirect("/playground/"));
-        app.MapGet("/dashboard/{**path}", (HttpContext http, string? path) => Serve(http, assets, csp, string.IsNullOrEmpty(path) ? Shell : path));
-        app.MapGet("/playground/", (HttpContext http) => Serve(http, assets, csp, Shell));
+        app.MapGet("/dashboard/{**path}", (HttpContext http, string? path) => string.IsNullOrEmpty(path) ? ShellAt(http, "/dashboard/", assets, csp) : Serve(http, assets, csp, path));
+        app.MapGet("/playground", (HttpContext http) => ShellAt(http, "/playground/", assets, csp));
     }
+
+    // Routing ignores a trailing slash; the pages need it, since their relative links resolve against the folder.
+    private static IResult ShellAt(HttpContext http, string folder, DashboardAssets assets, string csp)
+        => http.Request.Path.Value == folder ? Serve(http, assets, csp, Shell) : Results.Redirect(folder);
 
     private static IResult Serve(HttpContext http, DashboardAssets assets, string csp, string path)
     {
