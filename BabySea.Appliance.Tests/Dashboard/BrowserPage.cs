@@ -35,7 +35,8 @@ public sealed class BrowserPage : IAsyncDisposable
         return page;
     }
 
-    public static async Task<BrowserPage> SignInAsync(DashboardFixture f, string kind, string secret, string path = "/dashboard/")
+    /// <summary>Signs in on <paramref name="path"/>; by default the Generations page, which reads only /v1/content.</summary>
+    public static async Task<BrowserPage> SignInAsync(DashboardFixture f, string kind, string secret, string path = "/dashboard/#/generations")
     {
         var page = await OpenAsync(f, path);
         await page.SignInAsync(kind, secret);
@@ -45,7 +46,7 @@ public sealed class BrowserPage : IAsyncDisposable
     public async Task SignInAsync(string kind, string secret)
     {
         if (kind == "operator") await Page.GetByLabel("Operator (admin token)").CheckAsync();
-        await Page.GetByLabel(kind == "operator" ? "Admin token" : "API key").FillAsync(secret);
+        await Page.Locator("input[name=secret]").FillAsync(secret);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }

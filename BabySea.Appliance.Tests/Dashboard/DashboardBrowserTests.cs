@@ -65,7 +65,7 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
     {
         foreach (var path in new[] { "/v1/analytics", "/v1/logs", "/v1/credits/ledger" })
             Skip.IfNot(await f.ServesAsync(path), $"{path} answers 404 in this build: the history read endpoints have not landed.");
-        await using var b = await BrowserPage.SignInAsync(f, "key", TestApp.ApiKey);
+        await using var b = await BrowserPage.SignInAsync(f, "key", TestApp.ApiKey, "/dashboard/#/metrics");
         var page = b.Page;
 
         await b.GoAsync("Metrics", "Metrics");
@@ -101,13 +101,13 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
         var page = b.Page;
         await b.GoAsync("Accounts", "Accounts");
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Second studio" })).ToBeVisibleAsync();
-        await page.GetByLabel("Name").FillAsync("Browser-made studio");
+        await page.Locator("form[aria-label='New account'] input[name=name]").FillAsync("Browser-made studio");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Browser-made studio" })).ToBeVisibleAsync();
         await b.AssertLabelledAsync();
         await b.ScreenshotAsync("operator-accounts");
 
-        await page.GetByLabel("Account", new() { Exact = true }).SelectOptionAsync(f.AccountId);
+        await page.Locator("select[name=account]").SelectOptionAsync(f.AccountId);
         await b.GoAsync("Generations", "Generations");
         await Expect(page.GetByText("seeded harbour seal 1")).ToBeVisibleAsync();
         await b.GoAsync("API keys", "API keys");
@@ -159,7 +159,7 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
         await using var b = await BrowserPage.SignInAsync(f, "key", TestApp.ApiKey);
         var page = b.Page;
         await b.GoAsync("API keys", "API keys");
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("made in the browser");
+        await page.Locator("input[name=name]").FillAsync("made in the browser");
         await page.GetByLabel("Preset").SelectOptionAsync("generate_only");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         var secret = await page.Locator("[data-secret]").TextContentAsync();
@@ -182,7 +182,7 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
         await using var b = await BrowserPage.SignInAsync(f, "key", TestApp.ApiKey, "/playground/");
         var page = b.Page;
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Playground" })).ToBeVisibleAsync();
-        await page.GetByLabel("Model", new() { Exact = true }).SelectOptionAsync(DashboardFixture.ImageModel);
+        await page.Locator("select[name=model]").SelectOptionAsync(DashboardFixture.ImageModel);
         await page.GetByLabel("Prompt").FillAsync("a lighthouse in fog");
         await Expect(page.Locator("[data-estimate]")).ToContainTextAsync("$0.003");
         await page.GetByLabel("Idempotency-Key (optional)").FillAsync("playground-image-1");
@@ -194,7 +194,7 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
         await b.ScreenshotAsync("playground-image");
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Video" }).ClickAsync();
-        await page.GetByLabel("Model", new() { Exact = true }).SelectOptionAsync(DashboardFixture.VideoModel);
+        await page.Locator("select[name=model]").SelectOptionAsync(DashboardFixture.VideoModel);
         await page.GetByLabel("Prompt").FillAsync("waves on a reef");
         await Expect(page.Locator("[data-estimate]")).ToContainTextAsync("$2.500");
         await page.GetByRole(AriaRole.Button, new() { Name = "Generate" }).ClickAsync();
@@ -211,7 +211,7 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
     {
         await using var b = await BrowserPage.SignInAsync(f, "key", TestApp.ApiKey, "/playground/");
         var page = b.Page;
-        await page.GetByLabel("Model", new() { Exact = true }).SelectOptionAsync(DashboardFixture.ImageModel);
+        await page.Locator("select[name=model]").SelectOptionAsync(DashboardFixture.ImageModel);
         await page.GetByLabel("Prompt").FillAsync("a lighthouse");
         await page.GetByLabel("Provider order (optional)").FillAsync("nonexistent");
         await page.GetByRole(AriaRole.Button, new() { Name = "Generate" }).ClickAsync();
@@ -224,7 +224,7 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
     public async Task A_wrong_secret_is_refused_with_its_code_and_nothing_is_kept()
     {
         await using var b = await BrowserPage.OpenAsync(f);
-        await b.Page.GetByLabel("API key").FillAsync("bye_not_a_real_key_000000000000000000000000000");
+        await b.Page.Locator("input[name=secret]").FillAsync("bye_not_a_real_key_000000000000000000000000000");
         await b.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(b.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("BSE1002");
         Assert.Equal("null", await b.Page.EvaluateAsync<string>("() => String(sessionStorage.getItem('babysea.session'))"));

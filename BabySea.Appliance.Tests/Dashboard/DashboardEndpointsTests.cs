@@ -56,9 +56,10 @@ public sealed class DashboardEndpointsTests : IAsyncLifetime
         var listed = (await TestApp.GetAsync(_app.Client, "/v1/keys")).AssertOk();
         Assert.DoesNotContain("api_key\"", listed.Text);
         (await TestApp.PostAsync(_app.Client, $"/v1/keys/{keyId}/revoke", "{}")).AssertOk();
-        var feed = (await TestApp.GetAsync(_app.Client, "/v1/activity")).AssertOk().Text;
-        Assert.Contains("Key 'ci'", feed);
-        Assert.Contains("revoked", feed);
+        var feed = (await TestApp.GetAsync(_app.Client, "/v1/activity")).AssertOk().Data.GetProperty("entries").EnumerateArray()
+            .Select(e => $"{e.GetProperty("category").GetString()} {e.GetProperty("action").GetString()} {e.GetProperty("description").GetString()}").ToArray();
+        Assert.Contains(feed, e => e.StartsWith("api_key created Key 'ci'", StringComparison.Ordinal));
+        Assert.Contains(feed, e => e.StartsWith("api_key revoked Key 'ci'", StringComparison.Ordinal));
         (await TestApp.PostAsync(_app.Client, "/v1/keys", "{\"name\":\"x\",\"preset\":\"nope\"}")).AssertError(HttpStatusCode.BadRequest, "BSE2001");
     }
 
