@@ -14,6 +14,8 @@ async function planCard(accountId) {
   return { plan: b.billing_plan, balance: b.billing_credit_balance, status: b.billing_subscription_status, renews: b.billing_period_ends_at };
 }
 
+const ms = (v) => Math.round(v);
+const sec = (v) => Number(v).toFixed(2);
 const entries = (o) => Object.entries(o || {}).map(([k, v]) => ({ k, v })).sort((a, b) => b.v - a.v);
 
 export function Metrics({ accountId }) {
@@ -47,8 +49,8 @@ function Report({ d }) {
       <${Stat} label="Succeeded" value=${g.succeeded} /><${Stat} label="Failed" value=${g.failed} />
       <${Stat} label="Canceled" value=${g.canceled} /><${Stat} label="Failed over" value=${g.failed_over} />
       <${Stat} label="Requests" value=${d.requests.total} />
-      <${Stat} label="Latency p50/p95/p99" value=${`${d.latency_ms.p50}/${d.latency_ms.p95}/${d.latency_ms.p99} ms`} />
-      <${Stat} label="Inference p50/p95" value=${`${d.inference_seconds.p50}/${d.inference_seconds.p95} s`} />
+      <${Stat} label="Latency p50/p95/p99" value=${`${ms(d.latency_ms.p50)}/${ms(d.latency_ms.p95)}/${ms(d.latency_ms.p99)} ms`} />
+      <${Stat} label="Inference p50/p95/avg" value=${`${sec(d.inference_seconds.p50)}/${sec(d.inference_seconds.p95)}/${sec(d.inference_seconds.avg)} s`} />
       <${Stat} label="Webhooks delivered/failed" value=${`${d.webhooks.delivered}/${d.webhooks.failed}`} />
     </div>
     <div class="charts">
