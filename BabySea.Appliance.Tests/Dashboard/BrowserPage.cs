@@ -51,12 +51,17 @@ public sealed class BrowserPage : IAsyncDisposable
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }
 
-    /// <summary>Opens a dashboard page from the navigation and waits for its heading.</summary>
+    /// <summary>Milliseconds from each navigation click to the page's data on screen, by page.</summary>
+    public Dictionary<string, long> Timings { get; } = [];
+
+    /// <summary>Opens a dashboard page from the navigation and waits for its heading and its data.</summary>
     public async Task GoAsync(string label, string heading)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = label, Exact = true }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
         await Expect(Page.GetByText("Loading…")).ToHaveCountAsync(0);
+        Timings[label] = clock.ElapsedMilliseconds;
     }
 
     /// <summary>Every visible input, select and textarea has a label (or an accessible name).</summary>

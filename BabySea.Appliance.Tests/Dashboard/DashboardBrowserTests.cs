@@ -1,13 +1,18 @@
 using BabySea.Appliance.Tests.Support;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace BabySea.Appliance.Tests.Dashboard;
 
 /// <summary>The dashboard and playground in a real Chromium, over seeded history on emulated providers.</summary>
 [Collection(DashboardCollection.Name)]
-public sealed class DashboardBrowserTests(DashboardFixture f)
+public sealed class DashboardBrowserTests(DashboardFixture f, ITestOutputHelper output)
 {
+    private void Report(BrowserPage b)
+        => output.WriteLine("Page data on screen (ms, click to rendered, small seeded history): "
+                            + string.Join(", ", b.Timings.Select(t => $"{t.Key} {t.Value}")));
+
     [Fact]
     public async Task An_account_key_sees_every_page_with_real_data_labelled_and_without_errors()
     {
@@ -57,6 +62,7 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
         await b.AssertLabelledAsync();
         await b.ScreenshotAsync("catalog");
 
+        Report(b);
         b.AssertNoErrors();
     }
 
@@ -91,6 +97,7 @@ public sealed class DashboardBrowserTests(DashboardFixture f)
         Assert.Equal("ledger.json", json.SuggestedFilename);
         await b.ScreenshotAsync("credits");
 
+        Report(b);
         b.AssertNoErrors();
     }
 
