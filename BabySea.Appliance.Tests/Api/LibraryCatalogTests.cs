@@ -1,3 +1,4 @@
+using BabySea.Appliance.Providers;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -125,7 +126,7 @@ public sealed class LibraryCatalogTests : IAsyncLifetime
         var names = JsonDocument.Parse(File.ReadAllText(AppHost.ConfigFile("providers.json"))).RootElement.GetProperty("providers").EnumerateArray()
             .ToDictionary(p => p.GetProperty("provider_id").GetString()!, p => p.GetProperty("provider_name").GetString()!);
         var providers = await LibraryProvidersAsync(_app);
-        Assert.Equal(ModelCatalog.KnownProviders.Order(), providers.Keys.Order());
+        Assert.Equal(ProviderModules.All.Select(m => m.Id).ToArray().Order(), providers.Keys.Order());
         foreach (var (id, p) in providers)
         {
             Assert.Equal(names[id], p.GetProperty("provider_name").GetString());

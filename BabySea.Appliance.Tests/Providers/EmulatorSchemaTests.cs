@@ -22,7 +22,7 @@ public sealed class EmulatorSchemaTests : IAsyncLifetime
 
     /// <summary>Every provider with the first image model it serves, and each video-serving provider with its first video model.</summary>
     public static IEnumerable<object[]> Targets()
-        => from provider in ModelCatalog.KnownProviders
+        => from provider in ProviderModules.All.Select(m => m.Id).ToArray()
            from type in new[] { MediaType.Image, MediaType.Video }
            let model = Catalog.Models.FirstOrDefault(m => m.Type == type && m.MinInputFiles == 0 && m.Binding(provider) is not null)
            where model is not null

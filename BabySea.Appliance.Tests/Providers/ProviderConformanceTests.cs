@@ -28,8 +28,8 @@ public sealed class ProviderConformanceTests : IClassFixture<ProviderConformance
                 "Emulator:ImageLatencyMs=150", "Emulator:VideoLatencyMs=300", "Emulator:ImageLongEdge=256", "Emulator:VideoLongEdge=128",
                 "Routing:SubmitTimeout=00:00:03", "Routing:ImageResultDeadline=00:00:03", "Routing:VideoResultDeadline=00:00:03",
                 "Routing:MinPollInterval=00:00:00.050", "Routing:MaxPollInterval=00:00:00.200",
-                // This suite fires every fault at one provider on purpose; the breaker has its own tests.
-                "Routing:CircuitMinimumThroughput=1000000"]);
+                // This suite fires every fault at one provider on purpose; the breaker and Retry-After have their own tests.
+                "Routing:CircuitMinimumThroughput=1000000", "Routing:MaxRetryAfter=00:00:00"]);
             var account = (await TestApp.GetAsync(App.Client, "/v1/status")).Data.GetProperty("account_id").GetString();
             (await TestApp.PostAsync(App.Admin, $"/admin/v1/accounts/{account}/credits", new JsonObject { ["amount"] = 100_000 })).AssertOk();
         }

@@ -67,7 +67,7 @@ public sealed class CatalogWalkTests : IAsyncLifetime
     {
         Assert.True(Catalog.Models.Count >= 84, $"{Catalog.Models.Count} models");
         Assert.True(Catalog.Models.Select(m => m.Id.Split('/')[0]).Distinct().Count() >= 8);
-        foreach (var provider in ModelCatalog.KnownProviders)
+        foreach (var provider in ProviderModules.All.Select(m => m.Id).ToArray())
             Assert.Contains(Catalog.Models, m => m.Type == MediaType.Image && m.Binding(provider) is not null);
         foreach (var provider in new[] { "replicate", "fal", "byteplus", "runway", "alibabacloud" })
         {

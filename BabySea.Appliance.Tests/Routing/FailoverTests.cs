@@ -113,6 +113,30 @@ public sealed class FailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AProviderThatAsksToWait_GetsNoNewWorkUntilThen()
+    {
+        async Task<JsonElement> GenerateAsync(string prompt)
+        {
+            var create = (await TestApp.PostRawAsync(_app.Client, $"/v1/generate/image/{Model}",
+                $"{{\"generation_prompt\":\"{prompt}\",\"generation_provider_order\":\"replicate, runway\"}}")).AssertOk();
+            return await _app.WaitForTerminalAsync(create.Data.GetProperty("generation_id").GetString()!);
+        }
+        string[] Tried(JsonElement g) => g.GetProperty("generation_attempts").EnumerateArray().Select(a => a.GetProperty("provider").GetString()!).ToArray();
+
+        // Replicate throttles with Retry-After: 2.
+        var throttled = await GenerateAsync("x [[emulate replicate:rate_limit]]");
+        var askedAt = DateTimeOffset.UtcNow;
+        Assert.Equal(["replicate", "runway"], Tried(throttled));
+
+        var meanwhile = await GenerateAsync("y");
+        Assert.Equal("succeeded", meanwhile.GetProperty("generation_status").GetString());
+        Assert.Equal(["runway"], Tried(meanwhile));
+
+        await Task.Delay(askedAt.AddSeconds(2.2) - DateTimeOffset.UtcNow is { Ticks: > 0 } left ? left : TimeSpan.Zero);
+        Assert.Equal(["replicate"], Tried(await GenerateAsync("z")));
+    }
+
+    [Fact]
     public async Task ExplicitOrder_IsEchoedAndFollowed()
     {
         var create = (await TestApp.PostRawAsync(_app.Client, $"/v1/generate/image/{Model}",

@@ -53,6 +53,33 @@ public sealed class ProviderFaultTests
     }
 
     [Fact]
+    public async Task AThrottledStatusRead_IsNotAFailedJob_TheNextReadWaitsForRetryAfter()
+    {
+        var polls = new ConcurrentQueue<DateTimeOffset>();
+        var replicate = new ScriptedAdapter("replicate")
+        {
+            Poll = _ =>
+            {
+                polls.Enqueue(DateTimeOffset.UtcNow);
+                return polls.Count == 1
+                    ? new PollOutcome.Failed(new ProviderFailure(FailureKind.RateLimited, "slow down", TimeSpan.FromSeconds(1)))
+                    : new PollOutcome.Failed(new ProviderFailure(FailureKind.ServerError, "the job broke"));
+            },
+        };
+        await using var app = await StartWithAsync(replicate);
+
+        var id = await app.CreateGenerationAsync("a fox", extraJson: "\"generation_provider_order\":\"replicate\"");
+        var done = await app.WaitForTerminalAsync(id);
+
+        // The job's own failure ends the attempt, not the throttled read before it.
+        Assert.Equal("BSE4001", Assert.Single(done.GetProperty("generation_attempts").EnumerateArray()).GetProperty("error_code").GetString());
+        var times = polls.ToArray();
+        Assert.Equal(2, times.Length);
+        Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(0.95), $"read again after {(times[1] - times[0]).TotalSeconds:0.00} s");
+        Invariants.Check(app);
+    }
+
+    [Fact]
     public async Task BudgetRunningOutWhilePolling_CancelsTheProviderJob_AndRecordsItAsWasted()
     {
         var replicate = new ScriptedAdapter("replicate");
@@ -139,7 +166,7 @@ public sealed class ProviderFaultTests
             new ProviderRegistry(sp.GetServices<IProviderAdapter>().Where(a => a.Id != adapter.Id).Append(adapter))), settings);
 
     /// <summary>An adapter whose submit is scripted; by default it accepts a job that never finishes.</summary>
-    private sealed class ScriptedAdapter(string id) : IProviderAdapter
+    private sealed class ScriptedAdapter(string id) : IPollingAdapter, ICancelingAdapter
     {
         public ConcurrentQueue<string> Canceled { get; } = new();
         public Func<ProviderRequest, Task<SubmitOutcome>> Submit { get; init; } = request =>
@@ -148,7 +175,8 @@ public sealed class ProviderFaultTests
         public string Id => id;
         public bool Emulated => false;
         public Task<SubmitOutcome> SubmitAsync(ProviderRequest request, CancellationToken ct) => Submit(request);
-        public Task<PollOutcome> PollAsync(ProviderJob job, CancellationToken ct) => Task.FromResult<PollOutcome>(new PollOutcome.Running());
+        public Func<ProviderJob, PollOutcome> Poll { get; init; } = _ => new PollOutcome.Running();
+        public Task<PollOutcome> PollAsync(ProviderJob job, CancellationToken ct) => Task.FromResult(Poll(job));
 
         public Task<bool> CancelAsync(ProviderJob job, CancellationToken ct)
         {

@@ -150,7 +150,7 @@ public sealed class GenerationService(
     private async Task<bool> CancelAtProviderAsync(Generation g)
     {
         if (g.Attempts.LastOrDefault(a => a.Outcome == AttemptOutcome.Running && a.JobId is not null) is not { } attempt) return false;
-        if (registry.Find(attempt.Provider) is not { } adapter) return false;
+        if (registry.Find(attempt.Provider) is not Providers.ICancelingAdapter adapter) return false;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {

@@ -99,10 +99,20 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
 
     private async Task<PollOutcome> PollUntilDoneAsync(IProviderAdapter adapter, ProviderJob job, CancellationToken ct)
     {
+        if (adapter is not IPollingAdapter polling)
+            return new PollOutcome.Failed(new ProviderFailure(FailureKind.ServerError, $"{adapter.Id} answered with a job, but it has no job to follow."));
         var pause = Options.MinPollInterval;
         while (true)
         {
-            var outcome = await adapter.PollAsync(job, ct);
+            var outcome = await polling.PollAsync(job, ct);
+            // A throttled status read says nothing about the job, which keeps running at the provider: wait as asked
+            // (Retry-After, within the attempt's deadline) and read again.
+            if (outcome is PollOutcome.Failed { Failure: { Kind: FailureKind.RateLimited, RetryAfter: var asked } })
+            {
+                var wait = asked is { } a ? Options.CapRetryAfter(a) : TimeSpan.Zero;
+                await Task.Delay(wait > pause ? wait : pause, time, ct);
+                continue;
+            }
             if (outcome is not PollOutcome.Running) return outcome;
             await Task.Delay(pause, time, ct);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, Options.MaxPollInterval.Ticks));
@@ -161,10 +171,11 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
 
     private async Task CancelQuietlyAsync(IProviderAdapter adapter, ProviderJob job, string generationId)
     {
+        if (adapter is not ICancelingAdapter cancelable) return; // nothing can stop it: it only counts as wasted
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            await adapter.CancelAsync(job, cts.Token);
+            await cancelable.CancelAsync(job, cts.Token);
         }
         catch (Exception ex)
         {

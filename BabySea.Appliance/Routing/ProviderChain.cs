@@ -9,7 +9,8 @@ namespace BabySea.Appliance.Routing;
 /// <summary>
 /// The failover loop: tries the resolved providers in order, one <see cref="ProviderAttempt"/> each, through each
 /// provider's circuit breaker, within the generation's whole budget. Missing a deadline is just another failure
-/// and the next provider starts at once; content-policy and invalid-input failures end the chain.
+/// and the next provider starts at once; content-policy and invalid-input failures end the chain. A provider whose
+/// circuit is open, or which asked to wait (<c>Retry-After</c>), is skipped.
 /// </summary>
 public sealed class ProviderChain(
     ProviderRegistry registry,
@@ -58,6 +59,14 @@ public sealed class ProviderChain(
                 continue;
             }
 
+            // A provider that asked to wait gets no new submit; a job it already runs is still followed.
+            if (previous is null && circuits.WaitingUntil(provider) is { } until)
+            {
+                errors.Add(new ProviderError(provider, BseCode.ProviderRateLimited,
+                    $"{provider} asked to be sent no new work until {Timestamps.Format(until)} (Retry-After).", true));
+                continue;
+            }
+
             var started = time.GetUtcNow();
             var outcome = await circuits.RunAsync(provider, async t =>
             {
@@ -82,6 +91,7 @@ public sealed class ProviderChain(
                 case AttemptResult.Failed failed:
                     if (!FailureMapping.EndsChain(failed.Failure.Kind))
                         stats.Record(model.Id, provider, success: false, wasted: failed.Wasted, time.GetUtcNow() - started);
+                    if (failed.Failure.RetryAfter is { } wait) circuits.Defer(provider, wait);
                     var code = FailureMapping.Code(failed.Failure.Kind);
                     errors.Add(new ProviderError(provider, code, failed.Failure.Message, BseCatalog.For(code).Retryable));
                     log.LogWarning("Attempt on {Provider} for {GenerationId} failed with {Bse}: {Reason}",

@@ -8,11 +8,26 @@ namespace BabySea.Appliance.Routing;
 /// <summary>
 /// A Polly circuit breaker per provider over whole attempts: when enough of the recent attempts failed on the
 /// provider's side (<see cref="RoutingOptions"/> <c>Circuit*</c>), the provider is skipped for a while and the
-/// chain moves straight on. Content-policy and invalid-input refusals are the caller's, and do not count.
+/// chain moves straight on. Content-policy and invalid-input refusals are the caller's, and do not count. A provider
+/// that answered with <c>Retry-After</c> gets no new work until then (at most <see cref="RoutingOptions.MaxRetryAfter"/>).
 /// </summary>
 public sealed class ProviderCircuits(TimeProvider time, IOptions<RoutingOptions> options)
 {
     private readonly ConcurrentDictionary<string, (ResiliencePipeline<bool> Pipeline, CircuitBreakerStateProvider State)> _circuits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _waitUntil = new(StringComparer.Ordinal);
+
+    /// <summary>Records a provider's <c>Retry-After</c>: no new submit goes to it before then.</summary>
+    public void Defer(string provider, TimeSpan retryAfter)
+    {
+        var wait = options.Value.CapRetryAfter(retryAfter);
+        if (wait <= TimeSpan.Zero) return;
+        var until = time.GetUtcNow() + wait;
+        _waitUntil.AddOrUpdate(provider, until, (_, earlier) => earlier > until ? earlier : until);
+    }
+
+    /// <summary>Until when the provider asked not to be sent new work, or null when it did not (or that time has passed).</summary>
+    public DateTimeOffset? WaitingUntil(string provider)
+        => _waitUntil.TryGetValue(provider, out var until) && until > time.GetUtcNow() ? until : null;
 
     /// <summary>Runs an attempt through the provider's breaker. Its result says whether it counts as a provider failure.</summary>
     public async Task<T?> RunAsync<T>(string provider, Func<CancellationToken, Task<(T Result, bool ProviderFailed)>> attempt, CancellationToken ct)

@@ -47,6 +47,12 @@ public sealed class RoutingOptions
     /// <value>How long an open circuit skips its provider. Default 15 s.</value>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <value>
+    /// The longest a provider's <c>Retry-After</c> holds new work back from it (and delays a throttled status read), so a
+    /// broken or hostile header cannot shut a provider out for a day. 0 ignores <c>Retry-After</c>. Default 5 min.
+    /// </value>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <value>Another catalog file than the shipped <c>config/models.json</c> (read by the composition root).</value>
     public string? ModelsFile { get; set; }
 
@@ -78,6 +84,9 @@ public sealed class RoutingOptions
         return options.Problem() is { } problem ? throw new InvalidOperationException(problem) : options;
     }
 
+    /// <summary>A provider's <c>Retry-After</c> as far as it is honoured.</summary>
+    public TimeSpan CapRetryAfter(TimeSpan asked) => asked < MaxRetryAfter ? asked : MaxRetryAfter;
+
     /// <summary>The first configuration mistake, naming its key and allowed range, or null.</summary>
     public string? Problem()
     {
@@ -89,6 +98,8 @@ public sealed class RoutingOptions
             if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1)) return $"Routing:{name} ({value}) must be above 0 and at most 1 day.";
         if (MinPollInterval < TimeSpan.FromMilliseconds(10) || MaxPollInterval < MinPollInterval || MaxPollInterval > TimeSpan.FromMinutes(5))
             return $"Routing:MinPollInterval ({MinPollInterval}) must be at least 10 ms and not above Routing:MaxPollInterval ({MaxPollInterval}), at most 5 min.";
+        if (MaxRetryAfter < TimeSpan.Zero || MaxRetryAfter > TimeSpan.FromHours(1))
+            return $"Routing:MaxRetryAfter ({MaxRetryAfter}) must be between 0 and 1 h.";
         if (ExplorationRate is < 0 or > 1) return $"Routing:ExplorationRate ({ExplorationRate}) must be between 0 and 1.";
         if (RankingWindow < 1) return $"Routing:RankingWindow ({RankingWindow}) must be at least 1.";
         if (CircuitFailureRatio is <= 0 or > 1) return $"Routing:CircuitFailureRatio ({CircuitFailureRatio}) must be above 0 and at most 1.";

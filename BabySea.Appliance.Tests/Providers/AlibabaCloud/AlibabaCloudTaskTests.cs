@@ -12,9 +12,9 @@ namespace BabySea.Appliance.Tests.Providers.AlibabaCloud;
 /// </summary>
 public sealed class AlibabaCloudTaskTests : IClassFixture<AlibabaCloudTaskTests.Host>
 {
-    private readonly IProviderAdapter _adapter;
+    private readonly AlibabaCloudAdapter _adapter;
 
-    public AlibabaCloudTaskTests(Host host) => _adapter = host.App.Service<ProviderRegistry>().Find(AlibabaCloudAdapter.ProviderId)!;
+    public AlibabaCloudTaskTests(Host host) => _adapter = (AlibabaCloudAdapter)host.App.Service<ProviderRegistry>().Find(AlibabaCloudAdapter.ProviderId)!;
 
     public sealed class Host : IAsyncLifetime
     {

@@ -92,8 +92,11 @@ public sealed class CloudflareAdapterTests
     }
 
     [Fact]
-    public async Task Cancel_IsNotOffered()
-        => Assert.False(await Adapter(_ => Task.FromResult(Json(200, "{}"))).CancelAsync(new ProviderJob("cloudflare", "x", null, null), CancellationToken.None));
+    public void NeitherPollingNorCancelIsOffered()
+    {
+        Assert.IsNotAssignableFrom<IPollingAdapter>(Adapter(_ => Task.FromResult(Json(200, "{}"))));
+        Assert.IsNotAssignableFrom<ICancelingAdapter>(Adapter(_ => Task.FromResult(Json(200, "{}"))));
+    }
 
     private static CloudflareAdapter Adapter(Func<HttpRequestMessage, Task<HttpResponseMessage>> reply, string? account = Account)
         => new(new ProviderSettings(CloudflareAdapter.ProviderId, "cf-test", Api, "https://api.cloudflare.com/client/v4", account),

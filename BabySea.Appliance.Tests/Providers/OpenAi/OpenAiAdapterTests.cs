@@ -1,3 +1,4 @@
+using BabySea.Appliance.Routing;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -130,8 +131,11 @@ public sealed class OpenAiAdapterTests
     }
 
     [Fact]
-    public async Task Cancel_IsNotOffered()
-        => Assert.False(await Adapter(new Stub(_ => Reply(200, "{}"))).CancelAsync(new ProviderJob("openai", "x", null, null), CancellationToken.None));
+    public void NeitherPollingNorCancelIsOffered()
+    {
+        Assert.IsNotAssignableFrom<IPollingAdapter>(Adapter(new Stub(_ => Reply(200, "{}"))));
+        Assert.IsNotAssignableFrom<ICancelingAdapter>(Adapter(new Stub(_ => Reply(200, "{}"))));
+    }
 
     private static OpenAiAdapter Adapter(Stub stub)
         => new(new ProviderSettings(OpenAiAdapter.ProviderId, "sk-test", Api, "https://api.openai.com/v1"), new ProviderHttp(new HttpClient(stub)), new EmulatorAddress());

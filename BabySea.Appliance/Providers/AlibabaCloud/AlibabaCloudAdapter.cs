@@ -11,7 +11,7 @@ namespace BabySea.Appliance.Providers.AlibabaCloud;
 /// polled at <c>GET /tasks/{task_id}</c> and cancelled, while still <c>PENDING</c>, at <c>POST /tasks/{task_id}/cancel</c>.
 /// Every body nests <c>{model, input, parameters}</c>; outputs are signed OSS URLs valid 24 h.
 /// </summary>
-public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IProviderAdapter
+public sealed class AlibabaCloudAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IPollingAdapter, ICancelingAdapter
 {
     public const string ProviderId = "alibabacloud";
     public const string AsyncHeader = "X-DashScope-Async";

@@ -10,7 +10,7 @@ namespace BabySea.Appliance.Providers.Bfl;
 /// which often names a regional host where the global one would answer 404. The result is a signed blob URL that
 /// expires about ten minutes after generation, so routing downloads it at once. BFL has no cancel.
 /// </summary>
-public sealed class BflAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IProviderAdapter
+public sealed class BflAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IPollingAdapter
 {
     public const string ProviderId = "bfl";
     public const string EmulatorKey = "bfl_emulator";
@@ -50,7 +50,6 @@ public sealed class BflAdapter(ProviderSettings settings, ProviderHttp http, Emu
         return new PollOutcome.Failed(Malformed(response));
     }
 
-    public Task<bool> CancelAsync(ProviderJob job, CancellationToken ct) => Task.FromResult(false);
 
     // The sample is a signed blob URL: the signature is the credential, the key never goes to the blob host.
     public Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct) => http.DownloadAsync(output, ct);

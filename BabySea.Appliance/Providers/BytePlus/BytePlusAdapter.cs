@@ -11,7 +11,7 @@ namespace BabySea.Appliance.Providers.BytePlus;
 /// with the images), Seedance videos are tasks (create, poll <c>GET /contents/generations/tasks/{id}</c>, cancel
 /// with <c>DELETE</c> while queued). Outputs are TOS-signed URLs valid for 24 h, or base64 images.
 /// </summary>
-public sealed class BytePlusAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IProviderAdapter
+public sealed class BytePlusAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IPollingAdapter, ICancelingAdapter
 {
     public const string ProviderId = "byteplus";
     public const string EmulatorKey = "ark-emulator";

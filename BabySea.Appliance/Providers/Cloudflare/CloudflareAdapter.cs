@@ -49,11 +49,7 @@ public sealed class CloudflareAdapter(ProviderSettings settings, ProviderHttp ht
         return response!.IsSuccess ? Read(response) : new SubmitOutcome.Failed(CloudflareErrors.FromResponse(response));
     }
 
-    public Task<PollOutcome> PollAsync(ProviderJob job, CancellationToken ct)
-        => Task.FromResult<PollOutcome>(new PollOutcome.Failed(new ProviderFailure(FailureKind.ServerError,
-            "Cloudflare Workers AI answers synchronously and has no job to poll.")));
 
-    public Task<bool> CancelAsync(ProviderJob job, CancellationToken ct) => Task.FromResult(false);
 
     public Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct)
         => Task.FromResult<FetchOutcome>(output.Inline is { } bytes

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using BabySea.Appliance.Routing.Catalog;
 
 namespace BabySea.Appliance.Providers.Emulator;
 
@@ -21,7 +20,7 @@ public sealed partial record EmulationDirective(string Kind, int? Milliseconds)
         foreach (Match m in Pattern().Matches(prompt))
         {
             var parts = m.Groups[1].Value.Split(':');
-            var target = ModelCatalog.KnownProviders.Contains(parts[0]) ? parts[0] : null;
+            var target = ProviderModules.Find(parts[0]) is not null ? parts[0] : null;
             var rest = target is null ? parts : parts[1..];
             if (rest.Length == 0) continue;
             var directive = new EmulationDirective(rest[0],

@@ -12,7 +12,7 @@ namespace BabySea.Appliance.Providers.Fal;
 /// model's subpath, so only the ones fal returned are ever used. Requests with input files go to the model's edit
 /// (image) or image-to-video (video) endpoint, which is where fal serves them.
 /// </summary>
-public sealed class FalAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IProviderAdapter
+public sealed class FalAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IPollingAdapter, ICancelingAdapter
 {
     public const string ProviderId = "fal";
 

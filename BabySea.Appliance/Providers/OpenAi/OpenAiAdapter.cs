@@ -53,11 +53,7 @@ public sealed class OpenAiAdapter(ProviderSettings settings, ProviderHttp http, 
         return response!.IsSuccess ? Read(response) : new SubmitOutcome.Failed(OpenAiErrors.FromResponse(response));
     }
 
-    public Task<PollOutcome> PollAsync(ProviderJob job, CancellationToken ct)
-        => Task.FromResult<PollOutcome>(new PollOutcome.Failed(new ProviderFailure(FailureKind.ServerError,
-            "OpenAI Images answers synchronously and has no job to poll.")));
 
-    public Task<bool> CancelAsync(ProviderJob job, CancellationToken ct) => Task.FromResult(false);
 
     // Only dall-e answers URLs, pre-signed on a blob host: the key is never sent there.
     public Task<FetchOutcome> FetchAsync(ProviderOutput output, CancellationToken ct) => http.DownloadAsync(output, ct);

@@ -9,7 +9,7 @@ namespace BabySea.Appliance.Providers.Replicate;
 /// with a version), poll <c>urls.get</c>, cancel with <c>urls.cancel</c>. Outputs are a URL or a list of URLs
 /// on Replicate's file host, removed after about an hour, so routing downloads them at once.
 /// </summary>
-public sealed class ReplicateAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IProviderAdapter
+public sealed class ReplicateAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IPollingAdapter, ICancelingAdapter
 {
     public const string ProviderId = "replicate";
     public const string EmulatorToken = "r8_emulator";

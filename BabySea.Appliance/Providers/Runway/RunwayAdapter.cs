@@ -10,7 +10,7 @@ namespace BabySea.Appliance.Providers.Runway;
 /// <c>GET /v1/tasks/{id}</c> and cancelled (or deleted) with <c>DELETE /v1/tasks/{id}</c>. Outputs are signed
 /// CloudFront URLs valid 24–48 h. Every call carries the required <c>X-Runway-Version</c>.
 /// </summary>
-public sealed class RunwayAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IProviderAdapter
+public sealed class RunwayAdapter(ProviderSettings settings, ProviderHttp http, EmulatorAddress emulator) : IPollingAdapter, ICancelingAdapter
 {
     public const string ProviderId = "runway";
     public const string ApiVersion = "2024-11-06";

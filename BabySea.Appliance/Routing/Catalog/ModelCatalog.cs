@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BabySea.Appliance.Generations;
+using BabySea.Appliance.Providers;
 
 namespace BabySea.Appliance.Routing.Catalog;
 
@@ -26,9 +27,6 @@ public sealed class ModelCatalog
         "generation_input_file", "generation_input_file_last_content", "generation_duration",
         "generation_resolution", "generation_generate_audio", "generation_provider_order",
     };
-
-    public static readonly IReadOnlyList<string> KnownProviders =
-        ["replicate", "fal", "openai", "bfl", "runway", "alibabacloud", "byteplus", "cloudflare"];
 
     private readonly Dictionary<string, CatalogModel> _models;
 
@@ -88,7 +86,7 @@ public sealed class ModelCatalog
         var pricingJson = m.TryGetProperty("model_pricing", out var pr) ? pr.Clone() : default;
         var pricing = ParsePricing(id, type, pricingJson, schema);
 
-        var providers = m.GetProperty("providers").EnumerateArray().Select(p => ParseBinding(id, specific, p)).ToArray();
+        var providers = m.GetProperty("providers").EnumerateArray().Select(p => ParseBinding(id, type, specific, p)).ToArray();
         if (providers.Length == 0) throw Invalid(id, "providers", "must name at least one provider");
         if (providers.Select(p => p.Provider).Distinct().Count() != providers.Length) throw Invalid(id, "providers", "names a provider twice");
 
@@ -155,11 +153,12 @@ public sealed class ModelCatalog
     private static decimal CheckPrice(string id, string key, decimal value)
         => value >= 0 && decimal.Round(value, 3) == value ? value : throw Invalid(id, key, "must be ≥ 0 with at most 3 decimals");
 
-    private static ProviderBinding ParseBinding(string id, IReadOnlyList<string> specific, JsonElement p)
+    private static ProviderBinding ParseBinding(string id, MediaType type, IReadOnlyList<string> specific, JsonElement p)
     {
         RejectUnknown(p, ProviderKeys, id, "providers[].");
         var provider = p.GetProperty("provider").GetString()!;
-        if (!KnownProviders.Contains(provider)) throw Invalid(id, "providers[].provider", $"'{provider}' is not a known provider");
+        if (ProviderModules.Find(provider) is not { } module) throw Invalid(id, "providers[].provider", $"'{provider}' is not a known provider");
+        if (!module.Can.MediaTypes.Contains(type)) throw Invalid(id, "providers[].provider", $"{provider} does not serve {type.Name()} models");
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         if (p.TryGetProperty("params", out var ps))
             foreach (var e in ps.EnumerateObject())

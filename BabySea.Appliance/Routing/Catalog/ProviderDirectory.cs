@@ -1,4 +1,6 @@
 using System.Text.Json;
+using BabySea.Appliance.Generations;
+using BabySea.Appliance.Providers;
 
 namespace BabySea.Appliance.Routing.Catalog;
 
@@ -17,11 +19,14 @@ public sealed class ProviderDirectory(IReadOnlyList<ProviderInfo> providers)
         {
             string? Opt(string key) => p.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             var id = Opt("provider_id") ?? throw new InvalidOperationException("providers.json: an entry has no provider_id");
-            if (!ModelCatalog.KnownProviders.Contains(id)) throw new InvalidOperationException($"providers.json: '{id}' is not a known provider");
+            if (ProviderModules.Find(id) is not { } module) throw new InvalidOperationException($"providers.json: '{id}' is not a known provider");
+            // The file describes; what a provider can do is the module's, so the two may not disagree.
+            var delivery = Opt("delivery_method") ?? "polling";
+            if ((delivery != "synchronous") != module.Can.Polls || (Opt("cancel_method") is not null) != module.Can.Cancels)
+                throw new InvalidOperationException($"providers.json: {id}'s delivery_method or cancel_method disagrees with what its adapter does");
             list.Add(new ProviderInfo(id, Opt("provider_name") ?? id, Opt("provider_description") ?? "", Opt("provider_website") ?? "",
-                Opt("provider_docs") ?? "", Opt("delivery_method") ?? "polling", Opt("cancel_method"), Opt("webhook_verification"),
-                p.TryGetProperty("supported_media_types", out var mt) ? mt.EnumerateArray().Select(x => x.GetString()!).ToArray() : ["image"],
-                Opt("api_key_env") ?? ""));
+                Opt("provider_docs") ?? "", delivery, Opt("cancel_method"), Opt("webhook_verification"),
+                module.Can.MediaTypes.Select(t => t.Name()).ToArray(), module.KeyEnvVar));
         }
         return new ProviderDirectory(list);
     }

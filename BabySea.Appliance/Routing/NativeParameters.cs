@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Routing.Catalog;
 
-namespace BabySea.Appliance.Providers;
+namespace BabySea.Appliance.Routing;
 
 /// <summary>
 /// Turns a unified request into a provider's native input using the catalog binding: each unified field goes
