@@ -30,6 +30,7 @@ public sealed class DashboardBrowserTests(DashboardFixture f, ITestOutputHelper 
 
         await b.GoAsync("Activity", "Activity");
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "api_key" }).First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "webhook" }).First).ToBeVisibleAsync();
         await page.GetByLabel("Search").FillAsync("viewer");
         await Expect(page.GetByText("Key 'viewer'")).ToBeVisibleAsync();
         await b.AssertLabelledAsync();

@@ -88,6 +88,9 @@ public sealed class DashboardEndpointsTests : IAsyncLifetime
         Assert.StartsWith("whsec_", (await TestApp.PostAsync(_app.Client, $"/v1/webhooks/{id}/rotate", "{}")).AssertOk().Data.GetProperty("secret").GetString());
         (await TestApp.PostAsync(_app.Client, $"/v1/webhooks/{id}/test", "{}")).AssertOk();
         (await TestApp.GetAsync(_app.Client, $"/v1/webhooks/{id}/deliveries?limit=0")).AssertError(HttpStatusCode.BadRequest, "BSE2001");
+        var actions = (await TestApp.GetAsync(_app.Client, "/v1/activity")).AssertOk().Data.GetProperty("entries").EnumerateArray()
+            .Where(e => e.GetProperty("category").GetString() == "webhook").Select(e => e.GetProperty("action").GetString()!).ToArray();
+        Assert.Equal(["created", "disabled", "secret_rotated"], actions);
         var alerts = (await TestApp.PutAsync(_app.Client, "/v1/alerts", new System.Text.Json.Nodes.JsonObject { ["thresholds"] = new System.Text.Json.Nodes.JsonArray(2, 1) })).AssertOk();
         Assert.Equal(2, alerts.Data.GetProperty("thresholds").GetArrayLength());
         (await TestApp.PutAsync(_app.Client, "/v1/alerts", new System.Text.Json.Nodes.JsonObject { ["thresholds"] = "x" })).AssertError(HttpStatusCode.BadRequest, "BSE2001");

@@ -27,7 +27,7 @@ public static class WebhooksApi
         manage.MapPost("/{webhookId}/enable", async (HttpContext http, string webhookId, WebhookAdmin w, CancellationToken ct)
             => Answer(await w.EnableAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint enabled; held events are being delivered"));
         manage.MapPost("/{webhookId}/disable", async (HttpContext http, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.DisableAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint disabled; events are held"));
+            => Answer(await w.DisableAsync(Account(http), webhookId, ct, "Disabled by the account."), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint disabled; events are held"));
         manage.MapPost("/{webhookId}/rotate", async (HttpContext http, string webhookId, WebhookAdmin w, CancellationToken ct)
             => Answer(await w.RotateAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookSecretData, "Secret rotated; it is shown only once"));
         manage.MapPost("/{webhookId}/test", async (HttpContext http, string webhookId, WebhookAdmin w, CancellationToken ct)
