@@ -1,6 +1,6 @@
 using BabySea.Appliance.Cli;
 using BabySea.Appliance.Hosting;
-using BabySea.Appliance.Storage.LiteDb;
+using BabySea.Appliance.Storage;
 
 try
 {

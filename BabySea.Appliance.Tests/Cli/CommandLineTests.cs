@@ -49,9 +49,9 @@ public sealed class CommandLineTests : IDisposable
     public async Task SecondInstance_OnTheSameDataFolder_IsRefusedWithAClearMessage()
     {
         await using var app = await TestApp.StartAsync(_dataDir);
-        var error = await Assert.ThrowsAsync<BabySea.Appliance.Storage.LiteDb.DataFolderLockedException>(() => RunRawAsync("accounts", "list"));
+        var error = await Assert.ThrowsAsync<BabySea.Appliance.Storage.DataFolderLockedException>(() => RunRawAsync("accounts", "list"));
         Assert.Contains("in use by another BabySea Appliance process", error.Message);
-        await Assert.ThrowsAsync<BabySea.Appliance.Storage.LiteDb.DataFolderLockedException>(() => TestApp.StartAsync(_dataDir));
+        await Assert.ThrowsAsync<BabySea.Appliance.Storage.DataFolderLockedException>(() => TestApp.StartAsync(_dataDir));
     }
 
     private async Task<JsonElement> RunAsync(params string[] args)

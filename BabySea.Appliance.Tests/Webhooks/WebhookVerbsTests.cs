@@ -3,7 +3,8 @@ using BabySea.Appliance.Cli;
 using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Tests.Support;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
+using BabySea.Appliance.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BabySea.Appliance.Tests.Webhooks;
 
@@ -99,11 +100,10 @@ public sealed class WebhookVerbsTests : IAsyncLifetime
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i += 2) options[args[i][2..]] = args[i + 1];
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var store = LiteStore.Open(_dataDir);
-        using var writer = new WriteQueue(store, NullLogger<WriteQueue>.Instance);
+        await using var storage = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddSingleton<OutboxSignal>()
+            .AddLiteDbStorage(_dataDir, durable: true).BuildServiceProvider();
         var stdout = new StringWriter();
-        var code = await WebhookVerbs.RunAsync(verb, options, config, store, writer, new LiteAccountStore(store, writer, TimeProvider.System), stdout,
-            new StringWriter());
+        var code = await WebhookVerbs.RunAsync(verb, options, config, storage, stdout, new StringWriter());
         _lastOutput = stdout.ToString();
         return (code, JsonDocument.Parse(_lastOutput).RootElement.Clone());
     }

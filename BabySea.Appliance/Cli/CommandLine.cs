@@ -6,9 +6,9 @@ using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Hosting;
 using BabySea.Appliance.Routing.Catalog;
+using BabySea.Appliance.Generations;
 using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Webhooks;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BabySea.Appliance.Cli;
 
@@ -37,20 +37,24 @@ public static class CommandLine
             return 0;
         }
         var settings = ApplianceSettings.From(config);
-        using var store = LiteStore.Open(settings.DataDir, settings.Durable);
-        using var writer = new WriteQueue(store, NullLogger<WriteQueue>.Instance);
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<OutboxSignal>()
+            .AddLiteDbStorage(settings.DataDir, settings.Durable)
+            .BuildServiceProvider();
         var time = TimeProvider.System;
-        var accounts = new LiteAccountStore(store, writer, time);
-        var ledger = new LiteLedgerStore(store, writer, time);
+        var accounts = services.GetRequiredService<IAccountStore>();
+        var ledger = services.GetRequiredService<ILedgerStore>();
         var admin = new AccountAdmin(accounts, ledger, PlanCatalog.Load(AppHost.DataFile(config, "Billing:PlansFile", "plans.json")), time);
         var ct = CancellationToken.None;
         var ctx = AppJsonContext.Default;
 
-        if (args[0] == "webhooks") return await WebhookVerbs.RunAsync(args.Length > 1 ? args[1] : "", options, config, store, writer, accounts, stdout, stderr);
+        if (args[0] == "webhooks") return await WebhookVerbs.RunAsync(args.Length > 1 ? args[1] : "", options, config, services, stdout, stderr);
         switch (args[0], args.Length > 1 ? args[1] : "")
         {
             case ("verify", _):
-                var report = await new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal())).RunAsync(ct);
+                var report = await new LedgerVerifier(accounts, ledger, services.GetRequiredService<IGenerationStore>()).RunAsync(ct);
                 stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(report.Ok, report.AccountsChecked, report.GenerationsChecked,
                     report.EntriesChecked, report.Violations), ctx.VerifyData));
                 return report.Ok ? 0 : 1;

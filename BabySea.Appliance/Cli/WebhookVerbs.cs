@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Api;
-using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Outbound;
 using BabySea.Appliance.Webhooks;
 using Microsoft.Extensions.Options;
@@ -26,13 +25,13 @@ internal static class WebhookVerbs
         babysea-appliance webhooks replay --account ID --webhook WID --delivery DID
         """;
 
-    public static async Task<int> RunAsync(string verb, Dictionary<string, string> options, IConfiguration config, LiteStore store,
-        WriteQueue writer, IAccountStore accounts, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string verb, Dictionary<string, string> options, IConfiguration config, IServiceProvider storage,
+        TextWriter stdout, TextWriter stderr)
     {
         var time = TimeProvider.System;
         var webhookOptions = Options.Create(WebhookOptions.From(config));
-        var admin = new WebhookAdmin(new LiteWebhookStore(store, writer, time), accounts,
-            new OutboundPolicy(OutboundSettings.AllowedPrivateHosts(config), new DnsHostResolver()), webhookOptions, new OutboxSignal(), time);
+        var admin = new WebhookAdmin(storage.GetRequiredService<IWebhookStore>(), storage.GetRequiredService<IAccountStore>(),
+            new OutboundPolicy(OutboundSettings.AllowedPrivateHosts(config), new DnsHostResolver()), webhookOptions, storage.GetRequiredService<OutboxSignal>(), time);
         var account = CommandLine.Opt(options, "account") ?? "";
         var webhook = CommandLine.Opt(options, "webhook") ?? "";
         var ctx = AppJsonContext.Default;

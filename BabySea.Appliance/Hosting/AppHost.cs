@@ -45,7 +45,8 @@ public static class AppHost
         var routing = RoutingOptions.From(config);
         var generations = GenerationOptions.From(config);
         var emulator = EmulatorOptions.From(config);
-        var store = LiteStore.Open(settings.DataDir, settings.Durable);
+        // Opened before the log file, so a second process on the same folder stops without touching it.
+        builder.Services.AddLiteDbStorage(settings.DataDir, settings.Durable);
         builder.Services.AddSerilog(CreateLogger(config, settings.DataDir), dispose: true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 
@@ -53,16 +54,7 @@ public static class AppHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
         services.AddSingleton<PublicOrigin>();
-        services.AddSingleton(_ => store); // a factory registration, so the container disposes it after the writer
-        services.AddSingleton<WriteQueue>();
-        services.AddSingleton<IStorageProbe, LiteStorageProbe>();
-        services.AddSingleton<IAccountStore, LiteAccountStore>();
-        services.AddSingleton<ILedgerStore, LiteLedgerStore>();
-        services.AddSingleton<IGenerationStore, LiteGenerationStore>();
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<IWebhookStore, LiteWebhookStore>();
-        services.AddSingleton<IRequestLogStore, LiteRequestLogStore>();
-        services.AddSingleton<IIdempotencyStore, LiteIdempotencyStore>();
         services.AddSingleton(new ArtifactStore(settings.DataDir));
 
         services.AddSingleton(PlanCatalog.Load(DataFile(config, "Billing:PlansFile", "plans.json")));

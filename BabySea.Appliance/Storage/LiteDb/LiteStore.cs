@@ -1,4 +1,5 @@
 using LiteDB;
+using BabySea.Appliance.Storage;
 
 namespace BabySea.Appliance.Storage.LiteDb;
 
@@ -92,6 +93,3 @@ public sealed class LiteStore : IDisposable
         _lock.Dispose();
     }
 }
-
-public sealed class DataFolderLockedException(string dataDir)
-    : Exception($"The data folder '{dataDir}' is in use by another BabySea Appliance process. Stop it first, or point BABYSEA_DATA_DIR at another folder.");
