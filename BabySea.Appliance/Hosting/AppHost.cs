@@ -114,7 +114,8 @@ public static class AppHost
         services.AddSingleton(new GenerationQueue(generations.QueueCapacity));
         services.AddSingleton<RunningGenerations>();
         services.AddSingleton<GenerationRunner>();
-        services.AddSingleton<GenerationService>();
+        services.AddSingleton<GenerationIntake>();
+        services.AddSingleton<GenerationControl>();
         services.AddHostedService<GenerationWorker>();
         services.AddSingleton<GenerationSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<GenerationSweeper>());

@@ -13,9 +13,9 @@ public static class GenerationsApi
     public static void MapGenerationsApi(this IEndpointRouteBuilder app)
     {
         var generate = app.MapGroup("/v1/generate").RequireScope(Scopes.GenerationWrite);
-        generate.MapPost("/image/{**model}", (HttpContext http, string model, GenerationService service, CancellationToken ct)
+        generate.MapPost("/image/{**model}", (HttpContext http, string model, GenerationIntake service, CancellationToken ct)
             => CreateAsync(http, MediaType.Image, model, service, ct)).WithName("CreateImageGeneration");
-        generate.MapPost("/video/{**model}", (HttpContext http, string model, GenerationService service, CancellationToken ct)
+        generate.MapPost("/video/{**model}", (HttpContext http, string model, GenerationIntake service, CancellationToken ct)
             => CreateAsync(http, MediaType.Video, model, service, ct)).WithName("CreateVideoGeneration");
 
         var content = app.MapGroup("/v1/content");
@@ -27,7 +27,7 @@ public static class GenerationsApi
         app.MapGet("/files/{generationId}/{file}", ServeFileAsync).WithName("OutputFile");
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, MediaType route, string model, GenerationService service, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext http, MediaType route, string model, GenerationIntake service, CancellationToken ct)
     {
         var caller = Caller.From(http);
         var (body, bodyError) = await JsonBody.ReadAsync(http);
@@ -50,7 +50,7 @@ public static class GenerationsApi
     private static async Task<IResult> GetAsync(HttpContext http, string generationId, IGenerationStore store, OutputUrls urls, CancellationToken ct)
         => await store.FindAsync(generationId, Caller.From(http).Account.Id, ct) is { } g
             ? ApiResults.Ok(GenerationView.From(http, g, urls), AppJsonContext.Default.GenerationData, "Generation retrieved successfully")
-            : GenerationService.NotFound(generationId);
+            : GenerationControl.NotFound(generationId);
 
     private static async Task<IResult> ListAsync(HttpContext http, IGenerationStore store, OutputUrls urls, string? limit, string? offset, CancellationToken ct)
     {
@@ -61,13 +61,13 @@ public static class GenerationsApi
             AppJsonContext.Default.GenerationListData, "Generations retrieved successfully", new Page(total, take, skip));
     }
 
-    private static async Task<IResult> CancelAsync(HttpContext http, string generationId, GenerationService service, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(HttpContext http, string generationId, GenerationControl service, CancellationToken ct)
     {
         var (data, error) = await service.CancelAsync(Caller.From(http).Account.Id, generationId, ct);
         return error ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.CancelData, "Generation canceled");
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, string generationId, GenerationService service, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(HttpContext http, string generationId, GenerationControl service, CancellationToken ct)
     {
         var (data, error) = await service.DeleteAsync(Caller.From(http).Account.Id, generationId, ct);
         return error ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.DeleteData, "Generation deleted");
@@ -78,7 +78,7 @@ public static class GenerationsApi
     {
         if (!urls.Verify(http.Request.Path.Value ?? "", expires, signature))
             return new ApiError(BseCode.AuthenticationFailed, "This file link is invalid or has expired; read the generation again for a fresh one.");
-        if (await store.FindAsync(generationId, null, ct) is not { } g) return GenerationService.NotFound(generationId);
+        if (await store.FindAsync(generationId, null, ct) is not { } g) return GenerationControl.NotFound(generationId);
         if (g.Removed) return new ApiError(BseCode.ContentRemoved, "The outputs of this generation were removed.");
         var artifact = g.Outputs.FirstOrDefault(a => OutputUrls.Path(g.Id, a) == http.Request.Path.Value);
         if (artifact is null || artifacts.Find(artifact) is not { } info)

@@ -6,24 +6,20 @@ using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Routing;
 using BabySea.Appliance.Routing.Catalog;
-using BabySea.Appliance.Storage;
 
 namespace BabySea.Appliance.Generations;
 
 /// <summary>
-/// The caller-facing lifecycle operations. Create does nothing slow: it validates, prices, and in one write
-/// reserves credits and stores the generation as pending, then hands the id to the queue.
+/// The way in: validates, prices, and in one write (<see cref="Admission"/>) reserves credits and stores the generation
+/// as pending, then hands the id to the queue. Nothing slow happens here.
 /// </summary>
-public sealed class GenerationService(
+public sealed class GenerationIntake(
     ModelCatalog catalog,
-    ProviderRegistry registry,
     ProviderOrder providerOrder,
     PlanCatalog plans,
     IIdempotencyStore idempotency,
     IGenerationStore store,
     GenerationQueue queue,
-    RunningGenerations running,
-    ArtifactStore artifacts,
     TimeProvider time)
 {
     /// <summary>
@@ -111,54 +107,6 @@ public sealed class GenerationService(
                     .With("limit", limited.Limit).With("in_flight", limited.InFlight).With("media_type", model.Type.Name()));
             default:
                 return (null, false, new ApiError(BseCode.AccountNotFound, "The account of this API key no longer exists."));
-        }
-    }
-
-    public async Task<(CancelData? Data, ApiError? Error)> CancelAsync(string accountId, string generationId, CancellationToken ct)
-    {
-        switch (await store.ApplyAsync(generationId, new LifecycleEvent.Cancel(), accountId, ct))
-        {
-            case TransitionOutcome.Applied c:
-                running.Stop(generationId);
-                var sent = await CancelAtProviderAsync(c.Generation);
-                return (new CancelData(generationId, GenerationStatus.Canceled.Name(), sent, c.Generation.Cost > 0), null);
-            case TransitionOutcome.Refused { Generation.Status: var status }:
-                return (null, new ApiError(BseCode.GenerationNotCancelable, $"The generation is already {status.Name()} and cannot be canceled.")
-                    .With("generation_status", status.Name()));
-            default:
-                return (null, NotFound(generationId));
-        }
-    }
-
-    public async Task<(DeleteData? Data, ApiError? Error)> DeleteAsync(string accountId, string generationId, CancellationToken ct)
-    {
-        switch (await store.ApplyAsync(generationId, new LifecycleEvent.Remove(), accountId, ct))
-        {
-            case TransitionOutcome.Applied:
-                return (new DeleteData(generationId, artifacts.Delete(generationId)), null);
-            case TransitionOutcome.Refused { Generation.Status: var status }:
-                return (null, new ApiError(BseCode.GenerationNotCancelable,
-                    $"The generation is still {status.Name()}; cancel it before deleting it.").With("generation_status", status.Name()));
-            default:
-                return (null, NotFound(generationId));
-        }
-    }
-
-    public static ApiError NotFound(string generationId)
-        => new ApiError(BseCode.GenerationNotFound, $"Generation '{generationId}' was not found.").With("generation_id", generationId);
-
-    private async Task<bool> CancelAtProviderAsync(Generation g)
-    {
-        if (g.Attempts.LastOrDefault(a => a.Outcome == AttemptOutcome.Running && a.JobId is not null) is not { } attempt) return false;
-        if (registry.Find(attempt.Provider) is not Providers.ICancelingAdapter adapter) return false;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            return await adapter.CancelAsync(new Providers.ProviderJob(attempt.Provider, attempt.JobId!, attempt.PollUrl, attempt.CancelUrl), cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 }
