@@ -30,15 +30,15 @@ public static class OperatorViewsAdminApi
         CancellationToken ct)
         => await store.FindAsync(generationId, accountId, ct) is { } g
             ? ApiResults.Ok(GenerationView.From(http, g, urls), AppJsonContext.Default.GenerationData, "Generation retrieved successfully")
-            : GenerationService.NotFound(generationId);
+            : GenerationControl.NotFound(generationId);
 
-    private static async Task<IResult> CancelAsync(string accountId, string generationId, GenerationService service, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(string accountId, string generationId, GenerationControl service, CancellationToken ct)
     {
         var (data, error) = await service.CancelAsync(accountId, generationId, ct);
         return error ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.CancelData, "Generation canceled");
     }
 
-    private static async Task<IResult> DeleteAsync(string accountId, string generationId, GenerationService service, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string accountId, string generationId, GenerationControl service, CancellationToken ct)
     {
         var (data, error) = await service.DeleteAsync(accountId, generationId, ct);
         return error ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.DeleteData, "Generation deleted");
