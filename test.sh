@@ -3,13 +3,15 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# Real decoders check the emulators' media (djpeg, dwebp, ffprobe); zlib is linked into the native binary. On a fresh
-# machine they are installed when this runs as root, otherwise it stops at once naming them.
+# Real decoders check the emulators' media (djpeg, dwebp, ffprobe); zlib is linked into the native binary; the dashboard's
+# browser tests drive Debian's Chromium (never a downloaded browser). On a fresh machine they are installed when this
+# runs as root, otherwise it stops at once naming them.
 need=()
 command -v djpeg >/dev/null || need+=(libjpeg-turbo-progs)
 command -v dwebp >/dev/null || need+=(webp)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive

@@ -35,7 +35,7 @@ public sealed class EnvelopeAndAuthTests : IAsyncLifetime
     [Theory]
     [InlineData("GET", "/v1/nothing-here")]
     [InlineData("POST", "/v1/generate/audio/x")]
-    [InlineData("GET", "/")]
+    [InlineData("GET", "/nothing-here")]
     public async Task UnknownRoute_AnswersBse3004Json(string method, string path)
     {
         var r = await ApiResponse.ReadAsync(await _app.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)));

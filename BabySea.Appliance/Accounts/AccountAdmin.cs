@@ -67,6 +67,12 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
         => await accounts.RevokeKeyAsync(keyId, ct) is { } key ? (View(key), null)
             : (null, new ApiError(BseCode.AuthenticationFailed, $"No API key '{keyId}'.").With("apikey_id", keyId));
 
+    /// <summary>Revokes a key of <paramref name="accountId"/> only: another account's key is not found, whatever its id.</summary>
+    public async Task<(AdminKeyData? Data, ApiError? Error)> RevokeKeyAsync(string accountId, string keyId, CancellationToken ct)
+        => accounts.ListKeys(accountId).Any(k => k.Id == keyId)
+            ? await RevokeKeyAsync(keyId, ct)
+            : (null, new ApiError(BseCode.RouteNotFound, $"No API key '{keyId}' on this account.").With("apikey_id", keyId));
+
     public async Task<(AdminLedgerEntryData? Data, ApiError? Error)> AddCreditsAsync(string accountId, decimal? amount, string? description, CancellationToken ct)
     {
         if (amount is not { } value || value <= 0 || !Credits.HasValidScale(value) || value > 1_000_000m)
@@ -114,7 +120,7 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
 
     private static AdminAccountData View(Account a) => new(a.Id, a.Name, a.Plan, a.Balance, Timestamps.Format(a.CreatedAt));
 
-    private AdminKeyData View(ApiKey k) => new(k.Id, k.AccountId, k.Name, k.Prefix, k.Scopes, k.StatusAt(time.GetUtcNow()),
+    public AdminKeyData View(ApiKey k) => new(k.Id, k.AccountId, k.Name, k.Prefix, k.Scopes, k.StatusAt(time.GetUtcNow()),
         Timestamps.Format(k.ExpiresAt), k.IpAllowlist, Timestamps.Format(k.CreatedAt), Timestamps.Format(k.LastUsedAt));
 
     private static AdminLedgerEntryData View(LedgerEntry e) => new(e.Id, e.AccountId, e.Type.ToString().ToLowerInvariant(), e.Amount, e.Delta,

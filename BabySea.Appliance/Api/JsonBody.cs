@@ -34,6 +34,25 @@ public static class JsonBody
         }
     }
 
+    /// <summary>Reads the body as one source-generated shape; a mismatch names the field in BSE2001.</summary>
+    public static async Task<(T? Body, ApiError? Error)> ReadAsync<T>(HttpContext http, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+        where T : class
+    {
+        var (doc, error) = await ReadAsync(http);
+        if (error is not null) return (null, error);
+        using (doc)
+        {
+            try
+            {
+                return (doc!.RootElement.Deserialize(info) ?? throw new JsonException("null body"), null);
+            }
+            catch (JsonException ex)
+            {
+                return (null, ApiError.Field(ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body", "The body does not match the expected shape."));
+            }
+        }
+    }
+
     /// <summary>
     /// The offset of the first string or property name that is not valid Unicode, or null. JSON parsing accepts
     /// such text and only reading it as a string fails, deep inside whatever reads it; checking once here makes

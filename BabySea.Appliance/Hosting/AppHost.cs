@@ -7,6 +7,7 @@ using BabySea.Appliance.Api.Idempotency;
 using BabySea.Appliance.Api.RateLimiting;
 using BabySea.Appliance.Api.V1;
 using BabySea.Appliance.Billing;
+using BabySea.Appliance.Dashboard;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Outbound;
 using BabySea.Appliance.Providers;
@@ -123,6 +124,7 @@ public static class AppHost
         services.AddSingleton<UsageReport>();
         services.AddSingleton<AnalyticsReport>();
         services.AddSingleton<HistoryViews>();
+        services.AddSingleton<DashboardAssets>();
         services.AddWebhooks(config);
         configureServices?.Invoke(services);
 
@@ -147,6 +149,10 @@ public static class AppHost
         app.MapHistoryApi();
         app.MapAdminApi();
         app.MapWebhooksAdminApi();
+        app.MapOperatorViewsAdminApi();
+        app.MapAccountSettingsApi();
+        app.MapWebhooksApi();
+        app.MapDashboard();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapProbes();
         app.MapRouteNotFound();

@@ -51,10 +51,11 @@ public sealed class WebhookAdmin(
         return enabled is null ? (null, Missing(accountId, webhookId)) : (View(enabled), null);
     }
 
-    public async Task<(AdminWebhookData? Data, ApiError? Error)> DisableAsync(string accountId, string webhookId, CancellationToken ct)
+    public async Task<(AdminWebhookData? Data, ApiError? Error)> DisableAsync(string accountId, string webhookId, CancellationToken ct,
+        string reason = "Disabled by the operator.")
     {
         if (Find(accountId, webhookId, out _) is { } error) return (null, error);
-        return await store.DisableAsync(webhookId, "Disabled by the operator.", ct) is { } disabled
+        return await store.DisableAsync(webhookId, reason, ct) is { } disabled
             ? (View(disabled), null)
             : (null, Missing(accountId, webhookId));
     }

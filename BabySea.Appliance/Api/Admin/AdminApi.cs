@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using BabySea.Appliance.Accounts;
 using static BabySea.Appliance.Api.Admin.AdminEndpoints;
 
@@ -27,54 +25,37 @@ public static class AdminApi
 
     private static async Task<IResult> CreateAccountAsync(HttpContext http, AccountAdmin admin, CancellationToken ct)
     {
-        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminCreateAccountBody);
+        var (body, error) = await JsonBody.ReadAsync(http, AppJsonContext.Default.AdminCreateAccountBody);
         return error ?? Answer(await admin.CreateAccountAsync(body!.Name, body.Plan, ct), AppJsonContext.Default.AdminAccountData, "Account created");
     }
 
     private static async Task<IResult> SetPlanAsync(HttpContext http, string accountId, AccountAdmin admin, CancellationToken ct)
     {
-        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminPlanBody);
+        var (body, error) = await JsonBody.ReadAsync(http, AppJsonContext.Default.AdminPlanBody);
         return error ?? Answer(await admin.SetPlanAsync(accountId, body!.Plan, ct), AppJsonContext.Default.AdminAccountData, "Plan changed");
     }
 
     private static async Task<IResult> CreateKeyAsync(HttpContext http, string accountId, AccountAdmin admin, CancellationToken ct)
     {
-        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminCreateKeyBody);
+        var (body, error) = await JsonBody.ReadAsync(http, AppJsonContext.Default.AdminCreateKeyBody);
         return error ?? Answer(await admin.CreateKeyAsync(accountId, body!, ct), AppJsonContext.Default.AdminKeyCreatedData, "Key created; it is shown only once");
     }
 
     private static async Task<IResult> AddCreditsAsync(HttpContext http, string accountId, AccountAdmin admin, CancellationToken ct)
     {
-        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminCreditsBody);
+        var (body, error) = await JsonBody.ReadAsync(http, AppJsonContext.Default.AdminCreditsBody);
         return error ?? Answer(await admin.AddCreditsAsync(accountId, body!.Amount, body.Description, ct), AppJsonContext.Default.AdminLedgerEntryData, "Credits added");
     }
 
     private static async Task<IResult> AddCreditPackAsync(HttpContext http, string accountId, AccountAdmin admin, CancellationToken ct)
     {
-        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminCreditPackBody);
+        var (body, error) = await JsonBody.ReadAsync(http, AppJsonContext.Default.AdminCreditPackBody);
         return error ?? Answer(await admin.AddCreditPackAsync(accountId, body!.Amount, ct), AppJsonContext.Default.AdminLedgerEntryData, "Credit pack added");
     }
 
     private static async Task<IResult> SetAlertsAsync(HttpContext http, string accountId, AccountAdmin admin, CancellationToken ct)
     {
-        var (body, error) = await ReadAsync(http, AppJsonContext.Default.AdminAlertsBody);
+        var (body, error) = await JsonBody.ReadAsync(http, AppJsonContext.Default.AdminAlertsBody);
         return error ?? Answer(await admin.SetAlertsAsync(accountId, body!, ct), AppJsonContext.Default.AdminAlertsData, "Alerts updated");
-    }
-
-    private static async Task<(T? Body, ApiError? Error)> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> info) where T : class
-    {
-        var (doc, error) = await JsonBody.ReadAsync(http);
-        if (error is not null) return (null, error);
-        using (doc)
-        {
-            try
-            {
-                return (doc!.RootElement.Deserialize(info) ?? throw new JsonException("null body"), null);
-            }
-            catch (JsonException ex)
-            {
-                return (null, ApiError.Field(ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body", "The body does not match the expected shape."));
-            }
-        }
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using BabySea.Appliance.Webhooks;
 using static BabySea.Appliance.Api.Admin.AdminEndpoints;
 
@@ -38,21 +36,9 @@ public static class WebhooksAdminApi
 
     private static async Task<IResult> CreateAsync(HttpContext http, string accountId, WebhookAdmin admin, CancellationToken ct)
     {
-        var (doc, error) = await JsonBody.ReadAsync(http);
-        if (error is not null) return error;
-        AdminCreateWebhookBody body;
-        using (doc)
-        {
-            try
-            {
-                body = doc!.RootElement.Deserialize(AppJsonContext.Default.AdminCreateWebhookBody) ?? throw new JsonException("null body");
-            }
-            catch (JsonException ex)
-            {
-                return ApiError.Field(ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body", "The body does not match the expected shape.");
-            }
-        }
-        return Answer(await admin.CreateAsync(accountId, body, ct), AppJsonContext.Default.AdminWebhookSecretData, "Webhook endpoint created; the secret is shown only once");
+        var (body, error) = await JsonBody.ReadAsync(http, AppJsonContext.Default.AdminCreateWebhookBody);
+        return error ?? Answer(await admin.CreateAsync(accountId, body!, ct), AppJsonContext.Default.AdminWebhookSecretData,
+            "Webhook endpoint created; the secret is shown only once");
     }
 
     private static IResult Deliveries(string accountId, string webhookId, string? limit, string? offset, WebhookAdmin admin)

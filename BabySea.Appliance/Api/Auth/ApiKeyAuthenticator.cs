@@ -14,16 +14,17 @@ public sealed class ApiKeyAuthenticator(IAccountStore accounts, AuthFailureLimit
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
 
-    public (Caller? Caller, ApiError? Error) Authenticate(HttpContext http, string scope)
+    /// <param name="scopes">Every scope the route needs; the first one the key lacks is named in BSE1003.</param>
+    public (Caller? Caller, ApiError? Error) Authenticate(HttpContext http, IReadOnlyList<string> scopes)
     {
         var ip = http.Connection.RemoteIpAddress;
         if (failures.Refusal(ip) is { } blocked) return (null, blocked);
-        var (caller, error) = Check(http, scope);
+        var (caller, error) = Check(http, scopes);
         if (error?.Code is BseCode.AuthenticationRequired or BseCode.AuthenticationFailed) failures.Failed(ip);
         return (caller, error);
     }
 
-    private (Caller? Caller, ApiError? Error) Check(HttpContext http, string scope)
+    private (Caller? Caller, ApiError? Error) Check(HttpContext http, IReadOnlyList<string> scopes)
     {
         var header = http.Request.Headers.Authorization.ToString();
         if (string.IsNullOrWhiteSpace(header))
@@ -49,7 +50,7 @@ public sealed class ApiKeyAuthenticator(IAccountStore accounts, AuthFailureLimit
             if (!key.IpAllowlist.Contains(text))
                 return (null, new ApiError(BseCode.IpNotAllowed, "This IP address is not in the allowlist for this API key."));
         }
-        if (!key.Scopes.Contains(scope))
+        if (scopes.FirstOrDefault(s => !key.Scopes.Contains(s)) is { } scope)
             return (null, new ApiError(BseCode.InsufficientPermissions, $"This API key lacks the '{scope}' scope.").With("required_scope", scope));
 
         if (!_touched.TryGetValue(key.Id, out var last) || now - last > TouchInterval)

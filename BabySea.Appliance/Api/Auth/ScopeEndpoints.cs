@@ -11,11 +11,15 @@ namespace BabySea.Appliance.Api.Auth;
 public static class ScopeEndpoints
 {
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder
+        => builder.RequireScopes([scope]);
+
+    /// <summary>A route that needs several scopes at once (account changes need every scope: a full-access key).</summary>
+    public static TBuilder RequireScopes<TBuilder>(this TBuilder builder, IReadOnlyList<string> scopes) where TBuilder : IEndpointConventionBuilder
         => builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var auth = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
-            var (caller, error) = auth.Authenticate(http, scope);
+            var (caller, error) = auth.Authenticate(http, scopes);
             if (error is not null) return error;
             caller!.AttachTo(http);
             var limit = http.RequestServices.GetRequiredService<PlanCatalog>().Get(caller.Account.Plan).RequestsPerMinute;

@@ -19,7 +19,7 @@ public static class HealthApi
         health.MapGet("/cache", Cache).WithName("HealthCache");
     }
 
-    private static IResult Providers(ProviderDirectory directory, ProviderRegistry registry, RoutingStats stats, ProviderCircuits circuits)
+    internal static IResult Providers(ProviderDirectory directory, ProviderRegistry registry, RoutingStats stats, ProviderCircuits circuits)
     {
         var providers = directory.Providers.Select(p =>
         {
@@ -40,7 +40,7 @@ public static class HealthApi
             AppJsonContext.Default.ProvidersHealthData, "Provider health retrieved successfully");
     }
 
-    private static IResult Models(ModelCatalog catalog, ProviderRegistry registry, RoutingStats stats, FastestRanking ranking)
+    internal static IResult Models(ModelCatalog catalog, ProviderRegistry registry, RoutingStats stats, FastestRanking ranking)
     {
         var models = catalog.Models.Select(m =>
         {

@@ -19,7 +19,7 @@ public static class LibraryApi
         v1.MapGet("/estimate/{**model}", Estimate).WithName("Estimate");
     }
 
-    private static IResult Models(ModelCatalog catalog)
+    internal static IResult Models(ModelCatalog catalog)
         => ApiResults.Ok(new LibraryModelsData(catalog.Models.Count, catalog.Models.Select(m => new LibraryModelData(
                 m.Type.Name(), m.Id, m.Name, m.PricingJson, m.Providers.Select(p => p.Provider).ToArray(),
                 new SchemaData(m.Schema.Prompt, m.Schema.Ratios, m.Schema.OutputFormats, m.Schema.MaxOutputs, m.Schema.InputFile,
@@ -30,7 +30,7 @@ public static class LibraryApi
                 m.Defaults)).ToArray()),
             AppJsonContext.Default.LibraryModelsData, "Models retrieved successfully");
 
-    private static IResult Providers(ProviderDirectory directory, ModelCatalog catalog, ProviderRegistry registry)
+    internal static IResult Providers(ProviderDirectory directory, ModelCatalog catalog, ProviderRegistry registry)
         => ApiResults.Ok(new LibraryProvidersData(directory.Providers.Count, directory.Providers.Select(p => new LibraryProviderData(
                 p.Id, p.Name, p.Description, p.Website, p.Docs,
                 registry.Find(p.Id) is { } adapter ? (adapter.Emulated ? "emulated" : "active") : "not_configured",

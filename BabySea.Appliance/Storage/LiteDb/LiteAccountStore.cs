@@ -29,9 +29,12 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
         {
             var accounts = s.Collection(Schema.Accounts);
             if (accounts.FindById(accountId) is not { } d) return null;
+            var now = time.GetUtcNow();
+            var before = d["plan"].AsString;
             d["plan"] = plan;
-            d["updated_at"] = Bson.Time(time.GetUtcNow());
+            d["updated_at"] = Bson.Time(now);
             accounts.Update(d);
+            if (before != plan) ActivityRows.Add(s, accountId, "subscription", "plan_changed", $"Plan changed from {before} to {plan}", now);
             return FromDocument(d);
         });
 
@@ -46,6 +49,9 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
             var balance = d["balance"].AsDecimal;
             d["alerts_fired"] = new BsonArray(settings.Thresholds.Where(t => balance < t).Select(t => new BsonValue(t)));
             accounts.Update(d);
+            ActivityRows.Add(s, accountId, "notification", "alerts_updated", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Low-balance alerts {(enabled ? "on" : "off")} at {string.Join(", ", settings.Thresholds.Select(t => t.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}"),
+                time.GetUtcNow());
             return settings;
         });
 
@@ -59,7 +65,12 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
             .Select(d => new ActivityEntry(d["category"].AsString, d["action"].AsString, d["description"].AsString, d.Time("at"))).ToArray();
 
     public Task InsertKeyAsync(ApiKey key, CancellationToken ct)
-        => writer.RunAsync(s => s.Collection(Schema.ApiKeys).Insert(ToDocument(key)));
+        => writer.RunAsync<bool>(s =>
+        {
+            s.Collection(Schema.ApiKeys).Insert(ToDocument(key));
+            ActivityRows.Add(s, key.AccountId, "api_key", "created", $"Key '{key.Name}' ({key.Prefix}) created with {string.Join(" ", key.Scopes)}", key.CreatedAt);
+            return true;
+        });
 
     public ApiKey? FindKeyByHash(string hash)
         => store.Collection(Schema.ApiKeys).FindOne("hash = @0", hash) is { } d ? KeyFromDocument(d) : null;
@@ -72,9 +83,12 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
         {
             var keys = s.Collection(Schema.ApiKeys);
             if (keys.FindById(keyId) is not { } d) return null;
+            var wasRevoked = d["revoked"].AsBoolean;
             d["revoked"] = true;
             keys.Update(d);
-            return KeyFromDocument(d);
+            var key = KeyFromDocument(d);
+            if (!wasRevoked) ActivityRows.Add(s, key.AccountId, "api_key", "revoked", $"Key '{key.Name}' ({key.Prefix}) revoked", time.GetUtcNow());
+            return key;
         });
 
     public Task TouchKeyAsync(string keyId, DateTimeOffset usedAt, CancellationToken ct)

@@ -25,7 +25,12 @@ public sealed class LiteWebhookStore : IWebhookStore
     }
 
     public Task InsertEndpointAsync(WebhookEndpoint endpoint, CancellationToken ct)
-        => _writer.RunAsync(s => s.Collection(Schema.WebhookEndpoints).Insert(WebhookDocuments.ToDocument(endpoint)));
+        => _writer.RunAsync(s =>
+        {
+            s.Collection(Schema.WebhookEndpoints).Insert(WebhookDocuments.ToDocument(endpoint));
+            ActivityRows.Add(s, endpoint.AccountId, "webhook", "created", $"Endpoint {endpoint.Url} created for {string.Join(", ", endpoint.Events)}", endpoint.CreatedAt);
+            return true;
+        });
 
     public WebhookEndpoint? FindEndpoint(string endpointId)
         => _store.Collection(Schema.WebhookEndpoints).FindById(endpointId) is { } d ? WebhookDocuments.EndpointFrom(d) : null;
@@ -48,6 +53,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             endpoint["disabled_at"] = BsonValue.Null;
             endpoint["updated_at"] = Bson.Time(now);
             s.Collection(Schema.WebhookEndpoints).Update(endpoint);
+            Audit(s, endpoint, "enabled", "enabled", now);
 
             var deliveries = s.Collection(Schema.WebhookDeliveries);
             var held = deliveries.Find(BsonExpression.Create("endpoint_id = @0 AND status = @1", endpointId, DeliveryStatus.Held))
@@ -77,13 +83,16 @@ public sealed class LiteWebhookStore : IWebhookStore
             endpoint["secret"] = secret;
             endpoint["updated_at"] = Bson.Time(_time.GetUtcNow());
             s.Collection(Schema.WebhookEndpoints).Update(endpoint);
+            Audit(s, endpoint, "secret_rotated", "secret rotated", _time.GetUtcNow());
             return WebhookDocuments.EndpointFrom(endpoint);
         });
 
     public Task<int?> DeleteEndpointAsync(string endpointId, CancellationToken ct)
         => _writer.RunAsync<int?>(s =>
         {
-            if (!s.Collection(Schema.WebhookEndpoints).Delete(endpointId)) return null;
+            if (s.Collection(Schema.WebhookEndpoints).FindById(endpointId) is not { } endpoint) return null;
+            s.Collection(Schema.WebhookEndpoints).Delete(endpointId);
+            Audit(s, endpoint, "deleted", "deleted", _time.GetUtcNow());
             var canceled = 0;
             foreach (var d in Open(s, endpointId, DeliveryRules.CanceledByDelete))
             {
@@ -179,6 +188,10 @@ public sealed class LiteWebhookStore : IWebhookStore
         });
 
     /// <summary>Disables an endpoint and holds its open deliveries, inside the caller's transaction.</summary>
+    // The account's audit feed records each endpoint change, automatic disabling included, in the change's transaction.
+    private static void Audit(LiteStore s, BsonDocument endpoint, string action, string what, DateTimeOffset now)
+        => ActivityRows.Add(s, endpoint["account_id"].AsString, "webhook", action, $"Endpoint {endpoint["url"].AsString} {what}", now);
+
     private static BsonDocument Disable(LiteStore s, BsonDocument endpoint, string reason, DateTimeOffset now)
     {
         endpoint["enabled"] = false;
@@ -186,6 +199,7 @@ public sealed class LiteWebhookStore : IWebhookStore
         endpoint["disabled_at"] = Bson.Time(now);
         endpoint["updated_at"] = Bson.Time(now);
         s.Collection(Schema.WebhookEndpoints).Update(endpoint);
+        Audit(s, endpoint, "disabled", $"disabled: {reason}", now);
         foreach (var d in Open(s, endpoint["_id"].AsString, DeliveryRules.HeldByDisable))
         {
             OutboxRows.SetStatus(s, d, DeliveryStatus.Held);
