@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Tests.Support;
 
@@ -13,18 +12,7 @@ public sealed class LeaseTests
         await using var app = await TestApp.StartAsync(null, 0, "Generations:LeaseDuration=00:00:03");
         var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
         var store = app.Service<IGenerationStore>();
-        var created = (CreateOutcome.Created)await store.CreateAsync(new Generation
-        {
-            Id = Guid.CreateVersion7().ToString(),
-            AccountId = account,
-            ModelIdentifier = "bfl/flux-schnell",
-            MediaType = MediaType.Image,
-            Status = GenerationStatus.Pending,
-            ProviderOrder = ["replicate"],
-            Request = new GenerationRequest("leased", "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, JsonElement>()),
-            Cost = 0.003m,
-            CreatedAt = DateTimeOffset.UtcNow,
-        }, 100, null, CancellationToken.None);
+        var created = (CreateOutcome.Created)await store.CreateAsync(TestGenerations.Pending(account, "leased"), 100, null, CancellationToken.None);
         var id = created.Generation.Id;
         var leasedUntil = DateTimeOffset.UtcNow.AddSeconds(4);
         Assert.NotNull(await store.ClaimAsync(id, "worker-elsewhere", leasedUntil, CancellationToken.None));

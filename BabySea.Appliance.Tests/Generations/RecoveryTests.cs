@@ -151,17 +151,6 @@ public sealed class RecoveryTests : IDisposable
         return await use(new LiteGenerationStore(lite, writer, TimeProvider.System, new BabySea.Appliance.Webhooks.OutboxSignal(), new LiteRollupStore(lite)));
     }
 
-    private static Generation NewGeneration(string accountId, IReadOnlyList<Attempt> attempts) => new()
-    {
-        Id = Guid.CreateVersion7().ToString(),
-        AccountId = accountId,
-        ModelIdentifier = "bfl/flux-schnell",
-        MediaType = MediaType.Image,
-        Status = GenerationStatus.Pending,
-        ProviderOrder = ["replicate"],
-        Request = new GenerationRequest("recovered", "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, JsonElement>()),
-        Cost = 0.003m,
-        CreatedAt = DateTimeOffset.UtcNow,
-        Attempts = attempts,
-    };
+    private static Generation NewGeneration(string accountId, IReadOnlyList<Attempt> attempts)
+        => TestGenerations.Pending(accountId, "recovered") with { Attempts = attempts };
 }

@@ -1,5 +1,4 @@
 using BabySea.Appliance.Api;
-using System.Text.Json;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Tests.Support;
 
@@ -13,18 +12,7 @@ public sealed class SweeperTests
         await using var app = await TestApp.StartAsync(null, 0, "Generations:SweepInterval=01:00:00");
         var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
         var store = app.Service<IGenerationStore>();
-        Generation Orphan(DateTimeOffset created) => new()
-        {
-            Id = Guid.CreateVersion7().ToString(),
-            AccountId = account,
-            ModelIdentifier = "bfl/flux-schnell",
-            MediaType = MediaType.Image,
-            Status = GenerationStatus.Pending,
-            ProviderOrder = ["replicate"],
-            Request = new GenerationRequest("orphan", "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, JsonElement>()),
-            Cost = 0.003m,
-            CreatedAt = created,
-        };
+        Generation Orphan(DateTimeOffset created) => TestGenerations.Pending(account, "orphan", createdAt: created);
         // Written straight to the store, never queued: what an unexpected worker error leaves behind.
         var overdue = ((CreateOutcome.Created)await store.CreateAsync(Orphan(DateTimeOffset.UtcNow.AddHours(-1)), 100, null, CancellationToken.None)).Generation.Id;
         var fresh = ((CreateOutcome.Created)await store.CreateAsync(Orphan(DateTimeOffset.UtcNow), 100, null, CancellationToken.None)).Generation.Id;

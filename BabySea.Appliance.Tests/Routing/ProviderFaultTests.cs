@@ -134,18 +134,8 @@ public sealed class ProviderFaultTests
         // A generation the last process left running on replicate, as start-up recovery hands it to a worker.
         var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
         var store = app.Service<IGenerationStore>();
-        var created = (CreateOutcome.Created)await store.CreateAsync(new Generation
-        {
-            Id = Guid.CreateVersion7().ToString(),
-            AccountId = account,
-            ModelIdentifier = "bfl/flux-schnell",
-            MediaType = MediaType.Image,
-            Status = GenerationStatus.Pending,
-            ProviderOrder = ["replicate", "fal"],
-            Request = new GenerationRequest("resumed", "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, System.Text.Json.JsonElement>()),
-            Cost = 0.003m,
-            CreatedAt = DateTimeOffset.UtcNow,
-        }, 100, null, CancellationToken.None);
+        var created = (CreateOutcome.Created)await store.CreateAsync(TestGenerations.Pending(account, "resumed", ["replicate", "fal"]), 100, null,
+            CancellationToken.None);
         var id = created.Generation.Id;
         await store.MarkProcessingAsync(id, CancellationToken.None);
         await store.SaveAttemptAsync(id, new Attempt(1, "replicate", "black-forest-labs/flux-schnell", AttemptOutcome.Running, "job-left-running",
