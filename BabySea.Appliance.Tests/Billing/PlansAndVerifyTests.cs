@@ -52,16 +52,25 @@ public sealed class PlansAndVerifyTests
             await app.WaitForTerminalAsync(ok);
             await app.WaitForTerminalAsync(bad);
         }
-        var (code, report) = await VerifyAsync(dir);
+        var (code, report) = await VerifyAsync(dir, "--recount");
+        Assert.True(report.GetProperty("ok").GetBoolean(), string.Join("\n", report.GetProperty("violations").EnumerateArray()));
         Assert.Equal(0, code);
-        Assert.True(report.GetProperty("ok").GetBoolean());
+        Assert.True(report.GetProperty("rollups_recounted").GetBoolean());
         Assert.Equal(2, report.GetProperty("generations_checked").GetInt32());
+        await using (var app = await TestApp.StartAsync(dir))
+        {
+            var since = await app.Service<LedgerVerifier>().RunSinceCheckpointsAsync(CancellationToken.None);
+            Assert.True(since.Ok);
+            Assert.Equal((0, 0), (since.AccountsChecked, since.EntriesChecked));
+        }
 
         // A second refund written behind the appliance's back: verify must say so and fail.
         using (var lite = BabySea.Appliance.Storage.LiteDb.LiteStore.Open(dir))
         {
             var refund = lite.Collection("ledger").FindOne(LiteDB.BsonExpression.Create("type = @0", "refund"));
-            refund["_id"] = LiteDB.ObjectId.NewObjectId();
+            var id = LiteDB.ObjectId.NewObjectId();
+            refund["_id"] = id;
+            refund["ak"] = refund["account_id"].AsString + "|" + id;
             refund["movement_key"] = "tampered";
             lite.Collection("ledger").Insert(refund);
         }
@@ -70,16 +79,26 @@ public sealed class PlansAndVerifyTests
         var violations = report.GetProperty("violations").EnumerateArray().Select(v => v.GetString()).ToArray();
         Assert.Contains(violations, v => v!.Contains("ledger sums to"));
         Assert.Contains(violations, v => v!.Contains("2 refund"));
+
+        // The check at start walks only what was written since the last check: the tampered entry breaks the balance chain.
+        await using (var app = await TestApp.StartAsync(dir))
+        {
+            var since = await app.Service<LedgerVerifier>().RunSinceCheckpointsAsync(CancellationToken.None);
+            Assert.Equal(1, since.EntriesChecked);
+            Assert.Contains(since.Violations, v => v.Contains("balance_after"));
+        }
+        (code, report) = await VerifyAsync(dir, "--recount");
+        Assert.Contains(report.GetProperty("violations").EnumerateArray().Select(v => v.GetString()), v => v!.Contains("cr|refunded"));
         Directory.Delete(dir, recursive: true);
     }
 
     private static async Task<decimal> BalanceAsync(TestApp app)
         => (await TestApp.GetAsync(app.Client, "/v1/user/billing")).Data.GetProperty("billing_credit_balance").GetDecimal();
 
-    private static async Task<(int Code, JsonElement Report)> VerifyAsync(string dataDir)
+    private static async Task<(int Code, JsonElement Report)> VerifyAsync(string dataDir, params string[] options)
     {
         var stdout = new StringWriter();
-        var code = await CommandLine.RunAsync(["verify", $"--BABYSEA_DATA_DIR={dataDir}"], stdout, new StringWriter());
+        var code = await CommandLine.RunAsync(["verify", .. options, $"--BABYSEA_DATA_DIR={dataDir}"], stdout, new StringWriter());
         return (code, JsonDocument.Parse(stdout.ToString()).RootElement.Clone());
     }
 }

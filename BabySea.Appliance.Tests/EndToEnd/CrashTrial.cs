@@ -246,12 +246,11 @@ public static class CrashTrial
     /// <summary>DESIGN §3 from the owner's side: the ledger adds up and the account paid exactly for what succeeded.</summary>
     private static async Task CheckLedgerAsync(HttpClient admin, string account, List<Snapshot> generations, List<string> violations)
     {
-        var ledger = (await TestApp.GetAsync(admin, $"/admin/v1/accounts/{account}/ledger")).AssertOk().Data;
-        var entries = ledger.GetProperty("entries").EnumerateArray()
+        var (balance, ledger) = await TestApp.LedgerAsync(admin, account);
+        var entries = ledger
             .Select(e => (Type: e.GetProperty("type").GetString()!, Amount: e.GetProperty("amount").GetDecimal(), Delta: e.GetProperty("delta").GetDecimal(),
                 Generation: e.TryGetProperty("generation_id", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null))
             .ToArray();
-        var balance = ledger.GetProperty("credit_balance").GetDecimal();
         if (balance != entries.Sum(e => e.Delta)) violations.Add($"balance {balance} but the ledger sums to {entries.Sum(e => e.Delta)}");
         var paid = entries.Where(e => e.Type == "add").Sum(e => e.Delta) - generations.Where(g => g.Status == "succeeded").Sum(g => g.Cost);
         if (balance != paid) violations.Add($"balance {balance}, but credits granted less the cost of succeeded generations is {paid}");

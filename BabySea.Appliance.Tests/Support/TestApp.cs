@@ -149,6 +149,23 @@ public sealed class TestApp : IAsyncDisposable
 
     public static async Task<ApiResponse> GetAsync(HttpClient client, string path) => await ApiResponse.ReadAsync(await client.GetAsync(path));
 
+    /// <summary>An account's whole ledger through the admin API, following <c>next_cursor</c>: the balance and every entry, oldest first.</summary>
+    public static async Task<(decimal Balance, JsonElement[] Entries)> LedgerAsync(HttpClient admin, string account)
+    {
+        var entries = new List<JsonElement>();
+        decimal balance = 0;
+        string? cursor = null;
+        do
+        {
+            var page = (await GetAsync(admin, $"/admin/v1/accounts/{account}/ledger?limit=500" + (cursor is null ? "" : $"&cursor={cursor}"))).AssertOk().Data;
+            balance = page.GetProperty("balance").GetDecimal();
+            entries.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("next_cursor").ValueKind == JsonValueKind.String ? page.GetProperty("next_cursor").GetString() : null;
+        } while (cursor is not null);
+        entries.Reverse();
+        return (balance, entries.ToArray());
+    }
+
     public static Task<ApiResponse> PostAsync(HttpClient client, string path, object body)
         => PostRawAsync(client, path, body as string ?? TestJson.Serialize(body));
 

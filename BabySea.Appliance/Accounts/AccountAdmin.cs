@@ -81,10 +81,6 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
         return entry is null ? (null, AccountMissing(accountId)) : (View(entry), null);
     }
 
-    public (AdminLedgerData? Data, ApiError? Error) Ledger(string accountId)
-        => accounts.FindAccount(accountId) is not { } account ? (null, AccountMissing(accountId))
-            : (new AdminLedgerData(account.Balance, ledger.Entries(accountId).Select(View).ToArray()), null);
-
     public async Task<(AdminAlertsData? Data, ApiError? Error)> SetAlertsAsync(string accountId, AdminAlertsBody body, CancellationToken ct)
     {
         if (body.Thresholds is { } list)

@@ -23,8 +23,14 @@ public sealed class RequestLogWriter(IRequestLogStore store, TimeProvider time, 
         var endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "";
         _entries.Writer.TryWrite(new RequestLogEntry(RequestIds.Get(http), caller?.Account.Id, caller?.Key.Id, http.Request.Method, endpoint,
             http.Response.StatusCode, ApiError.AnsweredWith(http) is { } code ? BseCatalog.Format(code) : null, started,
-            (time.GetUtcNow() - started).TotalMilliseconds, RequestLogMarks.IsReplay(http)));
+            (time.GetUtcNow() - started).TotalMilliseconds, RequestLogMarks.IsReplay(http), IpHash(http.Connection.RemoteIpAddress),
+            http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, MaxUserAgent)] : null));
     }
+
+    private const int MaxUserAgent = 512;
+
+    private static string? IpHash(System.Net.IPAddress? ip)
+        => ip is null ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ip.ToString())));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,43 +1,32 @@
 using BabySea.Appliance.Api;
-using BabySea.Appliance.Billing;
-using BabySea.Appliance.Generations;
-using BabySea.Appliance.Webhooks;
 
 namespace BabySea.Appliance.Analytics;
 
-/// <summary>Builds <c>/v1/usage</c> from the request log, the generation records and the ledger of a period.</summary>
-public sealed class UsageReport(IRequestLogStore logs, IGenerationStore generations, ILedgerStore ledger, IWebhookStore webhooks, RequestLogWriter writer,
-    TimeProvider time)
+/// <summary>
+/// Builds <c>/v1/usage</c> from the rollups of the period (at most 24 hour buckets and one per day), never from rows.
+/// Generations count when created; provider submissions count with the generation that made them, when it ends.
+/// </summary>
+public sealed class UsageReport(IRollupStore rollups, RequestLogWriter writer, TimeProvider time)
 {
     public async Task<UsageData> BuildAsync(string accountId, decimal balance, int days)
     {
         await writer.FlushAsync();
-        var since = time.GetUtcNow().AddDays(-days);
-        var requests = logs.Since(accountId, since);
-        var gens = await generations.CreatedSinceAsync(accountId, since, CancellationToken.None);
-        var moves = ledger.Entries(accountId).Where(e => e.CreatedAt >= since).ToArray();
+        var now = time.GetUtcNow();
+        var b = RollupBuckets.Merge(RollupBuckets.Covering(rollups, accountId, now.AddDays(-days), now));
 
-        var endpoints = requests.GroupBy(r => $"{r.Method} {r.Endpoint}").OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new UsageEndpointData(g.Key, g.Count(), g.Count(r => r.Status < 400), g.Count(r => r.Status is >= 400 and < 500),
-                g.Count(r => r.Status >= 500),
-                g.Where(r => r.BseCode is not null).GroupBy(r => r.BseCode!).ToDictionary(c => c.Key, c => c.Count())))
+        var endpoints = b.Dimension("req|ep|")
+            .Select(ep => new UsageEndpointData(ep, (int)b.Count($"req|ep|{ep}|total"), (int)b.Count($"req|ep|{ep}|success"),
+                (int)b.Count($"req|ep|{ep}|client"), (int)b.Count($"req|ep|{ep}|server"),
+                b.Dimension($"req|epcode|{ep}|").ToDictionary(code => code, code => (int)b.Count($"req|epcode|{ep}|{code}"))))
             .ToArray();
-        var attempts = gens.SelectMany(g => g.Attempts.Select(a => (g, a))).ToArray();
-        var providers = attempts.GroupBy(x => x.a.Provider).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(p => new UsageProviderData(p.Key, p.Count(),
-                p.Count(x => x.a.Outcome == AttemptOutcome.Used),
-                p.Count(x => x.a.Outcome == AttemptOutcome.Canceled || x.a.Outcome == AttemptOutcome.Running && x.g.Status == GenerationStatus.Canceled),
-                p.Count(x => x.a.Outcome == AttemptOutcome.Abandoned),
-                p.Count(x => x.a.Outcome == AttemptOutcome.Failed),
-                p.Where(x => x.a.Outcome == AttemptOutcome.Used).Sum(x => x.g.Cost),
-                p.Where(x => x.a.Wasted).Sum(x => x.g.Cost)))
+        var providers = b.Dimension("prov|")
+            .Select(p => new UsageProviderData(p, (int)b.Count($"prov|{p}|attempts"), (int)b.Count($"prov|{p}|used"), (int)b.Count($"prov|{p}|canceled"),
+                (int)b.Count($"prov|{p}|discarded"), (int)b.Count($"prov|{p}|failed"), b.Sum($"prov|{p}|cost_used"), b.Sum($"prov|{p}|cost_wasted")))
             .ToArray();
-
-        decimal Sum(LedgerType t) => moves.Where(e => e.Type == t).Sum(e => e.Amount);
-        var hooks = webhooks.Outcomes(accountId, since);
-        return new UsageData(accountId, days, balance, requests.Count, requests.Count(r => r.Status < 400),
-            requests.Count(r => r.Status is >= 400 and < 500), requests.Count(r => r.Status >= 500), gens.Count, attempts.Length,
-            providers.Sum(p => p.TotalEstimatedCost), Sum(LedgerType.Reserve), Sum(LedgerType.Charge), Sum(LedgerType.Refund), endpoints, providers,
-            new UsageWebhooksData(hooks.Delivered, hooks.Failed, hooks.Exhausted, hooks.Pending));
+        return new UsageData(accountId, days, balance, (int)b.Count("req|total"), (int)b.Count("req|class|success"),
+            (int)b.Count("req|class|client"), (int)b.Count("req|class|server"), (int)b.Count("gen|created"), providers.Sum(p => p.TotalSubmissions),
+            providers.Sum(p => p.TotalEstimatedCost), b.Sum("cr|reserved"), b.Sum("cr|charged"), b.Sum("cr|refunded"), endpoints, providers,
+            new UsageWebhooksData((int)b.Count("wh|delivered"), (int)b.Count("wh|failed"), (int)(b.Count("wh|exhausted") + b.Count("wh|expired")),
+                (int)(b.Count("wh|pending") + b.Count("wh|held"))));
     }
 }

@@ -17,8 +17,6 @@ public sealed record AdminKeysData(IReadOnlyList<AdminKeyData> Keys);
 public sealed record AdminLedgerEntryData(string EntryId, string AccountId, string Type, decimal Amount, decimal Delta,
     decimal BalanceAfter, string? GenerationId, string Description, string CreatedAt);
 
-public sealed record AdminLedgerData(decimal CreditBalance, IReadOnlyList<AdminLedgerEntryData> Entries);
-
 public sealed record AdminCreateAccountBody(string? Name, string? Plan);
 
 public sealed record AdminCreateKeyBody(string? Name, string? Preset, IReadOnlyList<string>? Scopes, DateTimeOffset? ExpiresAt,
@@ -39,4 +37,5 @@ public sealed record AdminActivityData(IReadOnlyList<AdminActivityEntryData> Ent
 
 public sealed record AdminCreditPackBody(decimal? Amount);
 
-public sealed record VerifyData(bool Ok, int AccountsChecked, int GenerationsChecked, int EntriesChecked, IReadOnlyList<string> Violations);
+public sealed record VerifyData(bool Ok, int AccountsChecked, int GenerationsChecked, int EntriesChecked, IReadOnlyList<string> Violations,
+    bool RollupsRecounted);

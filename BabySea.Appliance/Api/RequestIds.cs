@@ -26,6 +26,14 @@ public static class RequestIds
             if (value <= _last) value = _last + 1;
             _last = value;
         }
+        return Encode(value);
+    }
+
+    /// <summary>The smallest id of <paramref name="t"/>'s millisecond: every id made before it sorts below.</summary>
+    public static string Floor(DateTimeOffset t) => Encode((UInt128)(ulong)t.ToUnixTimeMilliseconds() << 80);
+
+    private static string Encode(UInt128 value)
+    {
         Span<char> chars = stackalloc char[26];
         for (var i = 25; i >= 0; i--) { chars[i] = Alphabet[(int)(value & 31)]; value >>= 5; }
         return "req_" + new string(chars);

@@ -15,4 +15,5 @@ public sealed record LedgerEntry(
     string Description,
     DateTimeOffset CreatedAt);
 
-public enum LedgerType { Reserve, Charge, Refund, Add }
+/// <summary><see cref="Opening"/>: entries past the ledger's retention window, folded into one that carries their sum.</summary>
+public enum LedgerType { Reserve, Charge, Refund, Add, Opening }

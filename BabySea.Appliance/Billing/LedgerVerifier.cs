@@ -4,12 +4,16 @@ using BabySea.Appliance.Generations;
 namespace BabySea.Appliance.Billing;
 
 /// <summary>
-/// Recomputes every balance from its ledger and checks the money invariants of DESIGN §3: balance = sum of
-/// deltas and never negative, amounts to 3 decimals, one reserve per priced generation, then exactly one charge
-/// (succeeded) or one refund (failed, canceled), and no ledger entry for a generation that does not exist.
+/// Checks the money invariants of DESIGN §3. <see cref="Run"/> (the <c>verify</c> verb) recomputes every balance from its
+/// ledger: balance = sum of deltas and never negative, amounts to 3 decimals, one reserve per priced generation, then
+/// exactly one charge (succeeded) or one refund (failed, canceled), and no ledger entry for a generation that does not
+/// exist (or was removed by retention). <see cref="RunSinceCheckpoints"/> (every start) walks only the entries written since the last check, so a start
+/// reads nothing proportional to history.
 /// </summary>
-public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, IGenerationStore generations)
+public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, IGenerationStore generations, IRetentionStore retention)
 {
+    private const int Batch = 1000;
+
     public sealed record Report(int AccountsChecked, int GenerationsChecked, int EntriesChecked, IReadOnlyList<string> Violations)
     {
         public bool Ok => Violations.Count == 0;
@@ -18,9 +22,12 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
     public async Task<Report> RunAsync(CancellationToken ct)
     {
         var violations = new List<string>();
+        var checkpoints = new List<LedgerCheckpoint>();
         int generationCount = 0, entryCount = 0;
-        foreach (var account in accounts.ListAccounts())
+        var all = accounts.ListAccounts();
+        foreach (var account in all)
         {
+            var before = violations.Count;
             var entries = ledger.Entries(account.Id);
             entryCount += entries.Count;
             var sum = entries.Sum(e => e.Delta);
@@ -49,9 +56,47 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
                     violations.Add($"generation {g.Id}: a ledger movement differs from its cost {g.Cost}");
             }
             var known = items.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var orphan in byGeneration.Select(x => x.Key).Where(id => !known.Contains(id)))
+            // Retention removes finished generations before their ledger entries; only an entry newer than the sweep needs its generation.
+            var swept = retention.SweptUntil(account.Id, "generations") ?? DateTimeOffset.MinValue;
+            foreach (var orphan in byGeneration.Where(x => !known.Contains(x.Key) && x.Any(e => e.CreatedAt >= swept)).Select(x => x.Key))
                 violations.Add($"account {account.Id}: ledger entries for unknown generation {orphan}");
+            if (violations.Count == before) checkpoints.Add(new LedgerCheckpoint(account.Id, entries.Count > 0 ? entries[^1].Id : null, account.Balance));
         }
-        return new Report(accounts.ListAccounts().Count, generationCount, entryCount, violations);
+        await ledger.SaveCheckpointsAsync(checkpoints, ct);
+        return new Report(all.Count, generationCount, entryCount, violations);
+    }
+
+    /// <summary>
+    /// For each account, walks the entries after its checkpoint: each one's balance_after must be the previous plus its delta,
+    /// amounts have 3 decimals, and the last must equal the balance, never negative. Accounts that pass move their checkpoint.
+    /// </summary>
+    public async Task<Report> RunSinceCheckpointsAsync(CancellationToken ct)
+    {
+        var violations = new List<string>();
+        var moved = new List<LedgerCheckpoint>();
+        int touched = 0, entryCount = 0;
+        foreach (var account in accounts.ListAccounts())
+        {
+            var checkpoint = ledger.Checkpoint(account.Id) ?? new LedgerCheckpoint(account.Id, null, 0m);
+            var (last, running, before) = (checkpoint.LastEntryId, checkpoint.Balance, violations.Count);
+            for (var page = ledger.After(account.Id, last, Batch); page.Count > 0; page = ledger.After(account.Id, last, Batch))
+            {
+                foreach (var e in page)
+                {
+                    running += e.Delta;
+                    if (e.BalanceAfter != running) violations.Add($"ledger entry {e.Id}: balance_after {e.BalanceAfter} but the entries before it sum to {running}");
+                    if (!Credits.HasValidScale(e.Amount)) violations.Add($"ledger entry {e.Id}: amount {e.Amount} has more than 3 decimals");
+                }
+                entryCount += page.Count;
+                last = page[^1].Id;
+            }
+            if (last == checkpoint.LastEntryId && running == account.Balance) continue;
+            touched++;
+            if (running != account.Balance) violations.Add($"account {account.Id}: balance {account.Balance} but its ledger sums to {running}");
+            if (account.Balance < 0) violations.Add($"account {account.Id}: negative balance {account.Balance}");
+            if (violations.Count == before) moved.Add(new LedgerCheckpoint(account.Id, last, running));
+        }
+        if (moved.Count > 0) await ledger.SaveCheckpointsAsync(moved, ct);
+        return new Report(touched, 0, entryCount, violations);
     }
 }

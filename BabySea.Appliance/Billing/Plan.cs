@@ -1,6 +1,6 @@
 namespace BabySea.Appliance.Billing;
 
-/// <summary>A plan from <c>config/plans.json</c> (reference §6.2): its monthly grant and its limits.</summary>
+/// <summary>A plan from <c>config/plans.json</c> (reference §6.2): its monthly grant, its limits and how long it keeps history.</summary>
 public sealed record Plan(
     string Id,
     string Name,
@@ -9,4 +9,4 @@ public sealed record Plan(
     int MaxInFlightImages,
     int MaxInFlightVideos,
     int RequestsPerMinute,
-    int RetentionDays);
+    Retention Retention);

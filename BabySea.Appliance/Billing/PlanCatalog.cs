@@ -41,10 +41,17 @@ public sealed class PlanCatalog
                 Required(p, "max_in_flight_images", Where).GetInt32(),
                 Required(p, "max_in_flight_videos", Where).GetInt32(),
                 Required(p, "requests_per_minute", Where).GetInt32(),
-                Required(p, "retention_days", Where).GetInt32()));
+                ReadRetention(Required(p, "retention", Where), Where)));
         }
         var packs = root.TryGetProperty("credit_packs", out var cp) ? cp.EnumerateArray().Select(x => x.GetDecimal()).ToArray() : [];
         return new PlanCatalog(plans, root.GetProperty("default_plan").GetString()!, packs);
+    }
+
+    private static Retention ReadRetention(JsonElement r, Func<string, string> where)
+    {
+        TimeSpan Window(string key) => Retention.ParseWindow(Required(r, key, k => where($"retention is missing '{k}'.")).GetString() ?? "", where($"retention.{key}"));
+        return new Retention(Window("output_files"), Window("generations"), Window("request_logs"), Window("webhook_deliveries"), Window("activity"),
+            Window("ledger"));
     }
 
     private static JsonElement Required(JsonElement e, string key, Func<string, string> where)

@@ -6,6 +6,7 @@ using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Hosting;
 using BabySea.Appliance.Routing.Catalog;
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Webhooks;
@@ -54,10 +55,14 @@ public static class CommandLine
         switch (args[0], args.Length > 1 ? args[1] : "")
         {
             case ("verify", _):
-                var report = await new LedgerVerifier(accounts, ledger, services.GetRequiredService<IGenerationStore>()).RunAsync(ct);
-                stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(report.Ok, report.AccountsChecked, report.GenerationsChecked,
-                    report.EntriesChecked, report.Violations), ctx.VerifyData));
-                return report.Ok ? 0 : 1;
+                var rollups = services.GetRequiredService<IRollupStore>();
+                var report = await new LedgerVerifier(accounts, ledger, services.GetRequiredService<IGenerationStore>(),
+                    services.GetRequiredService<IRetentionStore>()).RunAsync(ct);
+                var recount = args.Contains("--recount");
+                var violations = report.Violations.Concat(recount ? accounts.ListAccounts().SelectMany(a => rollups.Recount(a.Id)) : []).ToArray();
+                stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(violations.Length == 0, report.AccountsChecked, report.GenerationsChecked,
+                    report.EntriesChecked, violations, recount), ctx.VerifyData));
+                return violations.Length == 0 ? 0 : 1;
             case ("accounts", "create"):
                 return Print(stdout, await admin.CreateAccountAsync(Opt(options, "name"), Opt(options, "plan"), ct), ctx.AdminAccountData);
             case ("accounts", "list"):
@@ -87,7 +92,9 @@ public static class CommandLine
                 bool? enabled = Opt(options, "enabled") is { } en ? en == "true" : null;
                 return Print(stdout, await admin.SetAlertsAsync(Opt(options, "account") ?? "", new AdminAlertsBody(enabled, thresholds), ct), ctx.AdminAlertsData);
             case ("credits", "ledger"):
-                return Print(stdout, admin.Ledger(Opt(options, "account") ?? ""), ctx.AdminLedgerData);
+                return accounts.FindAccount(Opt(options, "account") ?? "") is { } holder
+                    ? Print(stdout, HistoryViews.LedgerPage(ledger, holder, Opt(options, "limit"), Opt(options, "cursor")), ctx.LedgerPageData)
+                    : Print<LedgerPageData>(stdout, (null, new ApiError(BseCode.AccountNotFound, "No such account.")), ctx.LedgerPageData);
             default:
                 stderr.WriteLine(Usage);
                 return 64;
@@ -97,7 +104,8 @@ public static class CommandLine
     private const string Usage = """
         babysea-appliance                                  serve (see README for settings)
         babysea-appliance emulate [--port 8788]            serve every provider emulator alone (Emulator:* settings apply)
-        babysea-appliance verify                           recompute balances from the ledger; exit 1 on any violation
+        babysea-appliance verify [--recount]               recompute balances from the ledger (and, with --recount, the rollups from
+                                                           the rows still present); exit 1 on any violation
         babysea-appliance models                           the model catalog as a Markdown table (id, type, providers, price)
         babysea-appliance accounts create --name N [--plan P]
         babysea-appliance accounts list
@@ -108,7 +116,7 @@ public static class CommandLine
         babysea-appliance keys revoke --key ID
         babysea-appliance credits add --account ID --amount 5.000 [--description D]
         babysea-appliance credits pack --account ID --amount 25        (10, 25, 50, 100, 500, 1000; paid plans)
-        babysea-appliance credits ledger --account ID
+        babysea-appliance credits ledger --account ID [--limit 100] [--cursor C]   newest first; next_cursor pages on
         babysea-appliance alerts get --account ID
         babysea-appliance alerts set --account ID [--thresholds 0.5,2] [--enabled true|false]
         """ + "\n" + WebhookVerbs.Usage;

@@ -71,9 +71,11 @@ public sealed class GenerationIntake(
         if (!queue.HasRoom)
             return (null, false, new ApiError(BseCode.ServiceOverloaded, "The generation queue is full. Retry shortly."));
 
+        var now = time.GetUtcNow();
         var generation = new Generation
         {
-            Id = Guid.CreateVersion7().ToString(),
+            // The id carries the creation time (UUIDv7), so id order is time order for pages and retention alike.
+            Id = Guid.CreateVersion7(now).ToString(),
             AccountId = account.Id,
             ModelIdentifier = model.Id,
             MediaType = model.Type,
@@ -81,7 +83,7 @@ public sealed class GenerationIntake(
             ProviderOrder = order!,
             Request = request,
             Cost = cost,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = now,
         };
         var data = JsonSerializer.Serialize(new CreateData(generation.ModelIdentifier, generation.ProviderOrder, null, generation.Id, true),
             AppJsonContext.Default.CreateData);

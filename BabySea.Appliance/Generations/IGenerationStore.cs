@@ -22,7 +22,6 @@ public interface IGenerationStore
     /// <summary>An account's generations, newest first.</summary>
     Task<GenerationPage> ListAsync(string accountId, int limit, int offset, CancellationToken ct);
 
-    Task<IReadOnlyList<Generation>> CreatedSinceAsync(string accountId, DateTimeOffset since, CancellationToken ct);
 
     /// <summary>
     /// Takes the lease on a non-terminal generation for <paramref name="owner"/> until <paramref name="until"/>: null when

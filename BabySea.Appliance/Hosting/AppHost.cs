@@ -55,7 +55,6 @@ public static class AppHost
         services.AddSingleton(settings);
         services.AddSingleton<PublicOrigin>();
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton(new ArtifactStore(settings.DataDir));
 
         services.AddSingleton(PlanCatalog.Load(DataFile(config, "Billing:PlansFile", "plans.json")));
         services.AddSingleton(ModelCatalog.Load(DataFile(config, "Routing:ModelsFile", "models.json")));
@@ -123,12 +122,15 @@ public static class AppHost
         services.AddSingleton<RequestLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         services.AddSingleton<UsageReport>();
+        services.AddSingleton<AnalyticsReport>();
+        services.AddSingleton<HistoryViews>();
         services.AddSingleton<DashboardAssets>();
         services.AddWebhooks(config);
         configureServices?.Invoke(services);
 
         services.AddSingleton<ICronJob, IdempotencySweep>();
         services.AddSingleton<ICronJob, PlanRenewals>();
+        services.AddSingleton<ICronJob, RetentionSweep>();
         services.AddHostedService<CronScheduler>();
 
         var app = builder.Build();
@@ -144,6 +146,7 @@ public static class AppHost
         app.MapGenerationsApi();
         app.MapLibraryApi();
         app.MapHealthApi();
+        app.MapHistoryApi();
         app.MapAdminApi();
         app.MapWebhooksAdminApi();
         app.MapOperatorViewsAdminApi();
@@ -156,15 +159,15 @@ public static class AppHost
         return app;
     }
 
-    /// <summary>Runs first-start bootstrap and the ledger check, then serves until stopped.</summary>
+    /// <summary>Runs first-start bootstrap and the ledger check of what changed since the last one, then serves until stopped.</summary>
     public static async Task RunAsync(WebApplication app, TextWriter console)
     {
         await FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<AccountAdmin>(),
             app.Services.GetRequiredService<IAccountStore>(), app.Services.GetRequiredService<PlanCatalog>(), console, CancellationToken.None);
-        var report = await app.Services.GetRequiredService<LedgerVerifier>().RunAsync(CancellationToken.None);
+        var report = await app.Services.GetRequiredService<LedgerVerifier>().RunSinceCheckpointsAsync(CancellationToken.None);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Verify");
         if (report.Ok)
-            log.LogInformation("Ledger verified: {Accounts} accounts, {Generations} generations, {Entries} entries", report.AccountsChecked, report.GenerationsChecked, report.EntriesChecked);
+            log.LogInformation("Ledger verified since the last check: {Accounts} accounts touched, {Entries} new entries", report.AccountsChecked, report.EntriesChecked);
         else
             foreach (var violation in report.Violations) log.LogError("Ledger violation: {Violation}", violation);
         await app.RunAsync();

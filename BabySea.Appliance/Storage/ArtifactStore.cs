@@ -6,7 +6,8 @@ using BabySea.Appliance.Routing;
 namespace BabySea.Appliance.Storage;
 
 /// <summary>
-/// Output files on disk under <c>{data}/artifacts/{generation}/</c>, each with its hash, size and type. A complete set
+/// Output files on disk under <c>{data}/artifacts/{yyyy-MM-dd}/{generation}/</c> (the day its UUIDv7 id was made, so no
+/// folder grows without bound; sets written before that layout stay readable in <c>artifacts/{generation}/</c>), each with its hash, size and type. A complete set
 /// ends with a manifest naming the attempt that produced it, so outputs on disk whose success was never committed
 /// (a crash in between) are found again at restart instead of being fetched anew or lost.
 /// </summary>
@@ -16,11 +17,22 @@ public sealed class ArtifactStore(string dataDir)
 
     private string Root => Path.Combine(dataDir, "artifacts");
 
+    private string Folder(string generationId) => Shard(generationId) is { } day ? Path.Combine(Root, day, generationId) : Path.Combine(Root, generationId);
+
+    private IEnumerable<string> Folders(string generationId) => new[] { Folder(generationId), Path.Combine(Root, generationId) }.Distinct();
+
+    /// <summary>The UTC day in a UUIDv7 id (its first 48 bits are Unix milliseconds); null for any other id.</summary>
+    private static string? Shard(string generationId)
+        => Guid.TryParse(generationId, out var g) && g.Version == 7
+            && long.TryParse(generationId.Replace("-", "")[..12], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
     /// <summary>Writes the outputs of <paramref name="used"/> durably, then the manifest that says the set is complete.</summary>
     public async Task<IReadOnlyList<Artifact>> SaveAsync(string generationId, Attempt used, IReadOnlyList<FetchedOutput> outputs, double? predictSeconds,
         CancellationToken ct)
     {
-        var folder = Path.Combine(Root, generationId);
+        var folder = Folder(generationId);
         Directory.CreateDirectory(folder);
         var artifacts = new List<Artifact>();
         for (var i = 0; i < outputs.Count; i++)
@@ -28,7 +40,7 @@ public sealed class ArtifactStore(string dataDir)
             var output = outputs[i];
             var name = $"{i}.{output.Extension}";
             await WriteDurablyAsync(Path.Combine(folder, name), output.Bytes, ct);
-            artifacts.Add(new Artifact(i, $"artifacts/{generationId}/{name}", Convert.ToHexStringLower(SHA256.HashData(output.Bytes)),
+            artifacts.Add(new Artifact(i, Path.GetRelativePath(dataDir, Path.Combine(folder, name)).Replace('\\', '/'), Convert.ToHexStringLower(SHA256.HashData(output.Bytes)),
                 output.Bytes.LongLength, output.ContentType, output.Extension));
         }
         var manifest = new JsonObject
@@ -48,8 +60,7 @@ public sealed class ArtifactStore(string dataDir)
     /// <summary>The complete output set of a generation whose success was not committed, or null.</summary>
     public CompletedOutputs? FindCompleted(string generationId)
     {
-        var path = Path.Combine(Root, generationId, ManifestName);
-        if (!File.Exists(path)) return null;
+        if (Folders(generationId).Select(f => Path.Combine(f, ManifestName)).FirstOrDefault(File.Exists) is not { } path) return null;
         try
         {
             var manifest = JsonNode.Parse(File.ReadAllBytes(path))!.AsObject();
@@ -75,9 +86,10 @@ public sealed class ArtifactStore(string dataDir)
     /// Removes a generation's files; returns how many outputs there were. A runner may still be writing into the folder
     /// (its generation canceled meanwhile): what it adds later it removes itself once its commit is refused.
     /// </summary>
-    public int Delete(string generationId)
+    public int Delete(string generationId) => Folders(generationId).Sum(DeleteFolder);
+
+    private static int DeleteFolder(string folder)
     {
-        var folder = Path.Combine(Root, generationId);
         var count = 0;
         for (var tries = 0; tries < 3 && Directory.Exists(folder); tries++)
         {

@@ -52,9 +52,6 @@ public interface IWebhookStore
     /// before <paramref name="holdCutoff"/> expire. Returns how many changed.
     /// </summary>
     Task<int> ExpireAsync(DateTimeOffset retryCutoff, DateTimeOffset holdCutoff, CancellationToken ct);
-
-    /// <summary>Delivery outcomes of an account's deliveries created since <paramref name="since"/>.</summary>
-    WebhookOutcomes Outcomes(string accountId, DateTimeOffset since);
 }
 
 /// <summary>
@@ -66,6 +63,3 @@ public sealed record AttemptRecord(WebhookAttempt Attempt, string NextStatus, Da
 
 /// <summary>Whether the attempt was recorded (false: another record got there first) and whether it disabled the endpoint.</summary>
 public sealed record AttemptRecorded(bool Recorded, bool EndpointDisabled);
-
-/// <summary>Counts for <c>usage_webhooks</c>: held deliveries count as pending, expired ones as exhausted.</summary>
-public sealed record WebhookOutcomes(int Delivered, int Failed, int Exhausted, int Pending);

@@ -21,7 +21,6 @@ public static class AdminApi
         admin.MapGet("/accounts/{accountId}/alerts", (string accountId, AccountAdmin a) => Answer(a.Alerts(accountId), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved"));
         admin.MapPut("/accounts/{accountId}/alerts", SetAlertsAsync);
         admin.MapGet("/accounts/{accountId}/activity", (string accountId, AccountAdmin a) => Answer(a.Activity(accountId), AppJsonContext.Default.AdminActivityData, "Activity retrieved"));
-        admin.MapGet("/accounts/{accountId}/ledger", (string accountId, AccountAdmin a) => Answer(a.Ledger(accountId), AppJsonContext.Default.AdminLedgerData, "Ledger retrieved"));
     }
 
     private static async Task<IResult> CreateAccountAsync(HttpContext http, AccountAdmin admin, CancellationToken ct)

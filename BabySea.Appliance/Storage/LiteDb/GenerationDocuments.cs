@@ -11,6 +11,8 @@ internal static class GenerationDocuments
     public static BsonDocument ToDocument(Generation g) => new()
     {
         ["_id"] = g.Id,
+        // Ids are UUIDv7: account|id orders an account's generations by creation time.
+        ["ak"] = g.AccountId + "|" + g.Id,
         ["account_id"] = g.AccountId,
         ["slot"] = Slot(g.AccountId, g.MediaType, g.Status.IsTerminal() ? "done" : "active"),
         ["model"] = g.ModelIdentifier,

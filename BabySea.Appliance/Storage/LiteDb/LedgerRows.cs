@@ -1,3 +1,4 @@
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Webhooks;
 using LiteDB;
@@ -32,6 +33,7 @@ internal static class LedgerRows
         var entry = new LedgerEntry(id.ToString(), movement.AccountId, movement.Type, movement.Amount, movement.Delta(), balance,
             movement.GenerationId, movement.Description, now);
         store.Collection(Schema.Ledger).Insert(ToDocument(entry, id, movement.GrantKey));
+        RollupRows.Apply(store, RollupRules.ForLedger(entry));
         return entry;
     }
 
@@ -47,6 +49,7 @@ internal static class LedgerRows
     private static BsonDocument ToDocument(LedgerEntry e, ObjectId id, string? grantKey) => new()
     {
         ["_id"] = id,
+        ["ak"] = e.AccountId + "|" + id,
         ["account_id"] = e.AccountId,
         ["type"] = LedgerMovement.TypeName(e.Type),
         ["amount"] = e.Amount,

@@ -26,6 +26,9 @@ public static class LiteDbStorage
         services.AddSingleton<IWebhookStore, LiteWebhookStore>();
         services.AddSingleton<IRequestLogStore, LiteRequestLogStore>();
         services.AddSingleton<IIdempotencyStore, LiteIdempotencyStore>();
+        services.AddSingleton<IRollupStore, LiteRollupStore>();
+        services.AddSingleton<IRetentionStore, LiteRetentionStore>();
+        services.AddSingleton(new ArtifactStore(dataDir));
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api.Idempotency;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Webhooks;
@@ -9,7 +10,7 @@ namespace BabySea.Appliance.Storage.LiteDb;
 /// Applies admission and lifecycle decisions, each in one writer transaction with the ledger rows and outbox rows they
 /// imply. Reads are answered at once from the open database; they are tasks so that a networked engine fits the seam.
 /// </summary>
-public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time, OutboxSignal outbox) : IGenerationStore
+public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time, OutboxSignal outbox, IRollupStore rollups) : IGenerationStore
 {
     public Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyClaim? idempotency, CancellationToken ct)
         => Announce(writer.RunAsync(s =>
@@ -24,6 +25,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             if (outcome is not CreateOutcome.Created) return outcome;
             if (Lifecycle.Reserve(generation) is { } reserve) LedgerRows.Apply(s, reserve, generation.CreatedAt);
             s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(generation));
+            RollupRows.Apply(s, RollupRules.ForCreated(generation));
             if (idempotency is not null) LiteIdempotencyStore.Record(s, generation.AccountId, idempotency, generation.Id, now);
             return outcome;
         }));
@@ -39,6 +41,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             // A terminal generation needs no worker: its lease goes with the change.
             if (!change.Next.Status.IsTerminal()) CopyLease(s.Collection(Schema.Generations).FindById(generationId), doc);
             s.Collection(Schema.Generations).Update(doc);
+            RollupRows.Apply(s, RollupRules.ForTransition(current, change.Next));
             if (change.Pays is { } movement) LedgerRows.Apply(s, movement, now);
             if (change.Emits is { } emitted) OutboxRows.Stage(s, WebhookEvents.For(emitted, change.Next), now);
             return new TransitionOutcome.Applied(change.Next);
@@ -50,17 +53,15 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
     public Task<GenerationPage> ListAsync(string accountId, int limit, int offset, CancellationToken ct)
     {
         var generations = store.Collection(Schema.Generations);
-        var total = generations.Count("account_id = @0", accountId);
-        // Ids are UUIDv7: ordering by id is ordering by creation time.
-        var items = generations.Query().Where("account_id = @0", accountId).OrderByDescending("_id").Offset(offset).Limit(limit)
-            .ToEnumerable().Select(GenerationDocuments.FromDocument).ToArray();
+        var totals = rollups.Total(accountId);
+        var total = (int)(totals.Count("gen|created") - totals.Count("gen|deleted"));
+        // The walk down the "ak" index (account|UUIDv7, so newest first) reads index keys only; only the page's own documents are loaded.
+        var ids = generations.Query().Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|~"))
+            .OrderByDescending("ak").Select("ak").Offset(offset).Limit(limit).ToEnumerable()
+            .Select(d => d["ak"].AsString[(accountId.Length + 1)..]).ToArray();
+        var items = ids.Select(id => generations.FindById(id)).Where(d => d is not null).Select(GenerationDocuments.FromDocument).ToArray();
         return Task.FromResult(new GenerationPage(items, total));
     }
-
-    public Task<IReadOnlyList<Generation>> CreatedSinceAsync(string accountId, DateTimeOffset since, CancellationToken ct)
-        => Task.FromResult<IReadOnlyList<Generation>>(store.Collection(Schema.Generations)
-            .Find(BsonExpression.Create("account_id = @0 AND created_at >= @1", accountId, Bson.Time(since)))
-            .Select(GenerationDocuments.FromDocument).ToArray());
 
     public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct)
         => writer.RunAsync(s =>

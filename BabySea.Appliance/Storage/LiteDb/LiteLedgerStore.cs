@@ -1,4 +1,5 @@
 using BabySea.Appliance.Billing;
+using LiteDB;
 namespace BabySea.Appliance.Storage.LiteDb;
 
 public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProvider time) : ILedgerStore
@@ -14,6 +15,30 @@ public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProv
             : LedgerRows.Apply(s, new LedgerMovement(accountId, LedgerType.Add, amount, null, description, grantKey), time.GetUtcNow()));
 
     public IReadOnlyList<LedgerEntry> Entries(string accountId)
-        => store.Collection(Schema.Ledger).Query().Where("account_id = @0", accountId).OrderBy("_id")
+        => store.Collection(Schema.Ledger).Query().Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|~")).OrderBy("ak")
             .ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
+
+    public IReadOnlyList<LedgerEntry> After(string accountId, string? afterId, int limit)
+        => store.Collection(Schema.Ledger).Query()
+            .Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|" + (afterId ?? ""), accountId + "|~")).OrderBy("ak")
+            .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
+
+    public LedgerCheckpoint? Checkpoint(string accountId)
+        => store.Collection(Schema.LedgerCheckpoints).FindById(accountId) is { } d
+            ? new LedgerCheckpoint(accountId, d.OptString("last_entry_id"), d["balance"].AsDecimal)
+            : null;
+
+    public Task SaveCheckpointsAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, CancellationToken ct)
+        => writer.RunAsync(s => s.Collection(Schema.LedgerCheckpoints).Upsert(checkpoints.Select(c => new BsonDocument
+        {
+            ["_id"] = c.AccountId,
+            ["last_entry_id"] = Bson.Str(c.LastEntryId),
+            ["balance"] = c.Balance,
+            ["at"] = Bson.Time(time.GetUtcNow()),
+        })));
+
+    public IReadOnlyList<LedgerEntry> Page(string accountId, string? cursor, int limit)
+        => store.Collection(Schema.Ledger).Query()
+            .Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|" + (cursor ?? "~"))).OrderByDescending("ak")
+            .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
 }

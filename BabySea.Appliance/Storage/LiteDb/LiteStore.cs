@@ -74,7 +74,9 @@ public sealed class LiteStore : IDisposable
             });
             db.UtcDate = true;
             Schema.Ensure(db);
-            return new LiteStore(dataDir, lockFile, db, dataFile, durable);
+            var store = new LiteStore(dataDir, lockFile, db, dataFile, durable);
+            RollupRecount.BuildIfMissing(store);
+            return store;
         }
         catch
         {

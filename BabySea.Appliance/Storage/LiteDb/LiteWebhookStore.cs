@@ -61,7 +61,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             var enabled = WebhookDocuments.EndpointFrom(endpoint);
             foreach (var d in held)
             {
-                d["status"] = DeliveryRules.OnEnable(d.Time("created_at"), holdCutoff);
+                OutboxRows.SetStatus(s, d, DeliveryRules.OnEnable(d.Time("created_at"), holdCutoff));
                 if (d["status"].AsString == DeliveryStatus.Released)
                     d["released_as"] = OutboxRows.Add(s, enabled, d["event_id"].AsString, d["event_type"].AsString, d["data_json"].AsString, now,
                         releasedFrom: d["_id"].AsString)["_id"];
@@ -96,7 +96,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             var canceled = 0;
             foreach (var d in Open(s, endpointId, DeliveryRules.CanceledByDelete))
             {
-                d["status"] = DeliveryStatus.Canceled;
+                OutboxRows.SetStatus(s, d, DeliveryStatus.Canceled);
                 d["next_attempt_at"] = BsonValue.Null;
                 s.Collection(Schema.WebhookDeliveries).Update(d);
                 canceled++;
@@ -156,7 +156,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             var endpoint = endpoints.FindById(d["endpoint_id"]);
             var effect = DeliveryRules.AfterAttempt(record, d["status"].AsString, d.OptTime("next_attempt_at"),
                 endpoint?["consecutive_failures"].AsInt32 ?? 0, endpoint?["enabled"].AsBoolean ?? false);
-            d["status"] = effect.Status;
+            OutboxRows.SetStatus(s, d, effect.Status);
             d["next_attempt_at"] = Bson.Time(effect.NextAttemptAt);
             if (a.Succeeded) d["delivered_at"] = Bson.Time(a.AttemptedAt);
             deliveries.Update(d);
@@ -180,22 +180,12 @@ public sealed class LiteWebhookStore : IWebhookStore
                 .ToArray();
             foreach (var (d, status) in stale)
             {
-                d["status"] = status;
+                OutboxRows.SetStatus(s, d, status);
                 d["next_attempt_at"] = BsonValue.Null;
                 deliveries.Update(d);
             }
             return stale.Length;
         });
-
-    public WebhookOutcomes Outcomes(string accountId, DateTimeOffset since)
-    {
-        var counts = _store.Collection(Schema.WebhookDeliveries)
-            .Find(BsonExpression.Create("account_id = @0 AND created_at >= @1", accountId, Bson.Time(since)))
-            .GroupBy(d => d["status"].AsString).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        int Count(params string[] statuses) => statuses.Sum(st => counts.GetValueOrDefault(st));
-        return new WebhookOutcomes(Count(DeliveryStatus.Delivered), Count(DeliveryStatus.Failed),
-            Count(DeliveryStatus.Exhausted, DeliveryStatus.Expired), Count(DeliveryStatus.Pending, DeliveryStatus.Held));
-    }
 
     /// <summary>Disables an endpoint and holds its open deliveries, inside the caller's transaction.</summary>
     // The account's audit feed records each endpoint change, automatic disabling included, in the change's transaction.
@@ -212,7 +202,7 @@ public sealed class LiteWebhookStore : IWebhookStore
         Audit(s, endpoint, "disabled", $"disabled: {reason}", now);
         foreach (var d in Open(s, endpoint["_id"].AsString, DeliveryRules.HeldByDisable))
         {
-            d["status"] = DeliveryStatus.Held;
+            OutboxRows.SetStatus(s, d, DeliveryStatus.Held);
             s.Collection(Schema.WebhookDeliveries).Update(d);
         }
         return endpoint;

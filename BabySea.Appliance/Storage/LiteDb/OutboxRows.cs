@@ -1,3 +1,4 @@
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Webhooks;
 using LiteDB;
 
@@ -44,9 +45,21 @@ internal static class OutboxRows
             ["replay_of"] = Bson.Str(replayOf),
             ["released_from"] = Bson.Str(releasedFrom),
         };
+        doc["ak"] = SortKey(doc);
         deliveries.Insert(doc);
+        RollupRows.Apply(s, RollupRules.ForDeliveryStatus(doc["account_id"].AsString, now, null, doc["status"].AsString));
         return doc;
     }
+
+    /// <summary>Moves a delivery to <paramref name="status"/> and its count with it; the caller updates the row in the same transaction.</summary>
+    public static void SetStatus(LiteStore s, BsonDocument delivery, string status)
+    {
+        RollupRows.Apply(s, RollupRules.ForDeliveryStatus(delivery["account_id"].AsString, delivery.Time("created_at"), delivery["status"].AsString, status));
+        delivery["status"] = status;
+    }
+
+    /// <summary>account|creation ms|seq: an account's deliveries in time order, for retention.</summary>
+    public static string SortKey(BsonDocument d) => $"{d["account_id"].AsString}|{d.Time("created_at").ToUnixTimeMilliseconds():D13}|{(d["seq"].IsNumber ? d["seq"].AsInt64 : 0):D12}";
 
     private static long NextSeq(ILiteCollection<BsonDocument> deliveries)
         => deliveries.Query().OrderByDescending("seq").Limit(1).FirstOrDefault() is { } last && last["seq"].IsNumber ? last["seq"].AsInt64 + 1 : 1;

@@ -14,6 +14,28 @@ public static class Schema
     public const string Activity = "activity";
     public const string WebhookEndpoints = "webhook_endpoints";
     public const string WebhookDeliveries = "webhook_deliveries";
+    public const string Rollups = "rollups";
+    public const string LedgerCheckpoints = "ledger_checkpoints";
+    public const string RetentionMarks = "retention_marks";
+
+    private static readonly (string Collection, Func<BsonDocument, string> Key)[] SortKeys =
+    [
+        (Ledger, d => d["account_id"].AsString + "|" + d["_id"].AsObjectId),
+        (Generations, d => d["account_id"].AsString + "|" + d["_id"].AsString),
+        (RequestLogs, d => LiteRequestLogStore.SortKey(d.OptString("account_id"), d["request_id"].AsString)),
+        (WebhookDeliveries, OutboxRows.SortKey),
+    ];
+
+    /// <summary>Gives rows written before the key existed their key: the index finds them, so a database that has them all costs nothing.</summary>
+    private static void Backfill(ILiteCollection<BsonDocument> collection, Func<BsonDocument, string> key)
+    {
+        while (collection.Find(BsonExpression.Create("ak = null"), limit: 1000).ToArray() is { Length: > 0 } batch)
+            foreach (var d in batch)
+            {
+                d["ak"] = key(d);
+                collection.Update(d);
+            }
+    }
 
     public static void Ensure(LiteDatabase db)
     {
@@ -29,6 +51,14 @@ public static class Schema
         db.GetCollection(Idempotency).EnsureIndex("expires_at");
         db.GetCollection(Activity).EnsureIndex("account_id");
         db.GetCollection(RequestLogs).EnsureIndex("account_id");
+        // "ak" = account|time-ordered id on ledger entries, generations and request logs: every page of an account's history,
+        // newest first, is a walk down one index range, never a sort of the account's rows.
+        foreach (var (name, key) in SortKeys)
+        {
+            var collection = db.GetCollection(name);
+            collection.EnsureIndex("ak");
+            Backfill(collection, key);
+        }
         db.GetCollection(WebhookEndpoints).EnsureIndex("account_id");
         db.GetCollection(WebhookDeliveries).EnsureIndex("status");
         db.GetCollection(WebhookDeliveries).EnsureIndex("endpoint_id");

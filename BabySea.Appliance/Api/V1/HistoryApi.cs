@@ -1,0 +1,37 @@
+using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Analytics;
+using BabySea.Appliance.Api.Admin;
+using BabySea.Appliance.Api.Auth;
+
+namespace BabySea.Appliance.Api.V1;
+
+/// <summary>Analytics, request logs and the credit ledger: the caller's under <c>/v1</c>, any account's under <c>/admin/v1</c>.</summary>
+public static class HistoryApi
+{
+    public static void MapHistoryApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").RequireScope(Scopes.AccountRead);
+        v1.MapGet("/analytics", async (HttpContext http, HistoryViews views, string? period)
+            => Answer(await views.AnalyticsAsync(Caller.From(http).Account.Id, period), AppJsonContext.Default.AnalyticsData, "Analytics retrieved successfully"));
+        v1.MapGet("/logs", async (HttpContext http, HistoryViews views)
+            => Answer(await views.LogsAsync(Caller.From(http).Account.Id, http.Request.Query), AppJsonContext.Default.RequestLogPageData, "Request logs retrieved successfully"));
+        v1.MapGet("/credits/ledger", (HttpContext http, HistoryViews views, string? limit, string? cursor)
+            => Answer(views.Ledger(Caller.From(http).Account, limit, cursor), AppJsonContext.Default.LedgerPageData, "Credit ledger retrieved successfully"));
+
+        var admin = app.MapGroup("/admin/v1/accounts/{accountId}").RequireAdminToken();
+        admin.MapGet("/analytics", async (string accountId, IAccountStore accounts, HistoryViews views, string? period)
+            => accounts.FindAccount(accountId) is null ? Missing(accountId)
+                : Answer(await views.AnalyticsAsync(accountId, period), AppJsonContext.Default.AnalyticsData, "Analytics retrieved"));
+        admin.MapGet("/logs", async (HttpContext http, string accountId, IAccountStore accounts, HistoryViews views)
+            => accounts.FindAccount(accountId) is null ? Missing(accountId)
+                : Answer(await views.LogsAsync(accountId, http.Request.Query), AppJsonContext.Default.RequestLogPageData, "Request logs retrieved"));
+        admin.MapGet("/ledger", (string accountId, IAccountStore accounts, HistoryViews views, string? limit, string? cursor)
+            => accounts.FindAccount(accountId) is not { } account ? Missing(accountId)
+                : Answer(views.Ledger(account, limit, cursor), AppJsonContext.Default.LedgerPageData, "Ledger retrieved"));
+    }
+
+    private static IResult Answer<T>((T? Data, ApiError? Error) result, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string message) where T : class
+        => AdminEndpoints.Answer(result, info, message);
+
+    private static ApiError Missing(string accountId) => new ApiError(BseCode.AccountNotFound, $"No account '{accountId}'.").With("account_id", accountId);
+}

@@ -1,0 +1,20 @@
+namespace BabySea.Appliance.Billing;
+
+/// <summary>Retention deletes, applied by storage in bounded batches, each its own short writer command.</summary>
+public interface IRetentionStore
+{
+    /// <summary>
+    /// Removes up to <paramref name="batch"/> rows per category of one account from before its cutoffs: output files (the
+    /// record stays, marked removed), finished generations with their files, request logs, settled webhook deliveries with
+    /// their attempts, activity; and folds ledger entries into one opening-balance entry. Returns how many of each went.
+    /// </summary>
+    Task<RetentionSwept> SweepAsync(string accountId, RetentionCutoffs cutoffs, int batch, CancellationToken ct);
+
+    /// <summary>When the account's rows of a category were last swept up to (null: never), so checks know what may be gone.</summary>
+    DateTimeOffset? SweptUntil(string accountId, string category);
+}
+
+public sealed record RetentionSwept(int OutputFiles, int Generations, int RequestLogs, int WebhookDeliveries, int Activity, int LedgerFolded)
+{
+    public int Total => OutputFiles + Generations + RequestLogs + WebhookDeliveries + Activity + LedgerFolded;
+}

@@ -1,0 +1,39 @@
+using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Hosting;
+using Cronos;
+
+namespace BabySea.Appliance.Billing;
+
+/// <summary>
+/// Applies each account's plan retention (<c>Retention:SweepSchedule</c>, default hourly at minute 17) in batches of
+/// <c>Retention:BatchSize</c> rows per category (default 500), each batch its own short write, until nothing is left.
+/// </summary>
+public sealed class RetentionSweep(IAccountStore accounts, PlanCatalog plans, IRetentionStore store, TimeProvider time, IConfiguration config,
+    ILogger<RetentionSweep> log) : ICronJob
+{
+    private readonly int _batch = int.TryParse(config["Retention:BatchSize"], out var b) && b > 0 ? b
+        : config["Retention:BatchSize"] is null ? 500 : throw new InvalidOperationException("Retention:BatchSize must be a positive integer.");
+
+    public string Name => "retention-sweep";
+
+    public CronExpression Schedule { get; } = CronScheduler.Parse("Retention:SweepSchedule", config["Retention:SweepSchedule"] ?? "17 * * * *");
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        foreach (var account in accounts.ListAccounts())
+        {
+            var cutoffs = plans.Get(account.Plan).Retention.Cutoffs(time.GetUtcNow());
+            RetentionSwept total = new(0, 0, 0, 0, 0, 0);
+            for (var swept = await store.SweepAsync(account.Id, cutoffs, _batch, ct); swept.Total > 0; swept = await store.SweepAsync(account.Id, cutoffs, _batch, ct))
+            {
+                ct.ThrowIfCancellationRequested();
+                total = new(total.OutputFiles + swept.OutputFiles, total.Generations + swept.Generations, total.RequestLogs + swept.RequestLogs,
+                    total.WebhookDeliveries + swept.WebhookDeliveries, total.Activity + swept.Activity, total.LedgerFolded + swept.LedgerFolded);
+            }
+            if (total.Total > 0)
+                log.LogInformation("Retention for account {Account} ({Plan}): {Files} output sets, {Generations} generations, {Logs} request logs, " +
+                    "{Deliveries} webhook deliveries, {Activity} activity records removed; {Folded} ledger entries folded", account.Id, account.Plan,
+                    total.OutputFiles, total.Generations, total.RequestLogs, total.WebhookDeliveries, total.Activity, total.LedgerFolded);
+        }
+    }
+}

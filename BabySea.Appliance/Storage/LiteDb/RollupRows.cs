@@ -1,0 +1,72 @@
+using BabySea.Appliance.Analytics;
+using LiteDB;
+
+namespace BabySea.Appliance.Storage.LiteDb;
+
+/// <summary>
+/// Adds rollup deltas to the hour, day and all-time documents of their account. Always called inside the writer
+/// transaction of the event counted, so a crash keeps both or neither. One document per account and bucket, its id
+/// <c>account|h|yyyyMMddHH</c> (or <c>|d|yyyyMMdd</c>, <c>|t|</c>), so a period is one range of the primary key.
+/// </summary>
+internal static class RollupRows
+{
+    public static void Apply(LiteStore s, params RollupDelta?[] deltas) => Apply(s, (IEnumerable<RollupDelta?>)deltas);
+
+    public static void Apply(LiteStore s, IEnumerable<RollupDelta?> deltas)
+    {
+        var rollups = s.Collection(Schema.Rollups);
+        foreach (var (id, (account, grain, start, delta)) in Merge(deltas))
+        {
+            var doc = rollups.FindById(id) ?? new BsonDocument
+            {
+                ["_id"] = id,
+                ["account_id"] = account,
+                ["grain"] = GrainCode(grain),
+                ["start"] = Bson.Time(start),
+                ["c"] = new BsonDocument(),
+                ["s"] = new BsonDocument(),
+            };
+            var counts = doc["c"].AsDocument;
+            foreach (var (k, n) in delta.Counts) counts[k] = (counts.TryGetValue(k, out var c) ? c.AsInt64 : 0L) + n;
+            var sums = doc["s"].AsDocument;
+            foreach (var (k, v) in delta.Sums) sums[k] = (sums.TryGetValue(k, out var c) ? c.AsDecimal : 0m) + v;
+            rollups.Upsert(doc);
+        }
+    }
+
+    /// <summary>Deltas added up per bucket document, so a batch of a thousand requests touches a handful of documents, each once.</summary>
+    public static Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)> Merge(IEnumerable<RollupDelta?> deltas)
+    {
+        var merged = new Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)>(StringComparer.Ordinal);
+        foreach (var delta in deltas)
+        {
+            if (delta is null || delta.IsEmpty) continue;
+            foreach (var grain in Grains)
+            {
+                var start = RollupGrains.Start(grain, delta.At);
+                var id = Id(delta.AccountId, grain, start);
+                if (!merged.TryGetValue(id, out var target))
+                    merged[id] = target = (delta.AccountId, grain, start, new RollupDelta(delta.AccountId, start));
+                foreach (var (k, n) in delta.Counts) target.Delta.Count(k, n);
+                foreach (var (k, v) in delta.Sums) target.Delta.Sum(k, v);
+            }
+        }
+        return merged;
+    }
+
+    private static readonly RollupGrain[] Grains = [RollupGrain.Hour, RollupGrain.Day, RollupGrain.Total];
+
+    public static string Id(string accountId, RollupGrain grain, DateTimeOffset start) => grain switch
+    {
+        RollupGrain.Hour => $"{accountId}|h|{start.UtcDateTime:yyyyMMddHH}",
+        RollupGrain.Day => $"{accountId}|d|{start.UtcDateTime:yyyyMMdd}",
+        _ => $"{accountId}|t|",
+    };
+
+    private static string GrainCode(RollupGrain grain) => grain switch { RollupGrain.Hour => "h", RollupGrain.Day => "d", _ => "t" };
+
+    public static RollupBucket FromDocument(BsonDocument d) => new(
+        d.Time("start"),
+        d["c"].AsDocument.ToDictionary(x => x.Key, x => x.Value.AsInt64, StringComparer.Ordinal),
+        d["s"].AsDocument.ToDictionary(x => x.Key, x => x.Value.AsDecimal, StringComparer.Ordinal));
+}
