@@ -20,7 +20,7 @@ namespace BabySea.Appliance.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify", "webhooks", "models"];
+    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify", "webhooks", "models", "seed"];
 
     public static bool IsVerb(string arg) => Verbs.Contains(arg) || arg is "help" or "--help";
 
@@ -48,6 +48,16 @@ public static class CommandLine
         var ct = CancellationToken.None;
         var ctx = AppJsonContext.Default;
 
+        if (args[0] == "seed")
+        {
+            var code = await SeedAsync(Options(args.Skip(1).ToArray()), writer, time, stdout, stderr, ct);
+            // Checked once here, so the next start has checkpoints and walks nothing of the seeded history.
+            var rollups = new LiteRollupStore(store);
+            var check = await new LedgerVerifier(accounts, ledger, new LiteGenerationStore(store, writer, time, new OutboxSignal(), rollups),
+                new LiteRetentionStore(store, writer, new ArtifactStore(settings.DataDir), time)).RunSinceCheckpointsAsync(ct);
+            foreach (var violation in check.Violations) stderr.WriteLine(violation);
+            return code == 0 && check.Ok ? 0 : 1;
+        }
         if (args[0] == "webhooks") return await WebhookVerbs.RunAsync(args.Length > 1 ? args[1] : "", options, config, store, writer, accounts, stdout, stderr);
         switch (args[0], args.Length > 1 ? args[1] : "")
         {
@@ -103,6 +113,8 @@ public static class CommandLine
         babysea-appliance emulate [--port 8788]            serve every provider emulator alone (Emulator:* settings apply)
         babysea-appliance verify [--recount]               recompute balances from the ledger (and, with --recount, the rollups from
                                                            the rows still present); exit 1 on any violation
+        babysea-appliance seed [--accounts 10] [--generations 10000] [--request-logs 100000] [--days 30] [--plan enterprise]
+                                                           write realistic history (one account holds a fifth) for benchmarks and demos
         babysea-appliance models                           the model catalog as a Markdown table (id, type, providers, price)
         babysea-appliance accounts create --name N [--plan P]
         babysea-appliance accounts list
@@ -117,6 +129,27 @@ public static class CommandLine
         babysea-appliance alerts get --account ID
         babysea-appliance alerts set --account ID [--thresholds 0.5,2] [--enabled true|false]
         """ + "\n" + WebhookVerbs.Usage;
+
+    private static async Task<int> SeedAsync(Dictionary<string, string> options, WriteQueue writer, TimeProvider time, TextWriter stdout, TextWriter stderr,
+        CancellationToken ct)
+    {
+        int Count(string name, int fallback) => Opt(options, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var (accounts, generations, logs, days) = (Count("accounts", 10), Count("generations", 10_000), Count("request-logs", 100_000), Count("days", 30));
+        if (accounts < 1 || generations < 0 || logs < 0 || days < 1)
+        {
+            stderr.WriteLine("seed: --accounts and --days are at least 1; --generations and --request-logs at least 0.");
+            return 64;
+        }
+        var last = DateTimeOffset.MinValue;
+        var totals = await new HistorySeeder(writer, time).SeedAsync(accounts, generations, logs, days, Opt(options, "plan") ?? "enterprise", line =>
+        {
+            if (time.GetUtcNow() - last < TimeSpan.FromSeconds(5)) return;
+            last = time.GetUtcNow();
+            stderr.WriteLine(line);
+        }, ct);
+        stdout.WriteLine($"{{\"accounts\":{totals.Accounts},\"generations\":{totals.Generations},\"request_logs\":{totals.RequestLogs},\"seconds\":{totals.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}}}");
+        return 0;
+    }
 
     internal static int Print<T>(TextWriter stdout, (T? Data, ApiError? Error) result, JsonTypeInfo<T> info) where T : class
     {

@@ -41,7 +41,7 @@ public sealed class LiteRequestLogStore(LiteStore store, WriteQueue writer) : IR
 
     internal static string SortKey(string? accountId, string requestId) => (accountId ?? "") + "|" + requestId;
 
-    private static BsonDocument ToDocument(RequestLogEntry e) => new()
+    internal static BsonDocument ToDocument(RequestLogEntry e) => new()
     {
         ["request_id"] = e.RequestId,
         ["ak"] = SortKey(e.AccountId, e.RequestId),
