@@ -20,7 +20,7 @@ namespace BabySea.Appliance.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify", "webhooks", "models", "seed"];
+    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify", "webhooks", "models", "seed", "backup", "compact"];
 
     public static bool IsVerb(string arg) => Verbs.Contains(arg) || arg is "help" or "--help";
 
@@ -39,6 +39,7 @@ public static class CommandLine
             return 0;
         }
         var settings = ApplianceSettings.From(config);
+        if (args[0] is "backup" or "compact") return await CopyAsync(args[0], Opt(Options(args.Skip(1).ToArray()), "to"), settings, stdout, stderr);
         using var store = LiteStore.Open(settings.DataDir, settings.Durable);
         using var writer = new WriteQueue(store, NullLogger<WriteQueue>.Instance);
         var time = TimeProvider.System;
@@ -115,6 +116,8 @@ public static class CommandLine
                                                            the rows still present); exit 1 on any violation
         babysea-appliance seed [--accounts 10] [--generations 10000] [--request-logs 100000] [--days 30] [--plan enterprise]
                                                            write realistic history (one account holds a fifth) for benchmarks and demos
+        babysea-appliance backup --to PATH                 consistent copy of a stopped data folder (serving: POST /admin/v1/backup)
+        babysea-appliance compact                          copy the database into a fresh file and swap it in (stopped folder)
         babysea-appliance models                           the model catalog as a Markdown table (id, type, providers, price)
         babysea-appliance accounts create --name N [--plan P]
         babysea-appliance accounts list
@@ -129,6 +132,36 @@ public static class CommandLine
         babysea-appliance alerts get --account ID
         babysea-appliance alerts set --account ID [--thresholds 0.5,2] [--enabled true|false]
         """ + "\n" + WebhookVerbs.Usage;
+
+    /// <summary>
+    /// <c>backup --to PATH</c>: a consistent copy of the stopped folder (while serving, POST /admin/v1/backup does the same).
+    /// <c>compact</c>: the same copy into the folder's own file, so deleted rows stop taking space.
+    /// </summary>
+    private static async Task<int> CopyAsync(string verb, string? to, ApplianceSettings settings, TextWriter stdout, TextWriter stderr)
+    {
+        var folder = verb == "compact" ? Path.Combine(settings.DataDir, "compact-" + Guid.NewGuid().ToString("N")) : to;
+        if (folder is null || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
+        {
+            stderr.WriteLine("backup: --to names a new or empty folder.");
+            return 64;
+        }
+        var before = new FileInfo(Path.Combine(settings.DataDir, "babysea.db")).Length;
+        long documents;
+        using (var store = LiteStore.Open(settings.DataDir, settings.Durable))
+        using (var writer = new WriteQueue(store, NullLogger<WriteQueue>.Instance))
+            documents = await new LiteStorageBackup(writer).BackupAsync(verb == "compact" ? Path.Combine(folder, "db") : folder, CancellationToken.None);
+        if (verb == "compact")
+        {
+            // Swapped only once the copy is complete and closed; the old file stays beside it until the swap succeeded.
+            var live = Path.Combine(settings.DataDir, "babysea.db");
+            File.Replace(Path.Combine(folder, "db", "babysea.db"), live, live + ".before-compact");
+            File.Delete(live + ".before-compact");
+            Directory.Delete(folder, recursive: true);
+        }
+        var after = new FileInfo(verb == "compact" ? Path.Combine(settings.DataDir, "babysea.db") : Path.Combine(folder, "babysea.db")).Length;
+        stdout.WriteLine($"{{\"documents\":{documents},\"bytes_before\":{before},\"bytes_after\":{after}}}");
+        return 0;
+    }
 
     private static async Task<int> SeedAsync(Dictionary<string, string> options, WriteQueue writer, TimeProvider time, TextWriter stdout, TextWriter stderr,
         CancellationToken ct)

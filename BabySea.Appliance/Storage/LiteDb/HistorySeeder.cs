@@ -46,16 +46,15 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
         }).ToArray());
 
         var done = 0;
-        foreach (var chunk in Times(generations, from, now).Chunk(Batch))
+        foreach (var chunk in Steps(Times(generations, from, now).Select(at => Generation(Account(ids), at, now))).Chunk(Batch))
         {
-            var rows = chunk.Select(at => Generation(Account(ids), at, now)).ToArray();
             await writer.RunAsync(s =>
             {
-                foreach (var g in rows) Write(s, g);
-                return rows.Length;
+                foreach (var step in chunk) step(s);
+                return chunk.Length;
             });
-            done += rows.Length;
-            progress($"generations {done}/{generations}");
+            done += chunk.Length;
+            progress($"generation steps {done}/{2 * generations}");
         }
         done = 0;
         foreach (var chunk in Times(requestLogs, from, now).Chunk(Batch * 5))
@@ -85,15 +84,35 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
 
     private string Account(string[] ids) => ids.Length == 1 || _random.NextDouble() < 0.2 ? ids[0] : ids[1 + _random.Next(ids.Length - 1)];
 
-    private static void Write(LiteStore s, Generation g)
+    /// <summary>
+    /// Each generation's admission and its end as two steps, in time order across generations (an end waits until every
+    /// admission before it), as the appliance would have written them: the ledger's balance chain then holds in id order.
+    /// </summary>
+    private static IEnumerable<Action<LiteStore>> Steps(IEnumerable<Generation> generations)
     {
-        var pending = g with { Status = GenerationStatus.Pending, CompletedAt = null };
+        var ends = new PriorityQueue<Generation, DateTimeOffset>();
+        foreach (var g in generations)
+        {
+            while (ends.TryPeek(out var ending, out var at) && at <= g.CreatedAt) yield return End(ends.Dequeue());
+            yield return s => Admit(s, g);
+            ends.Enqueue(g, g.CompletedAt!.Value);
+        }
+        while (ends.Count > 0) yield return End(ends.Dequeue());
+    }
+
+    private static void Admit(LiteStore s, Generation g)
+    {
         LedgerRows.Apply(s, new LedgerMovement(g.AccountId, LedgerType.Reserve, g.Cost, g.Id, $"Reserve for generation {g.Id} ({g.ModelIdentifier})"), g.CreatedAt);
         s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(g));
+        RollupRows.Apply(s, RollupRules.ForCreated(g));
+    }
+
+    private static Action<LiteStore> End(Generation g) => s =>
+    {
         var settle = g.Status == GenerationStatus.Succeeded ? LedgerType.Charge : LedgerType.Refund;
         LedgerRows.Apply(s, new LedgerMovement(g.AccountId, settle, g.Cost, g.Id, $"{settle} for generation {g.Id}"), g.CompletedAt!.Value);
-        RollupRows.Apply(s, RollupRules.ForCreated(g), RollupRules.ForTransition(pending, g));
-    }
+        RollupRows.Apply(s, RollupRules.ForTransition(g with { Status = GenerationStatus.Processing }, g));
+    };
 
     private Generation Generation(string accountId, DateTimeOffset at, DateTimeOffset now)
     {
