@@ -179,3 +179,34 @@ public sealed class RollupUpgradeTests
         Directory.Delete(dir, recursive: true);
     }
 }
+
+public sealed class BackupTests
+{
+    [Fact]
+    public async Task ABackupTakenWhileServing_StartsAndPassesVerify_AndCompactKeepsEverything()
+    {
+        var copy = TestApp.NewDataDir();
+        await using (var app = await TestApp.StartAsync())
+        {
+            var id = await app.CreateGenerationAsync("seal", extraJson: "\"generation_provider_order\":\"replicate\"");
+            await app.WaitForTerminalAsync(id);
+            (await TestApp.PostAsync(app.Admin, "/admin/v1/backup", new System.Text.Json.Nodes.JsonObject { ["to"] = "relative" }))
+                .AssertError(HttpStatusCode.BadRequest, "BSE2001", "to");
+            var done = (await TestApp.PostAsync(app.Admin, "/admin/v1/backup", new System.Text.Json.Nodes.JsonObject { ["to"] = copy })).AssertOk().Data;
+            Assert.True(done.GetProperty("documents").GetInt64() > 0);
+        }
+        var stdout = new StringWriter();
+        Assert.Equal(0, await BabySea.Appliance.Cli.CommandLine.RunAsync(["verify", "--recount", $"--BABYSEA_DATA_DIR={copy}"], stdout, new StringWriter()));
+        Assert.Equal(0, await BabySea.Appliance.Cli.CommandLine.RunAsync(["compact", $"--BABYSEA_DATA_DIR={copy}"], new StringWriter(), new StringWriter()));
+        await using (var restored = await TestApp.StartAsync(copy))
+        {
+            var list = (await TestApp.GetAsync(restored.Client, "/v1/content/list")).AssertOk();
+            Assert.Equal(1, list.Body.GetProperty("total").GetInt32());
+            var url = list.Data.GetProperty("generations")[0].GetProperty("generation_output_file")[0].GetString()!;
+            using var anonymous = new HttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(url)).StatusCode);
+        }
+        Assert.Equal(0, await BabySea.Appliance.Cli.CommandLine.RunAsync(["verify", "--recount", $"--BABYSEA_DATA_DIR={copy}"], new StringWriter(), new StringWriter()));
+        Directory.Delete(copy, recursive: true);
+    }
+}

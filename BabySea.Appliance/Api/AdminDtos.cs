@@ -26,6 +26,10 @@ public sealed record AdminCreditsBody(decimal? Amount, string? Description);
 
 public sealed record AdminPlanBody(string? Plan);
 
+public sealed record AdminBackupBody(string? To);
+
+public sealed record AdminBackupData(string To, long Documents);
+
 public sealed record AdminAlertsData(string AccountId, bool Enabled, IReadOnlyList<decimal> Thresholds, bool Custom, IReadOnlyList<decimal> Fired);
 
 /// <summary><c>thresholds</c> null or absent restores the default ($0.500).</summary>

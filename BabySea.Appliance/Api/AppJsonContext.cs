@@ -43,6 +43,8 @@ namespace BabySea.Appliance.Api;
 [JsonSerializable(typeof(AdminActivityData))]
 [JsonSerializable(typeof(AdminCreditPackBody))]
 [JsonSerializable(typeof(VerifyData))]
+[JsonSerializable(typeof(AdminBackupBody))]
+[JsonSerializable(typeof(AdminBackupData))]
 [JsonSerializable(typeof(AdminWebhookData))]
 [JsonSerializable(typeof(AdminWebhookSecretData))]
 [JsonSerializable(typeof(AdminWebhooksData))]

@@ -8,6 +8,7 @@ using BabySea.Appliance.Hosting;
 using BabySea.Appliance.Routing.Catalog;
 using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Generations;
+using BabySea.Appliance.Storage;
 using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Webhooks;
 
@@ -19,7 +20,7 @@ namespace BabySea.Appliance.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify", "webhooks", "models"];
+    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify", "webhooks", "models", "seed", "backup", "compact"];
 
     public static bool IsVerb(string arg) => Verbs.Contains(arg) || arg is "help" or "--help";
 
@@ -38,12 +39,8 @@ public static class CommandLine
             return 0;
         }
         var settings = ApplianceSettings.From(config);
-        await using var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton<OutboxSignal>()
-            .AddLiteDbStorage(settings.DataDir, settings.Durable)
-            .BuildServiceProvider();
+        if (args[0] is "backup" or "compact") return await CopyAsync(args[0], Opt(Options(args.Skip(1).ToArray()), "to"), settings, stdout, stderr);
+        await using var services = Storage(settings);
         var time = TimeProvider.System;
         var accounts = services.GetRequiredService<IAccountStore>();
         var ledger = services.GetRequiredService<ILedgerStore>();
@@ -51,13 +48,20 @@ public static class CommandLine
         var ct = CancellationToken.None;
         var ctx = AppJsonContext.Default;
 
+        if (args[0] == "seed")
+        {
+            var code = await SeedAsync(Options(args.Skip(1).ToArray()), services.GetRequiredService<WriteQueue>(), time, stdout, stderr, ct);
+            // Checked once here, so the next start has checkpoints and walks nothing of the seeded history.
+            var check = await Verifier(services).RunSinceCheckpointsAsync(ct);
+            foreach (var violation in check.Violations) stderr.WriteLine(violation);
+            return code == 0 && check.Ok ? 0 : 1;
+        }
         if (args[0] == "webhooks") return await WebhookVerbs.RunAsync(args.Length > 1 ? args[1] : "", options, config, services, stdout, stderr);
         switch (args[0], args.Length > 1 ? args[1] : "")
         {
             case ("verify", _):
                 var rollups = services.GetRequiredService<IRollupStore>();
-                var report = await new LedgerVerifier(accounts, ledger, services.GetRequiredService<IGenerationStore>(),
-                    services.GetRequiredService<IRetentionStore>()).RunAsync(ct);
+                var report = await Verifier(services).RunAsync(ct);
                 var recount = args.Contains("--recount");
                 var violations = report.Violations.Concat(recount ? accounts.ListAccounts().SelectMany(a => rollups.Recount(a.Id)) : []).ToArray();
                 stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(violations.Length == 0, report.AccountsChecked, report.GenerationsChecked,
@@ -106,6 +110,10 @@ public static class CommandLine
         babysea-appliance emulate [--port 8788]            serve every provider emulator alone (Emulator:* settings apply)
         babysea-appliance verify [--recount]               recompute balances from the ledger (and, with --recount, the rollups from
                                                            the rows still present); exit 1 on any violation
+        babysea-appliance seed [--accounts 10] [--generations 10000] [--request-logs 100000] [--days 30] [--plan enterprise]
+                                                           write realistic history (one account holds a fifth) for benchmarks and demos
+        babysea-appliance backup --to PATH                 consistent copy of a stopped data folder (serving: POST /admin/v1/backup)
+        babysea-appliance compact                          copy the database into a fresh file and swap it in (stopped folder)
         babysea-appliance models                           the model catalog as a Markdown table (id, type, providers, price)
         babysea-appliance accounts create --name N [--plan P]
         babysea-appliance accounts list
@@ -120,6 +128,67 @@ public static class CommandLine
         babysea-appliance alerts get --account ID
         babysea-appliance alerts set --account ID [--thresholds 0.5,2] [--enabled true|false]
         """ + "\n" + WebhookVerbs.Usage;
+
+    /// <summary>
+    /// <c>backup --to PATH</c>: a consistent copy of the stopped folder (while serving, POST /admin/v1/backup does the same).
+    /// <c>compact</c>: the same copy into the folder's own file, so deleted rows stop taking space.
+    /// </summary>
+    private static async Task<int> CopyAsync(string verb, string? to, ApplianceSettings settings, TextWriter stdout, TextWriter stderr)
+    {
+        var folder = verb == "compact" ? Path.Combine(settings.DataDir, "compact-" + Guid.NewGuid().ToString("N")) : to;
+        if (folder is null || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
+        {
+            stderr.WriteLine("backup: --to names a new or empty folder.");
+            return 64;
+        }
+        var before = new FileInfo(Path.Combine(settings.DataDir, "babysea.db")).Length;
+        long documents;
+        await using (var storage = Storage(settings))
+            documents = await storage.GetRequiredService<IStorageBackup>().BackupAsync(verb == "compact" ? Path.Combine(folder, "db") : folder, CancellationToken.None);
+        if (verb == "compact")
+        {
+            // Swapped only once the copy is complete and closed; the old file stays beside it until the swap succeeded.
+            var live = Path.Combine(settings.DataDir, "babysea.db");
+            File.Replace(Path.Combine(folder, "db", "babysea.db"), live, live + ".before-compact");
+            File.Delete(live + ".before-compact");
+            Directory.Delete(folder, recursive: true);
+        }
+        var after = new FileInfo(verb == "compact" ? Path.Combine(settings.DataDir, "babysea.db") : Path.Combine(folder, "babysea.db")).Length;
+        stdout.WriteLine($"{{\"documents\":{documents},\"bytes_before\":{before},\"bytes_after\":{after}}}");
+        return 0;
+    }
+
+    private static async Task<int> SeedAsync(Dictionary<string, string> options, WriteQueue writer, TimeProvider time, TextWriter stdout, TextWriter stderr,
+        CancellationToken ct)
+    {
+        int Count(string name, int fallback) => Opt(options, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var (accounts, generations, logs, days) = (Count("accounts", 10), Count("generations", 10_000), Count("request-logs", 100_000), Count("days", 30));
+        if (accounts < 1 || generations < 0 || logs < 0 || days < 1)
+        {
+            stderr.WriteLine("seed: --accounts and --days are at least 1; --generations and --request-logs at least 0.");
+            return 64;
+        }
+        var last = DateTimeOffset.MinValue;
+        var totals = await new HistorySeeder(writer, time).SeedAsync(accounts, generations, logs, days, Opt(options, "plan") ?? "enterprise", line =>
+        {
+            if (time.GetUtcNow() - last < TimeSpan.FromSeconds(5)) return;
+            last = time.GetUtcNow();
+            stderr.WriteLine(line);
+        }, ct);
+        stdout.WriteLine($"{{\"accounts\":{totals.Accounts},\"generations\":{totals.Generations},\"request_logs\":{totals.RequestLogs},\"seconds\":{totals.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}}}");
+        return 0;
+    }
+
+    /// <summary>The data folder's stores, registered as the server registers them.</summary>
+    private static ServiceProvider Storage(ApplianceSettings settings) => new ServiceCollection()
+        .AddLogging()
+        .AddSingleton(TimeProvider.System)
+        .AddSingleton<OutboxSignal>()
+        .AddLiteDbStorage(settings.DataDir, settings.Durable)
+        .BuildServiceProvider();
+
+    private static LedgerVerifier Verifier(IServiceProvider storage) => new(storage.GetRequiredService<IAccountStore>(),
+        storage.GetRequiredService<ILedgerStore>(), storage.GetRequiredService<IGenerationStore>(), storage.GetRequiredService<IRetentionStore>());
 
     internal static int Print<T>(TextWriter stdout, (T? Data, ApiError? Error) result, JsonTypeInfo<T> info) where T : class
     {

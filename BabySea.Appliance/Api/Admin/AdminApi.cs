@@ -10,6 +10,7 @@ public static class AdminApi
     {
         var admin = app.MapGroup("/admin/v1").RequireAdminToken();
         admin.MapPost("/accounts", CreateAccountAsync);
+        admin.MapPost("/backup", BackupAsync);
         admin.MapGet("/accounts", (AccountAdmin a) => ApiResults.Ok(a.ListAccounts(), AppJsonContext.Default.AdminAccountsData, "Accounts retrieved"));
         admin.MapPost("/accounts/{accountId}/plan", SetPlanAsync);
         admin.MapPost("/accounts/{accountId}/keys", CreateKeyAsync);
@@ -21,6 +22,17 @@ public static class AdminApi
         admin.MapGet("/accounts/{accountId}/alerts", (string accountId, AccountAdmin a) => Answer(a.Alerts(accountId), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved"));
         admin.MapPut("/accounts/{accountId}/alerts", SetAlertsAsync);
         admin.MapGet("/accounts/{accountId}/activity", (string accountId, AccountAdmin a) => Answer(a.Activity(accountId), AppJsonContext.Default.AdminActivityData, "Activity retrieved"));
+    }
+
+    private static async Task<IResult> BackupAsync(HttpContext http, BabySea.Appliance.Storage.IStorageBackup backup, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync(http, AppJsonContext.Default.AdminBackupBody);
+        if (error is not null) return error;
+        if (body!.To is not { Length: > 0 } to || !Path.IsPathFullyQualified(to))
+            return ApiError.Field("to", "to must be an absolute path to an empty or new folder.");
+        if (Directory.Exists(to) && Directory.EnumerateFileSystemEntries(to).Any()) return ApiError.Field("to", "The folder is not empty.");
+        var documents = await backup.BackupAsync(to, ct);
+        return ApiResults.Ok(new AdminBackupData(to, documents), AppJsonContext.Default.AdminBackupData, "Backup written");
     }
 
     private static async Task<IResult> CreateAccountAsync(HttpContext http, AccountAdmin admin, CancellationToken ct)

@@ -29,7 +29,9 @@ internal static class LedgerRows
             OutboxRows.Stage(store, WebhookEvents.LowBalanceCrossed(movement.AccountId, balance, crossed), now);
         }
 
-        var id = ObjectId.NewObjectId();
+        // The id's timestamp is the movement's, so id order is time order for pages and retention, seeded history included.
+        var fresh = ObjectId.NewObjectId();
+        var id = new ObjectId((int)Math.Clamp(now.ToUnixTimeSeconds(), 0, int.MaxValue), fresh.Machine, fresh.Pid, fresh.Increment);
         var entry = new LedgerEntry(id.ToString(), movement.AccountId, movement.Type, movement.Amount, movement.Delta(), balance,
             movement.GenerationId, movement.Description, now);
         store.Collection(Schema.Ledger).Insert(ToDocument(entry, id, movement.GrantKey));

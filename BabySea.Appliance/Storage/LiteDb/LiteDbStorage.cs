@@ -20,6 +20,7 @@ public static class LiteDbStorage
         services.AddSingleton(_ => store); // a factory registration, so the container disposes it after the writer
         services.AddSingleton<WriteQueue>();
         services.AddSingleton<IStorageProbe, LiteStorageProbe>();
+        services.AddSingleton<IStorageBackup, LiteStorageBackup>();
         services.AddSingleton<IAccountStore, LiteAccountStore>();
         services.AddSingleton<ILedgerStore, LiteLedgerStore>();
         services.AddSingleton<IGenerationStore, LiteGenerationStore>();

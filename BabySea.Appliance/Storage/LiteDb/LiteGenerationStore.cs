@@ -56,7 +56,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         var totals = rollups.Total(accountId);
         var total = (int)(totals.Count("gen|created") - totals.Count("gen|deleted"));
         // The walk down the "ak" index (account|UUIDv7, so newest first) reads index keys only; only the page's own documents are loaded.
-        var ids = generations.Query().Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|~"))
+        var ids = generations.Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~"))
             .OrderByDescending("ak").Select("ak").Offset(offset).Limit(limit).ToEnumerable()
             .Select(d => d["ak"].AsString[(accountId.Length + 1)..]).ToArray();
         var items = ids.Select(id => generations.FindById(id)).Where(d => d is not null).Select(GenerationDocuments.FromDocument).ToArray();

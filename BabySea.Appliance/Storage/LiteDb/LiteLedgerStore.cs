@@ -15,12 +15,12 @@ public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProv
             : LedgerRows.Apply(s, new LedgerMovement(accountId, LedgerType.Add, amount, null, description, grantKey), time.GetUtcNow()));
 
     public IReadOnlyList<LedgerEntry> Entries(string accountId)
-        => store.Collection(Schema.Ledger).Query().Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|~")).OrderBy("ak")
+        => store.Collection(Schema.Ledger).Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~")).OrderBy("ak")
             .ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
 
     public IReadOnlyList<LedgerEntry> After(string accountId, string? afterId, int limit)
         => store.Collection(Schema.Ledger).Query()
-            .Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|" + (afterId ?? ""), accountId + "|~")).OrderBy("ak")
+            .Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|" + (afterId ?? ""), accountId + "|~")).OrderBy("ak")
             .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
 
     public LedgerCheckpoint? Checkpoint(string accountId)
@@ -39,6 +39,6 @@ public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProv
 
     public IReadOnlyList<LedgerEntry> Page(string accountId, string? cursor, int limit)
         => store.Collection(Schema.Ledger).Query()
-            .Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|" + (cursor ?? "~"))).OrderByDescending("ak")
+            .Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|" + (cursor ?? "~"))).OrderByDescending("ak")
             .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
 }

@@ -17,7 +17,7 @@ public sealed class LiteRequestLogStore(LiteStore store, WriteQueue writer) : IR
     {
         // "ak" is account|request id and request ids sort by time: a page is a descending walk of one index range, and
         // the filters only test the rows that walk meets.
-        var where = new List<string> { "ak > @0", "ak < @1" };
+        var where = new List<string> { "ak BETWEEN @0 AND @1", "ak > @0", "ak < @1" };
         var args = new List<BsonValue> { accountId + "|", accountId + "|" + (cursor ?? "~") };
         void Add(string clause, BsonValue value)
         {
@@ -41,7 +41,7 @@ public sealed class LiteRequestLogStore(LiteStore store, WriteQueue writer) : IR
 
     internal static string SortKey(string? accountId, string requestId) => (accountId ?? "") + "|" + requestId;
 
-    private static BsonDocument ToDocument(RequestLogEntry e) => new()
+    internal static BsonDocument ToDocument(RequestLogEntry e) => new()
     {
         ["request_id"] = e.RequestId,
         ["ak"] = SortKey(e.AccountId, e.RequestId),

@@ -39,7 +39,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         // Records stay (marked removed); the mark remembers how far the walk got, so removed records are not read again.
         var position = Mark(s, accountId, "output_files")?["position"].AsString ?? "";
         var generations = s.Collection(Schema.Generations);
-        var rows = generations.Find(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|" + position, accountId + "|" + IdFloor(cutoff)), limit: batch)
+        var rows = generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|" + position, accountId + "|" + IdFloor(cutoff)), limit: batch)
             .ToArray();
         var removed = new List<string>();
         foreach (var d in rows.Where(d => d["outputs"].AsArray.Count > 0 && GenerationStatuses.Parse(d["status"].AsString).IsTerminal()))
@@ -57,8 +57,8 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
     {
         var generations = s.Collection(Schema.Generations);
         // A generation still running keeps its record (and its reservation) until it ends.
-        var rows = generations.Find(BsonExpression.Create("ak > @0 AND ak < @1 AND slot = @2", accountId + "|", accountId + "|" + IdFloor(cutoff),
-            $"{accountId}:{MediaType.Image.Name()}:done"), limit: batch).Concat(generations.Find(BsonExpression.Create("ak > @0 AND ak < @1 AND slot = @2",
+        var rows = generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1 AND slot = @2", accountId + "|", accountId + "|" + IdFloor(cutoff),
+            $"{accountId}:{MediaType.Image.Name()}:done"), limit: batch).Concat(generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1 AND slot = @2",
             accountId + "|", accountId + "|" + IdFloor(cutoff), $"{accountId}:{MediaType.Video.Name()}:done"), limit: batch)).Take(batch).ToArray();
         foreach (var d in rows) generations.Delete(d["_id"]);
         if (rows.Length > 0) RollupRows.Apply(s, RollupRules.ForGenerationsDeleted(accountId, time.GetUtcNow(), rows.Length));
@@ -68,7 +68,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
 
     private static int DeleteRange(LiteStore s, string collection, string accountId, string below, int batch, string category, DateTimeOffset cutoff)
     {
-        var rows = s.Collection(collection).Find(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|" + below), limit: batch)
+        var rows = s.Collection(collection).Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|" + below), limit: batch)
             .Select(d => d["_id"]).ToArray();
         foreach (var id in rows) s.Collection(collection).Delete(id);
         SetMark(s, accountId, category, cutoff);
@@ -78,7 +78,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
     private static int DeleteDeliveries(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
     {
         var deliveries = s.Collection(Schema.WebhookDeliveries);
-        var rows = deliveries.Find(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", $"{accountId}|{cutoff.ToUnixTimeMilliseconds():D13}"), limit: batch)
+        var rows = deliveries.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", $"{accountId}|{cutoff.ToUnixTimeMilliseconds():D13}"), limit: batch)
             .Where(d => Settled.Contains(d["status"].AsString)).ToArray();
         foreach (var d in rows)
         {
@@ -106,7 +106,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
     private int FoldLedger(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
     {
         var ledger = s.Collection(Schema.Ledger);
-        var rows = ledger.Query().Where(BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", $"{accountId}|{new ObjectId(ToUnix(cutoff), 0, 0, 0)}"))
+        var rows = ledger.Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", $"{accountId}|{new ObjectId(ToUnix(cutoff), 0, 0, 0)}"))
             .OrderBy("ak").Limit(batch).ToArray();
         SetMark(s, accountId, "ledger", cutoff);
         if (rows.Length < 2) return 0;

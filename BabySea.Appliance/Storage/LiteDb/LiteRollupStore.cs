@@ -10,7 +10,7 @@ public sealed class LiteRollupStore(LiteStore store) : IRollupStore
         // Bucket ids sort by time within an account and grain: the period is one range scan of the primary key.
         var lo = RollupRows.Id(accountId, grain, RollupGrains.Start(grain, from));
         var hi = RollupRows.Id(accountId, grain, RollupGrains.Start(grain, to));
-        return store.Collection(Schema.Rollups).Find(BsonExpression.Create("_id >= @0 AND _id <= @1", lo, hi))
+        return store.Collection(Schema.Rollups).Find(BsonExpression.Create("_id BETWEEN @0 AND @1", lo, hi))
             .Select(RollupRows.FromDocument).Where(b => b.Start >= RollupGrains.Start(grain, from) && b.Start < to)
             .OrderBy(b => b.Start).ToArray();
     }

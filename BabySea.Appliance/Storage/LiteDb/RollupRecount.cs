@@ -12,7 +12,7 @@ internal static class RollupRecount
 {
     public static IEnumerable<RollupDelta?> Deltas(LiteStore s, string accountId)
     {
-        var range = BsonExpression.Create("ak > @0 AND ak < @1", accountId + "|", accountId + "|~");
+        var range = BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~");
         foreach (var d in s.Collection(Schema.RequestLogs).Find(range))
             yield return RollupRules.ForRequest(LiteRequestLogStore.FromDocument(d));
         foreach (var d in s.Collection(Schema.Ledger).Find(range))
@@ -36,7 +36,7 @@ internal static class RollupRecount
         var recounted = RollupRows.Merge(Deltas(s, accountId)).Where(x => x.Value.Grain != RollupGrain.Total)
             .ToDictionary(x => x.Key, x => x.Value.Delta, StringComparer.Ordinal);
         var stored = s.Collection(Schema.Rollups)
-            .Find(BsonExpression.Create("_id > @0 AND _id < @1", accountId + "|", accountId + "|~"))
+            .Find(BsonExpression.Create("_id BETWEEN @0 AND @1", accountId + "|", accountId + "|~"))
             .Where(d => d["grain"].AsString != "t").ToDictionary(d => d["_id"].AsString, RollupRows.FromDocument, StringComparer.Ordinal);
         var mismatches = new List<string>();
         foreach (var id in recounted.Keys.Union(stored.Keys).Order(StringComparer.Ordinal))

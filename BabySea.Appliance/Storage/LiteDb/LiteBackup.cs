@@ -1,0 +1,49 @@
+using LiteDB;
+
+namespace BabySea.Appliance.Storage.LiteDb;
+
+/// <summary>
+/// A consistent copy of a data folder: every collection copied document by document into a fresh database file with the
+/// same indexes (also how the file is compacted, LiteDB's own rebuild being broken past a few thousand documents), plus
+/// the artifacts and the folder's key files, which never change once written. Run on the writer thread while serving,
+/// so no write lands in the middle of the copy.
+/// </summary>
+internal static class LiteBackup
+{
+    private const int Batch = 5000;
+    private static readonly string[] Skipped = ["babysea.db", "babysea-log.db", "appliance.lock"];
+
+    public static long CopyTo(LiteStore s, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, "babysea.db");
+        if (File.Exists(target)) throw new IOException($"{target} already exists; back up into an empty folder.");
+        long documents = 0;
+        using (var copy = new LiteDatabase(new ConnectionString { Filename = target, Connection = ConnectionType.Direct }))
+        {
+            foreach (var name in s.Db.GetCollectionNames().Order(StringComparer.Ordinal))
+            {
+                var to = copy.GetCollection(name, BsonAutoId.ObjectId);
+                foreach (var chunk in s.Db.GetCollection(name).FindAll().Chunk(Batch))
+                {
+                    to.InsertBulk(chunk);
+                    documents += chunk.Length;
+                }
+            }
+            foreach (var index in s.Db.GetCollection("$indexes").FindAll().Where(i => i["name"].AsString != "_id"))
+                copy.GetCollection(index["collection"].AsString).EnsureIndex(index["name"].AsString, index["expression"].AsString, index["unique"].AsBoolean);
+            copy.Checkpoint();
+        }
+        foreach (var file in Directory.GetFiles(s.DataDir).Where(f => !Skipped.Contains(Path.GetFileName(f))))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var artifacts = Path.Combine(s.DataDir, "artifacts");
+        if (Directory.Exists(artifacts))
+            foreach (var file in Directory.GetFiles(artifacts, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".part", StringComparison.Ordinal)))
+            {
+                var to = Path.Combine(folder, Path.GetRelativePath(s.DataDir, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                File.Copy(file, to);
+            }
+        return documents;
+    }
+}
