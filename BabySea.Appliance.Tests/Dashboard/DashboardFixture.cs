@@ -67,9 +67,6 @@ public sealed class DashboardFixture : IAsyncLifetime
         await TestApp.PostAsync(App.Client, $"/v1/webhooks/{hook.Data.GetProperty("webhook").GetProperty("webhook_id").GetString()}/test", "{}");
     }
 
-    /// <summary>Whether this build serves a read endpoint (the history rollups arrive separately).</summary>
-    public async Task<bool> ServesAsync(string path) => (await App.Client.GetAsync(path)).StatusCode != HttpStatusCode.NotFound;
-
     public async Task<string> StartGenerationAsync(string prompt)
     {
         var r = await TestApp.PostRawAsync(App.Client, $"/v1/generate/image/{ImageModel}", $"{{\"generation_prompt\":{JsonSerializer.Serialize(prompt, TestJson.Default.String)}}}");
