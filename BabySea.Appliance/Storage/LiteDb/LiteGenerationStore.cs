@@ -100,9 +100,10 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         });
 
     public Task<IReadOnlyList<Generation>> UnclaimedAsync(DateTimeOffset now, string? includeOwnedBy, CancellationToken ct)
-        // Non-terminal generations are bounded by the in-flight caps, not by history; the status index finds them.
-        => Task.FromResult<IReadOnlyList<Generation>>(store.Collection(Schema.Generations)
-            .Find(BsonExpression.Create("status = @0 OR status = @1", "pending", "processing"))
+        // Non-terminal generations are bounded by the in-flight caps, not by history; the status index finds them, one
+        // status at a time: LiteDB answers an OR of two equalities with a scan of the whole collection.
+        => Task.FromResult<IReadOnlyList<Generation>>(new[] { "pending", "processing" }
+            .SelectMany(status => store.Collection(Schema.Generations).Find(BsonExpression.Create("status = @0", status)))
             .Where(d => !HeldByOther(d, includeOwnedBy, now))
             .Select(GenerationDocuments.FromDocument).OrderBy(g => g.Id, StringComparer.Ordinal).ToArray());
 

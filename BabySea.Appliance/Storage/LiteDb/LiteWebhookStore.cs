@@ -172,8 +172,9 @@ public sealed class LiteWebhookStore : IWebhookStore
         => _writer.RunAsync(s =>
         {
             var deliveries = s.Collection(Schema.WebhookDeliveries);
-            var stale = deliveries.Find(BsonExpression.Create("(status = @0 OR status = @1) AND created_at < @2",
-                    DeliveryStatus.Pending, DeliveryStatus.Failed, Bson.Time(retryCutoff)))
+            // One status per query: LiteDB answers an OR with a scan of the whole collection instead of the status index.
+            var stale = new[] { DeliveryStatus.Pending, DeliveryStatus.Failed }
+                .SelectMany(status => deliveries.Find(BsonExpression.Create("status = @0 AND created_at < @1", status, Bson.Time(retryCutoff))))
                 .Select(d => (d, DeliveryStatus.Exhausted))
                 .Concat(deliveries.Find(BsonExpression.Create("status = @0 AND created_at < @1", DeliveryStatus.Held, Bson.Time(holdCutoff)))
                     .Select(d => (d, DeliveryStatus.Expired)))
