@@ -58,10 +58,13 @@ internal static class RollupRecount
     /// Builds the rollups of a database written before they existed, once, in one transaction: when it holds history but
     /// no rollups. A database with rollups pays one empty-collection check.
     /// </summary>
+    private static bool Any(LiteStore s, string collection) => s.Collection(collection).Find(Query.All(), limit: 1).Any();
+
     public static void BuildIfMissing(LiteStore s)
     {
-        if (s.Collection(Schema.Rollups).Count() > 0) return;
-        if (s.Collection(Schema.Ledger).Count() == 0 && s.Collection(Schema.RequestLogs).Count() == 0) return;
+        // Any() of one document, not Count(): counting walks the whole index, on every start.
+        if (Any(s, Schema.Rollups)) return;
+        if (!Any(s, Schema.Ledger) && !Any(s, Schema.RequestLogs)) return;
         s.Db.BeginTrans();
         foreach (var account in s.Collection(Schema.Accounts).FindAll().Select(d => d["_id"].AsString).ToArray())
             RollupRows.Apply(s, Deltas(s, account));
