@@ -21,7 +21,7 @@ public sealed class HistoryTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Invariants.Check(_app);
+        await Invariants.CheckAsync(_app);
         await _app.DisposeAsync();
     }
 

@@ -12,7 +12,7 @@ public sealed class AdminApiTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Invariants.Check(_app);
+        await Invariants.CheckAsync(_app);
         await _app.DisposeAsync();
     }
 

@@ -59,7 +59,9 @@ public sealed class InFlightVideoBenchmark(ITestOutputHelper output)
         }
         drain.Stop();
 
-        var succeeded = ids.Count(id => store.Get(id)!.Status == GenerationStatus.Succeeded);
+        var succeeded = 0;
+        foreach (var id in ids)
+            if ((await store.FindAsync(id, null, CancellationToken.None))!.Status == GenerationStatus.Succeeded) succeeded++;
         var waiting = samples.Where(s => s.InFlight > Jobs / 2).ToArray();
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"in-flight video benchmark, {DateTimeOffset.UtcNow:O}, {Environment.ProcessorCount} cores");

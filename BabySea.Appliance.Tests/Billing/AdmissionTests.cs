@@ -18,7 +18,7 @@ public sealed class AdmissionTests
         Assert.Equal(25, results.Count(r => r.Status == HttpStatusCode.OK));
         Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r => r.AssertError(HttpStatusCode.PaymentRequired, "BSE1004"));
         Assert.Equal(0.000m, (await TestApp.GetAsync(app.Client, "/v1/user/billing")).Data.GetProperty("billing_credit_balance").GetDecimal());
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class AdmissionTests
         var first = accepted[0].Data.GetProperty("generation_id").GetString();
         (await TestApp.PostRawAsync(app.Client, $"/v1/content/generation/cancel/{first}", "")).AssertOk();
         (await Create(app, "after cancel [[emulate never_finish]]")).AssertOk();
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class AdmissionTests
         Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r => r.AssertError(HttpStatusCode.Conflict, "BSE2016"));
         Assert.Equal(1, (await TestApp.GetAsync(app.Client, "/v1/content/list")).Body.GetProperty("total").GetInt32());
         Assert.Equal(0.960m, (await TestApp.GetAsync(app.Client, "/v1/user/billing")).Data.GetProperty("billing_credit_balance").GetDecimal());
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     private static async Task<ApiResponse[]> FireAsync(TestApp app, int n, Func<int, string> prompt, string? key = null)

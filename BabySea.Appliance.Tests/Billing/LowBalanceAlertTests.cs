@@ -24,7 +24,7 @@ public sealed class LowBalanceAlertTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Invariants.Check(_app);
+        await Invariants.CheckAsync(_app);
         await _app.DisposeAsync();
     }
 

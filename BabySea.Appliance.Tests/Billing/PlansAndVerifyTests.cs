@@ -24,7 +24,7 @@ public sealed class PlansAndVerifyTests
         Assert.Equal(10.000m, await BalanceAsync(app)); // + 9.000 once: grants add to what is left
         var renewal = Assert.Single(app.Service<ILedgerStore>().Entries(account), e => e.Description.StartsWith("Subscription renewal", StringComparison.Ordinal));
         Assert.Equal(9.000m, renewal.Amount);
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class LifecycleTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Invariants.Check(_app);
+        await Invariants.CheckAsync(_app);
         await _app.DisposeAsync();
     }
 

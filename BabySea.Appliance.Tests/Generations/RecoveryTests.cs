@@ -29,7 +29,7 @@ public sealed class RecoveryTests : IDisposable
         await using var second = await TestApp.StartAsync(_dataDir);
         var done = await second.WaitForTerminalAsync(id);
         Assert.Equal("succeeded", done.GetProperty("generation_status").GetString());
-        Invariants.Check(second);
+        await Invariants.CheckAsync(second);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class RecoveryTests : IDisposable
             predictionId = running.GetProperty("generation_prediction_id").GetString()!;
         }
 
-        var stopped = await WithStoreAsync(store => Task.FromResult(store.Get(id)!));
+        var stopped = await WithStoreAsync(async store => (await store.FindAsync(id, null, CancellationToken.None))!);
         Assert.Equal(GenerationStatus.Processing, stopped.Status);
         Assert.Equal(AttemptOutcome.Running, Assert.Single(stopped.Attempts).Outcome);
 
@@ -58,7 +58,7 @@ public sealed class RecoveryTests : IDisposable
         Assert.Equal("succeeded", done.GetProperty("generation_status").GetString());
         Assert.Equal(predictionId, done.GetProperty("generation_prediction_id").GetString());
         Assert.Equal(1, done.GetProperty("generation_attempts").GetArrayLength());
-        Invariants.Check(second);
+        await Invariants.CheckAsync(second);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class RecoveryTests : IDisposable
         Assert.Equal("abandoned", attempt.GetProperty("outcome").GetString());
         Assert.True(attempt.GetProperty("wasted").GetBoolean());
         Assert.Equal(1.000m, (await TestApp.GetAsync(second.Client, "/v1/user/billing")).Data.GetProperty("billing_credit_balance").GetDecimal());
-        Invariants.Check(second);
+        await Invariants.CheckAsync(second);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class RecoveryTests : IDisposable
         Assert.Equal(("used", "job-unknown-to-the-provider"), (attempt.GetProperty("outcome").GetString(), attempt.GetProperty("provider_job_id").GetString()));
         var file = await new HttpClient().GetByteArrayAsync(done.GetProperty("generation_output_file")[0].GetString());
         Assert.Equal(png, file);
-        Invariants.Check(second);
+        await Invariants.CheckAsync(second);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class RecoveryTests : IDisposable
             answers.Add(await TestApp.PostRawAsync(second.Client, "/v1/generate/image/bfl/flux-schnell",
                 "{\"generation_prompt\":\"waits [[emulate never_finish]]\"}").WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains(answers, r => (int)r.Status == 503 && r.ErrorCode == "BSE5003");
-        Invariants.Check(second);
+        await Invariants.CheckAsync(second);
     }
 
     private async Task<T> WithStoreAsync<T>(Func<LiteGenerationStore, Task<T>> use)

@@ -18,10 +18,10 @@ public sealed class SweeperTests
         var fresh = ((CreateOutcome.Created)await store.CreateAsync(Orphan(DateTimeOffset.UtcNow), 100, null, CancellationToken.None)).Generation.Id;
 
         Assert.Equal(1, await app.Service<GenerationSweeper>().SweepAsync());
-        var swept = store.Get(overdue)!;
+        var swept = (await store.FindAsync(overdue, null, CancellationToken.None))!;
         Assert.Equal((GenerationStatus.Failed, BseCode.ProviderTimeout), (swept.Status, swept.ErrorCode));
-        Assert.Equal(GenerationStatus.Pending, store.Get(fresh)!.Status);
+        Assert.Equal(GenerationStatus.Pending, (await store.FindAsync(fresh, null, CancellationToken.None))!.Status);
         Assert.Equal(0.997m, (await TestApp.GetAsync(app.Client, "/v1/user/billing")).Data.GetProperty("billing_credit_balance").GetDecimal());
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 }

@@ -29,7 +29,7 @@ public sealed class GracefulStopTests : IDisposable
         await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.GetAsync("/livez"));
         await stopping;
 
-        Assert.Equal(GenerationStatus.Succeeded, app.Service<IGenerationStore>().Get(id)!.Status);
+        Assert.Equal(GenerationStatus.Succeeded, (await app.Service<IGenerationStore>().FindAsync(id, null, CancellationToken.None))!.Status);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class GracefulStopTests : IDisposable
             var watch = Stopwatch.StartNew();
             await first.App.StopAsync();
             Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
-            Assert.Equal(GenerationStatus.Processing, first.Service<IGenerationStore>().Get(id)!.Status);
+            Assert.Equal(GenerationStatus.Processing, (await first.Service<IGenerationStore>().FindAsync(id, null, CancellationToken.None))!.Status);
         }
 
         await using var second = await TestApp.StartAsync(_dataDir, port);

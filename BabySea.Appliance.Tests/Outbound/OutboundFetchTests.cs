@@ -29,7 +29,7 @@ public sealed class OutboundFetchTests
         Assert.DoesNotContain("internal-only-secret", error);
         Assert.Empty(secret.Paths);
         Assert.Empty(openai.Paths); // refused before anything was sent to the provider
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     [Theory]
@@ -46,7 +46,7 @@ public sealed class OutboundFetchTests
 
         Assert.Equal("BSE4012", done.GetProperty("generation_error_code").GetString());
         Assert.Contains("outbound address policy", done.GetProperty("generation_error").GetString());
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class ProviderConformanceTests : IClassFixture<ProviderConformance
 
         public async Task DisposeAsync()
         {
-            Invariants.Check(App);
+            await Invariants.CheckAsync(App);
             await App.DisposeAsync();
         }
     }

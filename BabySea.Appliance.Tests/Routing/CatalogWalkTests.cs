@@ -57,7 +57,7 @@ public sealed class CatalogWalkTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Invariants.Check(_app);
+        await Invariants.CheckAsync(_app);
         await _app.DisposeAsync();
         _plans.Dispose();
     }

@@ -29,7 +29,7 @@ public sealed class ProviderFaultTests
         Assert.Equal(("replicate", "failed", "BSE4001"), (attempts[0].GetProperty("provider").GetString(), attempts[0].GetProperty("outcome").GetString(),
             attempts[0].GetProperty("error_code").GetString()));
         Assert.Equal("fal", attempts[1].GetProperty("provider").GetString());
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class ProviderFaultTests
         var times = polls.ToArray();
         Assert.Equal(2, times.Length);
         Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(0.95), $"read again after {(times[1] - times[0]).TotalSeconds:0.00} s");
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class ProviderFaultTests
         Assert.Equal("abandoned", attempt.GetProperty("outcome").GetString());
         Assert.True(attempt.GetProperty("wasted").GetBoolean());
         Assert.Equal([attempt.GetProperty("provider_job_id").GetString()!], replicate.Canceled);
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class ProviderFaultTests
 
         await Eventually.TrueAsync(() => replicate.Canceled.Contains("job-" + id), "the job created by the interrupted submit is cancelled");
         Assert.Equal("canceled", (await app.WaitForTerminalAsync(id)).GetProperty("generation_status").GetString());
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class ProviderFaultTests
         var first = done.GetProperty("generation_attempts")[0];
         Assert.Equal(("abandoned", true), (first.GetProperty("outcome").GetString(), first.GetProperty("wasted").GetBoolean()));
         Assert.Contains("job-left-running", replicate.Canceled);
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     private static Task<TestApp> StartWithAsync(ScriptedAdapter adapter, params string[] settings)

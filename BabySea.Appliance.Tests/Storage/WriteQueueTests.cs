@@ -79,7 +79,7 @@ public sealed class WriteQueueTests : IDisposable
                 else await generations.FailAsync(id, BseCode.ProviderError, "x", CancellationToken.None);
         })));
         Assert.Equal(0.006m + 71 * 0.007m, accounts.FindAccount(account.Id)!.Balance);
-        Invariants.Check(accounts, ledger, generations);
+        await Invariants.CheckAsync(accounts, ledger, generations);
     }
 
     private static readonly Attempt Used = new(1, "replicate", "m", AttemptOutcome.Used, "job", null, null, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, false);

@@ -6,11 +6,6 @@ namespace BabySea.Appliance.Tests.Support;
 /// <summary>Lifecycle steps by name, for tests that set a generation up in a given state straight through the store.</summary>
 public static class GenerationStoreSteps
 {
-    public static Generation? Get(this IGenerationStore store, string id) => store.FindAsync(id, null, CancellationToken.None).GetAwaiter().GetResult();
-
-    public static IReadOnlyList<Generation> All(this IGenerationStore store, string accountId)
-        => store.ListAsync(accountId, int.MaxValue, 0, CancellationToken.None).GetAwaiter().GetResult().Items;
-
     public static Task<TransitionOutcome> MarkProcessingAsync(this IGenerationStore store, string id, CancellationToken ct)
         => store.ApplyAsync(id, new LifecycleEvent.Start(), null, ct);
 

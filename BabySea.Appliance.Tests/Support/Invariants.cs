@@ -7,7 +7,7 @@ namespace BabySea.Appliance.Tests.Support;
 /// <summary>The money invariants of DESIGN.md §3, checked against the stored ledger after a scenario.</summary>
 public static class Invariants
 {
-    public static void Check(IAccountStore accounts, ILedgerStore ledger, IGenerationStore generations)
+    public static async Task CheckAsync(IAccountStore accounts, ILedgerStore ledger, IGenerationStore generations)
     {
         foreach (var account in accounts.ListAccounts())
         {
@@ -16,7 +16,7 @@ public static class Invariants
             Assert.True(account.Balance >= 0, $"account {account.Id} is negative");
             Assert.All(entries, e => Assert.Equal(decimal.Round(e.Amount, 3), e.Amount));
 
-            var items = generations.All(account.Id);
+            var items = (await generations.ListAsync(account.Id, int.MaxValue, 0, CancellationToken.None)).Items;
             foreach (var g in items.Where(g => g.Cost > 0))
             {
                 var mine = entries.Where(e => e.GenerationId == g.Id).ToArray();
@@ -33,6 +33,6 @@ public static class Invariants
         }
     }
 
-    public static void Check(TestApp app)
-        => Check(app.Service<IAccountStore>(), app.Service<ILedgerStore>(), app.Service<IGenerationStore>());
+    public static Task CheckAsync(TestApp app)
+        => CheckAsync(app.Service<IAccountStore>(), app.Service<ILedgerStore>(), app.Service<IGenerationStore>());
 }

@@ -25,8 +25,8 @@ public sealed class WebhookPayloadTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Invariants.Check(_app);
-        OutboxInvariant.Check(_app);
+        await Invariants.CheckAsync(_app);
+        await OutboxInvariant.CheckAsync(_app);
         await _app.DisposeAsync();
         await _receiver.DisposeAsync();
     }

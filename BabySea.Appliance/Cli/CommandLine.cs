@@ -9,7 +9,6 @@ using BabySea.Appliance.Routing.Catalog;
 using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Storage;
-using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Webhooks;
 
 namespace BabySea.Appliance.Cli;
@@ -50,7 +49,7 @@ public static class CommandLine
 
         if (args[0] == "seed")
         {
-            var code = await SeedAsync(Options(args.Skip(1).ToArray()), services.GetRequiredService<WriteQueue>(), time, stdout, stderr, ct);
+            var code = await SeedAsync(Options(args.Skip(1).ToArray()), services.GetRequiredService<IHistorySeeder>(), time, stdout, stderr, ct);
             // Checked once here, so the next start has checkpoints and walks nothing of the seeded history.
             var check = await Verifier(services).RunSinceCheckpointsAsync(ct);
             foreach (var violation in check.Violations) stderr.WriteLine(violation);
@@ -158,7 +157,7 @@ public static class CommandLine
         return 0;
     }
 
-    private static async Task<int> SeedAsync(Dictionary<string, string> options, WriteQueue writer, TimeProvider time, TextWriter stdout, TextWriter stderr,
+    private static async Task<int> SeedAsync(Dictionary<string, string> options, IHistorySeeder seeder, TimeProvider time, TextWriter stdout, TextWriter stderr,
         CancellationToken ct)
     {
         int Count(string name, int fallback) => Opt(options, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -169,7 +168,7 @@ public static class CommandLine
             return 64;
         }
         var last = DateTimeOffset.MinValue;
-        var totals = await new HistorySeeder(writer, time).SeedAsync(accounts, generations, logs, days, Opt(options, "plan") ?? "enterprise", line =>
+        var totals = await seeder.SeedAsync(accounts, generations, logs, days, Opt(options, "plan") ?? "enterprise", line =>
         {
             if (time.GetUtcNow() - last < TimeSpan.FromSeconds(5)) return;
             last = time.GetUtcNow();
@@ -184,7 +183,7 @@ public static class CommandLine
         .AddLogging()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<OutboxSignal>()
-        .AddLiteDbStorage(settings.DataDir, settings.Durable)
+        .AddStorage(settings.DataDir, settings.Durable)
         .BuildServiceProvider();
 
     private static LedgerVerifier Verifier(IServiceProvider storage) => new(storage.GetRequiredService<IAccountStore>(),

@@ -15,7 +15,6 @@ using BabySea.Appliance.Providers.Emulator;
 using BabySea.Appliance.Routing;
 using BabySea.Appliance.Routing.Catalog;
 using BabySea.Appliance.Storage;
-using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Webhooks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -46,7 +45,7 @@ public static class AppHost
         var generations = GenerationOptions.From(config);
         var emulator = EmulatorOptions.From(config);
         // Opened before the log file, so a second process on the same folder stops without touching it.
-        builder.Services.AddLiteDbStorage(settings.DataDir, settings.Durable);
+        builder.Services.AddStorage(settings.DataDir, settings.Durable);
         builder.Services.AddSerilog(CreateLogger(config, settings.DataDir), dispose: true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 

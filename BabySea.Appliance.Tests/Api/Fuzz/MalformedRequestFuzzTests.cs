@@ -64,7 +64,7 @@ public sealed partial class MalformedRequestFuzzTests(ITestOutputHelper output)
         await AssertStillServesAsync(app);
         var report = await app.Service<LedgerVerifier>().RunAsync(CancellationToken.None);
         Assert.True(report.Ok, string.Join("\n", report.Violations));
-        Invariants.Check(app);
+        await Invariants.CheckAsync(app);
     }
 
     /// <summary>Sends the request byte for byte; returns the answer's label for the tally and a contract violation, if any.</summary>

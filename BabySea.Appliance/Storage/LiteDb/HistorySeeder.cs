@@ -11,7 +11,7 @@ namespace BabySea.Appliance.Storage.LiteDb;
 /// ledger movements, request logs, rollups), in large writer batches. One account holds a fifth of everything, the rest
 /// share the remainder; generations succeed, fail over, fail and get canceled in plausible proportions.
 /// </summary>
-public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed = 1)
+public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed = 1) : IHistorySeeder
 {
     private const int Batch = 2000;
     private static readonly (string Model, decimal Cost, string[] Providers)[] Models =
@@ -25,9 +25,8 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
 
     private readonly Random _random = new(seed);
 
-    public sealed record Totals(int Accounts, int Generations, int RequestLogs, TimeSpan Elapsed);
 
-    public async Task<Totals> SeedAsync(int accounts, int generations, int requestLogs, int days, string plan, Action<string> progress, CancellationToken ct)
+    public async Task<SeededHistory> SeedAsync(int accounts, int generations, int requestLogs, int days, string plan, Action<string> progress, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var now = time.GetUtcNow();
@@ -69,7 +68,7 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
             done += entries.Length;
             progress($"request logs {done}/{requestLogs}");
         }
-        return new Totals(accounts, generations, requestLogs, started.Elapsed);
+        return new SeededHistory(accounts, generations, requestLogs, started.Elapsed);
     }
 
     // Sorted, so rows go in in time order as they would have been written live.

@@ -21,6 +21,7 @@ public static class LiteDbStorage
         services.AddSingleton<WriteQueue>();
         services.AddSingleton<IStorageProbe, LiteStorageProbe>();
         services.AddSingleton<IStorageBackup, LiteStorageBackup>();
+        services.AddSingleton<IHistorySeeder>(sp => new HistorySeeder(sp.GetRequiredService<WriteQueue>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAccountStore, LiteAccountStore>();
         services.AddSingleton<ILedgerStore, LiteLedgerStore>();
         services.AddSingleton<IGenerationStore, LiteGenerationStore>();
