@@ -119,7 +119,8 @@ public sealed class NativeBinaryTests : IDisposable
         Assert.True(code == 0, output);
         var report = JsonDocument.Parse(output).RootElement;
         Assert.True(report.GetProperty("ok").GetBoolean(), output);
-        Assert.Equal(ids.Count, report.GetProperty("generations_checked").GetInt32());
+        // A create the server committed just before the kill may never have answered: at most one per load worker.
+        Assert.InRange(report.GetProperty("generations_checked").GetInt32(), ids.Count, ids.Count + 4);
     }
 
     [Fact]
