@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Cli;
 using BabySea.Appliance.Hosting;
@@ -47,6 +48,10 @@ public sealed class RetentionTests
             var opening = Assert.Single(entries);
             Assert.Equal(("opening", balance), (opening.GetProperty("type").GetString(), opening.GetProperty("delta").GetDecimal()));
             Assert.Equal(1, (await TestApp.GetAsync(app.Client, "/v1/usage?days=90")).AssertOk().Data.GetProperty("usage_total_generations").GetInt32());
+            // Hour buckets went after three days; the day bucket still counts the generation.
+            var rollups = app.Service<IRollupStore>();
+            Assert.Empty(rollups.Read(account, RollupGrain.Hour, DateTimeOffset.UnixEpoch, clock.GetUtcNow().AddDays(-3)));
+            Assert.Equal(1, rollups.Read(account, RollupGrain.Day, DateTimeOffset.UnixEpoch, clock.GetUtcNow()).Sum(b => b.Count("gen|created")));
         }
         var stdout = new StringWriter();
         var code = await CommandLine.RunAsync(["verify", "--recount", $"--BABYSEA_DATA_DIR={dir}"], stdout, new StringWriter());

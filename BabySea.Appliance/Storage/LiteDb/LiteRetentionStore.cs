@@ -28,7 +28,8 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         var deliveries = await writer.RunAsync(s => DeleteDeliveries(s, accountId, c.WebhookDeliveries, batch));
         var activity = await writer.RunAsync(s => DeleteActivity(s, accountId, c.Activity, batch));
         var folded = await writer.RunAsync(s => FoldLedger(s, accountId, c.Ledger, batch));
-        return new RetentionSwept(files.Count, generations.Count, logs, deliveries, activity, folded);
+        var hours = await writer.RunAsync(s => DeleteHourRollups(s, accountId, c.HourRollups, batch));
+        return new RetentionSwept(files.Count, generations.Count, logs, deliveries, activity, folded, hours);
     }
 
     public DateTimeOffset? SweptUntil(string accountId, string category)
@@ -97,6 +98,19 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         SetMark(s, accountId, "activity", cutoff);
         return rows.Length;
     }
+
+    private static int DeleteHourRollups(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
+    {
+        var rollups = s.Collection(Schema.Rollups);
+        var rows = rollups.Find(BsonExpression.Create("_id BETWEEN @0 AND @1 AND _id < @1", RollupRows.Id(accountId, RollupGrain.Hour, DateTimeOffset.UnixEpoch),
+            RollupRows.Id(accountId, RollupGrain.Hour, cutoff)), limit: batch).Select(d => d["_id"]).ToArray();
+        foreach (var id in rows) rollups.Delete(id);
+        SetMark(s, accountId, HourRollupsMark, cutoff);
+        return rows.Length;
+    }
+
+    /// <summary>The mark of hour rollups: <c>verify --recount</c> skips hours before it.</summary>
+    internal const string HourRollupsMark = "hour_rollups";
 
     /// <summary>
     /// Entries before the cutoff become one opening-balance entry: the last of them, rewritten to carry the sum of their
