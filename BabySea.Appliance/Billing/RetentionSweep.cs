@@ -18,8 +18,12 @@ public sealed class RetentionSweep(IAccountStore accounts, PlanCatalog plans, IR
 
     public CronExpression Schedule { get; } = CronScheduler.Parse("Retention:SweepSchedule", config["Retention:SweepSchedule"] ?? "17 * * * *");
 
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct) => SweepAsync(ct);
+
+    /// <summary>Applies every account's retention now; what went, added up. Also the operator's <c>POST /admin/v1/retention/sweep</c>.</summary>
+    public async Task<RetentionSwept> SweepAsync(CancellationToken ct)
     {
+        var all = RetentionSwept.None;
         foreach (var account in accounts.ListAccounts())
         {
             var cutoffs = plans.Get(account.Plan).Retention.Cutoffs(time.GetUtcNow());
@@ -34,6 +38,8 @@ public sealed class RetentionSweep(IAccountStore accounts, PlanCatalog plans, IR
                     "{Deliveries} webhook deliveries, {Activity} activity records, {Hours} hour rollups removed; {Folded} ledger entries folded",
                     account.Id, account.Plan, total.OutputFiles, total.Generations, total.RequestLogs, total.WebhookDeliveries, total.Activity,
                     total.HourRollups, total.LedgerFolded);
+            all = all.Add(total);
         }
+        return all;
     }
 }
