@@ -57,10 +57,11 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
     private List<string> DeleteGenerations(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
     {
         var generations = s.Collection(Schema.Generations);
-        // A generation still running keeps its record (and its reservation) until it ends.
-        var rows = generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1 AND slot = @2", accountId + "|", accountId + "|" + IdFloor(cutoff),
-            $"{accountId}:{MediaType.Image.Name()}:done"), limit: batch).Concat(generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1 AND slot = @2",
-            accountId + "|", accountId + "|" + IdFloor(cutoff), $"{accountId}:{MediaType.Video.Name()}:done"), limit: batch)).Take(batch).ToArray();
+        // Oldest first, by the ak index alone (a second condition lets LiteDB walk another index in another order), so the
+        // ledger fold, which stops at the oldest generation left, moves on as the records go. A generation still running
+        // keeps its record (and its reservation) until it ends.
+        var rows = generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|" + IdFloor(cutoff)), limit: batch)
+            .Where(d => GenerationStatuses.Parse(d["status"].AsString).IsTerminal()).ToArray();
         foreach (var d in rows) generations.Delete(d["_id"]);
         if (rows.Length > 0) RollupRows.Apply(s, RollupRules.ForGenerationsDeleted(accountId, time.GetUtcNow(), rows.Length));
         SetMark(s, accountId, "generations", cutoff);
@@ -119,6 +120,11 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
     /// </summary>
     private int FoldLedger(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
     {
+        // Never an entry of a generation still on record, whatever order the deletes ran in or where a crash stopped them:
+        // its reserve, charge and refund are what verify checks it by.
+        if (s.Collection(Schema.Generations).Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~"), limit: 1)
+                .FirstOrDefault() is { } oldest && oldest.Time("created_at") < cutoff)
+            cutoff = oldest.Time("created_at");
         var ledger = s.Collection(Schema.Ledger);
         var rows = ledger.Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", $"{accountId}|{new ObjectId(ToUnix(cutoff), 0, 0, 0)}"))
             .OrderBy("ak").Limit(batch).ToArray();
