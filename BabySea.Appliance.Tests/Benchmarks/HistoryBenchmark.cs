@@ -17,7 +17,7 @@ namespace BabySea.Appliance.Tests.Benchmarks;
 /// with and without filters, the ledger page and every analytics period as the account holding a fifth of everything,
 /// each beside its goal, then RSS again. Prints the figures and writes <c>bench-results/history.txt</c> (or
 /// <c>$BABYSEA_BENCH_RESULTS</c>). Size from <c>BABYSEA_HISTORY_ACCOUNTS</c>, <c>_GENERATIONS</c>, <c>_REQUEST_LOGS</c>,
-/// <c>_DAYS</c> (default 20 / 20,000 / 100,000 / 365); <c>BABYSEA_HISTORY_DIR</c> reuses a seeded folder.
+/// <c>_DAYS</c> (default 10 / 5,000 / 50,000 / 365: a minute, for the normal suite); <c>BABYSEA_HISTORY_DIR</c> reuses a seeded folder.
 /// </summary>
 [Trait("Category", "Benchmark")]
 [Collection("native")]
@@ -29,7 +29,7 @@ public sealed class HistoryBenchmark(ITestOutputHelper output)
     public async Task ReadsStayFlat_WhateverTheHistory()
     {
         int Size(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable($"BABYSEA_HISTORY_{name}"), out var v) ? v : fallback;
-        var (accounts, generations, logs, days) = (Size("ACCOUNTS", 20), Size("GENERATIONS", 20_000), Size("REQUEST_LOGS", 100_000), Size("DAYS", 365));
+        var (accounts, generations, logs, days) = (Size("ACCOUNTS", 10), Size("GENERATIONS", 5_000), Size("REQUEST_LOGS", 50_000), Size("DAYS", 365));
         var dir = Environment.GetEnvironmentVariable("BABYSEA_HISTORY_DIR") ?? TestApp.NewDataDir();
         var report = new StringBuilder();
         void Line(FormattableString line)
