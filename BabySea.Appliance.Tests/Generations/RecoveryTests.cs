@@ -148,7 +148,7 @@ public sealed class RecoveryTests : IDisposable
     {
         using var lite = LiteStore.Open(_dataDir);
         using var writer = new WriteQueue(lite, NullLogger<WriteQueue>.Instance);
-        return await use(new LiteGenerationStore(lite, writer, TimeProvider.System, new BabySea.Appliance.Webhooks.OutboxSignal(), new LiteRollupStore(lite)));
+        return await use(new LiteGenerationStore(lite, writer, TimeProvider.System, new BabySea.Appliance.Webhooks.OutboxSignal(), new LiteRollupStore(lite, TimeProvider.System)));
     }
 
     private static Generation NewGeneration(string accountId, IReadOnlyList<Attempt> attempts)

@@ -48,7 +48,7 @@ public sealed class WriteQueueTests : IDisposable
         var time = TimeProvider.System;
         var accounts = new LiteAccountStore(_store, _writer, time);
         var ledger = new LiteLedgerStore(_store, _writer, time);
-        var generations = new LiteGenerationStore(_store, _writer, time, new BabySea.Appliance.Webhooks.OutboxSignal(), new LiteRollupStore(_store));
+        var generations = new LiteGenerationStore(_store, _writer, time, new BabySea.Appliance.Webhooks.OutboxSignal(), new LiteRollupStore(_store, time));
         var account = await accounts.CreateAccountAsync("race", "free", 1.000m, "Welcome credits", CancellationToken.None);
 
         // 400 requests at 0.007 each against 1.000: exactly 142 fit.

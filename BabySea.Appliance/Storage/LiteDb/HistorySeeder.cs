@@ -31,44 +31,71 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
         var started = System.Diagnostics.Stopwatch.StartNew();
         var now = time.GetUtcNow();
         var from = now.AddDays(-days);
-        var ids = await writer.RunAsync(s => Enumerable.Range(0, accounts).Select(i =>
+        var rollups = new RollupBuffer(now);
+        await writer.RunAsync(s => s.SeedingRollups = rollups);
+        try
         {
-            var id = Guid.CreateVersion7(from).ToString();
-            s.Collection(Schema.Accounts).Insert(new BsonDocument
+            var ids = await writer.RunAsync(s => Enumerable.Range(0, accounts).Select(i =>
             {
-                ["_id"] = id, ["name"] = $"Seeded {i + 1}", ["plan"] = plan, ["balance"] = 0m,
-                ["created_at"] = Bson.Time(from), ["updated_at"] = Bson.Time(from),
-            });
-            // Enough for every generation it will make, so the ledger never refuses a seeded reserve.
-            LedgerRows.Apply(s, new LedgerMovement(id, LedgerType.Add, 1_000_000m, null, "Seeded credits"), from);
-            return id;
-        }).ToArray());
+                var id = Guid.CreateVersion7(from).ToString();
+                s.Collection(Schema.Accounts).Insert(new BsonDocument
+                {
+                    ["_id"] = id, ["name"] = $"Seeded {i + 1}", ["plan"] = plan, ["balance"] = 0m,
+                    ["created_at"] = Bson.Time(from), ["updated_at"] = Bson.Time(from),
+                });
+                // Enough for every generation it will make, so the ledger never refuses a seeded reserve.
+                LedgerRows.Apply(s, new LedgerMovement(id, LedgerType.Add, 1_000_000m, null, "Seeded credits"), from);
+                return id;
+            }).ToArray());
 
-        var done = 0;
-        foreach (var chunk in Steps(Times(generations, from, now).Select(at => Generation(Account(ids), at, now))).Chunk(Batch))
-        {
+            var done = 0;
+            foreach (var chunk in Steps(Times(generations, from, now).Select(at => Generation(Account(ids), at, now))).Chunk(Batch))
+            {
+                done += chunk.Length;
+                await writer.RunAsync(s =>
+                {
+                    foreach (var step in chunk) step(s);
+                    FlushEvery(s, rollups, done, Batch * FlushEveryChunks);
+                    return chunk.Length;
+                });
+                progress($"generation steps {done}/{2 * generations}");
+            }
+            done = 0;
+            foreach (var chunk in Times(requestLogs, from, now).Chunk(Batch * 5))
+            {
+                var entries = chunk.Select(at => Request(Account(ids), at)).ToArray();
+                done += entries.Length;
+                await writer.RunAsync(s =>
+                {
+                    s.Collection(Schema.RequestLogs).InsertBulk(entries.Select(LiteRequestLogStore.ToDocument));
+                    RollupRows.Apply(s, entries.Select(RollupRules.ForRequest));
+                    FlushEvery(s, rollups, done, Batch * 5 * FlushEveryChunks);
+                    return entries.Length;
+                });
+                progress($"request logs {done}/{requestLogs}");
+            }
             await writer.RunAsync(s =>
             {
-                foreach (var step in chunk) step(s);
-                return chunk.Length;
+                rollups.Flush(s);
+                return true;
             });
-            done += chunk.Length;
-            progress($"generation steps {done}/{2 * generations}");
+            return new SeededHistory(accounts, generations, requestLogs, started.Elapsed);
         }
-        done = 0;
-        foreach (var chunk in Times(requestLogs, from, now).Chunk(Batch * 5))
+        finally
         {
-            var entries = chunk.Select(at => Request(Account(ids), at)).ToArray();
-            await writer.RunAsync(s =>
-            {
-                s.Collection(Schema.RequestLogs).InsertBulk(entries.Select(LiteRequestLogStore.ToDocument));
-                RollupRows.Apply(s, entries.Select(RollupRules.ForRequest));
-                return entries.Length;
-            });
-            done += entries.Length;
-            progress($"request logs {done}/{requestLogs}");
+            await writer.RunAsync(s => s.SeedingRollups = null);
         }
-        return new SeededHistory(accounts, generations, requestLogs, started.Elapsed);
+    }
+
+    /// <summary>
+    /// Rows go in time order, so between flushes the buffer holds a few days of buckets, each written once per flush
+    /// rather than once per row; the buffer stays small whatever the history's size.
+    /// </summary>
+    private const int FlushEveryChunks = 10;
+
+    private static void FlushEvery(LiteStore s, RollupBuffer rollups, int done, int every)
+    {
+        if (done % every == 0) rollups.Flush(s);
     }
 
     // Sorted, so rows go in in time order as they would have been written live.

@@ -106,12 +106,8 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         var rows = rollups.Find(BsonExpression.Create("_id BETWEEN @0 AND @1 AND _id < @1", RollupRows.Id(accountId, RollupGrain.Hour, DateTimeOffset.UnixEpoch),
             RollupRows.Id(accountId, RollupGrain.Hour, cutoff)), limit: batch).Select(d => d["_id"]).ToArray();
         foreach (var id in rows) rollups.Delete(id);
-        SetMark(s, accountId, HourRollupsMark, cutoff);
         return rows.Length;
     }
-
-    /// <summary>The mark of hour rollups: <c>verify --recount</c> skips hours before it.</summary>
-    internal const string HourRollupsMark = "hour_rollups";
 
     /// <summary>
     /// Entries before the cutoff become one opening-balance entry: the last of them, rewritten to carry the sum of their

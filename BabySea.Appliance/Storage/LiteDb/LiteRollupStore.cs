@@ -3,7 +3,7 @@ using LiteDB;
 
 namespace BabySea.Appliance.Storage.LiteDb;
 
-public sealed class LiteRollupStore(LiteStore store) : IRollupStore
+public sealed class LiteRollupStore(LiteStore store, TimeProvider time) : IRollupStore
 {
     public IReadOnlyList<RollupBucket> Read(string accountId, RollupGrain grain, DateTimeOffset from, DateTimeOffset to)
     {
@@ -25,7 +25,8 @@ public sealed class LiteRollupStore(LiteStore store) : IRollupStore
             ["req"] = Until("request_logs"), ["gen"] = generations, ["model"] = generations, ["prov"] = generations,
             ["cr"] = Until("ledger"), ["wh"] = Until("webhook_deliveries"),
         };
-        var hours = Until(LiteRetentionStore.HourRollupsMark);
+        // Hour buckets that old are gone or going (retention; seeding never writes them): nothing to compare.
+        var hours = RollupGrains.HoursKeptFrom(time.GetUtcNow());
         // A generation counts when created and again when it ends, up to a day later, so a day past a sweep may count rows now gone.
         return RollupRecount.Compare(store, accountId, (key, grain, start) => (grain == RollupGrain.Hour && start < hours)
             || (until.GetValueOrDefault(key[..key.IndexOf('|')]) is var u && u > DateTimeOffset.MinValue && start < u + TimeSpan.FromDays(1)));

@@ -22,6 +22,12 @@ public sealed class LiteStore : IDisposable
     /// <summary>Whether <see cref="ForceToDisk"/> does anything (<c>Storage:Durability</c>, on by default).</summary>
     public bool Durable { get; }
 
+    /// <summary>
+    /// Set only while the <c>seed</c> verb writes history on a folder nothing else uses: rollup deltas gather here and are
+    /// written once per bucket, instead of rewriting each bucket document for every row of sparse, year-long history.
+    /// </summary>
+    internal RollupBuffer? SeedingRollups { get; set; }
+
     private LiteStore(string dataDir, FileStream lockFile, LiteDatabase db, string dataFile, bool durable)
     {
         DataDir = dataDir;

@@ -14,8 +14,14 @@ internal static class RollupRows
 
     public static void Apply(LiteStore s, IEnumerable<RollupDelta?> deltas)
     {
+        if (s.SeedingRollups is { } buffer) buffer.Add(deltas);
+        else Write(s, Merge(deltas));
+    }
+
+    public static void Write(LiteStore s, Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)> merged)
+    {
         var rollups = s.Collection(Schema.Rollups);
-        foreach (var (id, (account, grain, start, delta)) in Merge(deltas))
+        foreach (var (id, (account, grain, start, delta)) in merged)
         {
             var doc = rollups.FindById(id) ?? new BsonDocument
             {
@@ -38,12 +44,21 @@ internal static class RollupRows
     public static Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)> Merge(IEnumerable<RollupDelta?> deltas)
     {
         var merged = new Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)>(StringComparer.Ordinal);
+        MergeInto(merged, deltas, DateTimeOffset.MinValue);
+        return merged;
+    }
+
+    /// <summary>Adds <paramref name="deltas"/> into <paramref name="merged"/>, leaving out hour buckets that start before <paramref name="hoursFrom"/>.</summary>
+    public static void MergeInto(Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)> merged,
+        IEnumerable<RollupDelta?> deltas, DateTimeOffset hoursFrom)
+    {
         foreach (var delta in deltas)
         {
             if (delta is null || delta.IsEmpty) continue;
             foreach (var grain in Grains)
             {
                 var start = RollupGrains.Start(grain, delta.At);
+                if (grain == RollupGrain.Hour && start < hoursFrom) continue;
                 var id = Id(delta.AccountId, grain, start);
                 if (!merged.TryGetValue(id, out var target))
                     merged[id] = target = (delta.AccountId, grain, start, new RollupDelta(delta.AccountId, start));
@@ -51,7 +66,6 @@ internal static class RollupRows
                 foreach (var (k, v) in delta.Sums) target.Delta.Sum(k, v);
             }
         }
-        return merged;
     }
 
     private static readonly RollupGrain[] Grains = [RollupGrain.Hour, RollupGrain.Day, RollupGrain.Total];
@@ -71,4 +85,22 @@ internal static class RollupRows
         d.Time("start"),
         d["c"].AsDocument.ToDictionary(x => x.Key, x => x.Value.AsInt64, StringComparer.Ordinal),
         d["s"].AsDocument.ToDictionary(x => x.Key, x => x.Value.AsDecimal, StringComparer.Ordinal));
+}
+
+/// <summary>
+/// Rollup deltas gathered while seeding, written when <see cref="Flush"/> is called. Hour buckets older than the rollups
+/// keep (<see cref="RollupGrains.HoursKeptFrom"/>) are left out, as retention would remove them anyway.
+/// </summary>
+internal sealed class RollupBuffer(DateTimeOffset now)
+{
+    private readonly Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)> _merged = new(StringComparer.Ordinal);
+    private readonly DateTimeOffset _hoursFrom = RollupGrains.HoursKeptFrom(now);
+
+    public void Add(IEnumerable<RollupDelta?> deltas) => RollupRows.MergeInto(_merged, deltas, _hoursFrom);
+
+    public void Flush(LiteStore s)
+    {
+        RollupRows.Write(s, _merged);
+        _merged.Clear();
+    }
 }
