@@ -153,9 +153,19 @@ internal static class CommandTree
                     result.AddError($"'{first}' is not a verb.");
                 return;
             }
-            foreach (var token in result.Tokens)
-                if (!token.Value.StartsWith("--", StringComparison.Ordinal) || !token.Value.Contains('='))
-                    result.AddError(token.Value.StartsWith('-') ? $"Unknown flag '{token.Value}'." : $"Unexpected argument '{token.Value}'.");
+            for (var i = 0; i < result.Tokens.Count; i++)
+            {
+                var token = result.Tokens[i].Value;
+                if (token.StartsWith("--", StringComparison.Ordinal) && token.Contains('=')) continue;
+                if (!token.StartsWith('-'))
+                {
+                    result.AddError($"Unexpected argument '{token}'.");
+                    continue;
+                }
+                result.AddError($"Unknown flag '{token}'.");
+                // The word after a mistyped flag is its value, not a second mistake.
+                if (i + 1 < result.Tokens.Count && !result.Tokens[i + 1].Value.StartsWith('-')) i++;
+            }
         });
         return settings;
     }
