@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using BabySea.Appliance.Cli;
 using BabySea.Appliance.Tests.Support;
@@ -52,6 +53,74 @@ public sealed class CommandLineTests : IDisposable
         var error = await Assert.ThrowsAsync<BabySea.Appliance.Storage.DataFolderLockedException>(() => RunRawAsync("accounts", "list"));
         Assert.Contains("in use by another BabySea Appliance process", error.Message);
         await Assert.ThrowsAsync<BabySea.Appliance.Storage.DataFolderLockedException>(() => TestApp.StartAsync(_dataDir));
+    }
+
+    [Fact]
+    public async Task EveryVerb_AnswersHelp_WithItsUsageAndEveryFlagDescribed()
+    {
+        var root = CommandTree.Build((_, _) => Task.FromResult(0), () => Task.FromResult(0), () => Task.FromResult(0));
+        var commands = CommandTree.Walk(root).ToArray();
+        Assert.True(commands.Length > 30, "the whole tree is walked");
+        foreach (var (words, command) in commands)
+        {
+            var stdout = new StringWriter();
+            Assert.Equal(ExitCodes.Ok, await CommandLine.RunAsync([.. words, "--help"], stdout, new StringWriter()));
+            var help = stdout.ToString();
+            Assert.Contains("Usage:", help);
+            Assert.Contains(string.Join(' ', words), help);
+            Assert.Contains(command.Description!.Split('\n')[0], help);
+            Assert.All(command.Options, o => Assert.False(string.IsNullOrWhiteSpace(o.Description), $"{string.Join(' ', words)} {o.Name} has no description"));
+        }
+        // The old spelling still works: "help VERB" is "VERB --help".
+        var viaHelp = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, await CommandLine.RunAsync(["help", "credits", "add"], viaHelp, new StringWriter()));
+        Assert.Contains("--amount <CREDITS> (REQUIRED)", viaHelp.ToString());
+    }
+
+    [Theory]
+    [InlineData(new[] { "accounts", "list", "--acount", "x" }, "--acount")]
+    [InlineData(new[] { "credits", "add", "--account", "a", "--amount", "lots" }, "'lots' for option '--amount'")]
+    [InlineData(new[] { "keys", "list" }, "--account")]
+    [InlineData(new[] { "acounts", "list" }, "'acounts' is not a verb")]
+    [InlineData(new[] { "accounts" }, "accounts --help")]
+    [InlineData(new[] { "seed", "--days", "soon" }, "'soon' for option '--days'")]
+    [InlineData(new[] { "alerts", "set", "--account", "a", "--thresholds", "1,two" }, "'two' is not a number")]
+    [InlineData(new[] { "verify", "--recount", "stray" }, "'stray'")]
+    public async Task UsageMistake_IsNamed_AndExitsWithTheUsageCode(string[] args, string named)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Environment.SetEnvironmentVariable("BABYSEA_DATA_DIR", _dataDir);
+        try
+        {
+            Assert.Equal(ExitCodes.Usage, await CommandLine.RunAsync(args, stdout, stderr));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("BABYSEA_DATA_DIR", null);
+        }
+        Assert.Contains(named, stderr.ToString());
+        Assert.Equal("", stdout.ToString());
+        Assert.False(File.Exists(Path.Combine(_dataDir, "babysea.db")), "a usage mistake opens nothing");
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheReleaseVersion()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, await CommandLine.RunAsync(["--version"], stdout, new StringWriter()));
+        var version = typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        Assert.Matches(@"^\d+\.\d+\.\d+", version);
+        Assert.Equal(version, stdout.ToString().Trim());
+    }
+
+    [Fact]
+    public async Task SettingsAfterAVerb_AreConfiguration_NotFlags()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, await CommandLine.RunAsync(["accounts", "create", "--name", "Ops", $"--BABYSEA_DATA_DIR={_dataDir}", "--Logging:Level=Warning"],
+            stdout, new StringWriter()));
+        Assert.Equal("Ops", JsonDocument.Parse(stdout.ToString()).RootElement.GetProperty("account_name").GetString());
+        Assert.True(File.Exists(Path.Combine(_dataDir, "babysea.db")));
     }
 
     private async Task<JsonElement> RunAsync(params string[] args)

@@ -130,7 +130,7 @@ public sealed class NativeBinaryTests : IDisposable
         using var second = NativeBinary.StartProcess(_dataDir, TestApp.FreePort());
         var stderr = await second.StandardError.ReadToEndAsync();
         await second.WaitForExitAsync();
-        Assert.Equal(2, second.ExitCode);
+        Assert.Equal(BabySea.Appliance.Cli.ExitCodes.DataFolderInUse, second.ExitCode);
         Assert.Contains("in use by another BabySea Appliance process", stderr);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BabySea.Appliance.Cli;
 using BabySea.Appliance.Generations;
 
 namespace BabySea.Appliance.Tests.Hosting;
@@ -36,6 +37,8 @@ public sealed class SystemdUnitTests : IDisposable
         // The host waits DrainTimeout + 15 s for a clean stop (AppHost); systemd must not kill it before.
         Assert.True(stop > new GenerationOptions().DrainTimeout + TimeSpan.FromSeconds(15), $"TimeoutStopSec {stop} is too short");
         Assert.Contains("Restart=on-failure", lines);
+        // A configuration mistake, a mistyped command line or a held data folder would only happen again.
+        Assert.Contains($"RestartPreventExitStatus={ExitCodes.Failed} {ExitCodes.Usage} {ExitCodes.DataFolderInUse}", lines);
         Assert.Contains("Environment=BABYSEA_DATA_DIR=/var/lib/babysea", lines);
         Assert.Contains("ReadWritePaths=/var/lib/babysea", lines);
     }

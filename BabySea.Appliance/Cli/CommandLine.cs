@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -15,30 +17,63 @@ namespace BabySea.Appliance.Cli;
 
 /// <summary>
 /// Admin verbs of the binary, printing JSON: the same operations as <c>/admin/v1</c>, run directly on the data
-/// folder. They need the folder to themselves, so they refuse while the appliance is serving it.
+/// folder. They need the folder to themselves, so they refuse while the appliance is serving it. With no verb the
+/// binary serves. <see cref="CommandTree"/> names the verbs and checks their flags; the bodies are here.
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["accounts", "keys", "credits", "alerts", "verify", "webhooks", "models", "seed", "backup", "compact"];
-
-    public static bool IsVerb(string arg) => Verbs.Contains(arg) || arg is "help" or "--help";
-
+    /// <summary>Parses <paramref name="args"/> and runs what they name; answers an <see cref="ExitCodes"/> value.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args[0] is "help" or "--help") { stdout.WriteLine(Usage); return 0; }
-        var options = Options(args.Skip(2).ToArray());
+        // "help VERB" reads as "VERB --help", as the bare "help" verb did before every verb had --help.
+        if (args is ["help", .. var rest]) args = [.. rest, "--help"];
+        var root = CommandTree.Build(
+            (verb, flags) => RunVerbAsync(verb, flags, args, stdout, stderr),
+            serve: async () =>
+            {
+                var app = AppHost.Build(args);
+                await AppHost.RunAsync(app, stdout);
+                return ExitCodes.Ok;
+            },
+            emulate: async () =>
+            {
+                await EmulatorHost.Build(args).RunAsync();
+                return ExitCodes.Ok;
+            });
+        // A response file (@file) is no feature of this binary, and an argument starting with @ stays what it is.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) stderr.WriteLine($"babysea-appliance: {error.Message}");
+            var words = CommandTree.Walk(root).Single(c => c.Command == parse.CommandResult.Command).Words;
+            stderr.WriteLine($"Run 'babysea-appliance {string.Join(' ', [.. words, "--help"])}' for usage.");
+            return ExitCodes.Usage;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            // Exceptions keep their meaning for the caller (a locked data folder, a configuration mistake), and
+            // SIGTERM belongs to the server's graceful stop, not to the parser.
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        });
+    }
+
+    private static async Task<int> RunVerbAsync(string[] verb, Dictionary<string, string> options, string[] args, TextWriter stdout, TextWriter stderr)
+    {
         var config = new ConfigurationBuilder()
             .AddJsonFile(AppHost.ConfigFile("appsettings.json"), optional: true).AddEnvironmentVariables()
             // Settings as --Key=value (e.g. --BABYSEA_DATA_DIR=/srv/babysea), as for the server.
             .AddCommandLine(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=')).ToArray()).Build();
         // The catalog is configuration, not data: listing it needs no data folder, so it works beside a running server.
-        if (args[0] == "models")
+        if (verb[0] == "models")
         {
             stdout.Write(CatalogTable.Markdown(ModelCatalog.Load(AppHost.DataFile(config, "Routing:ModelsFile", "models.json"))));
-            return 0;
+            return ExitCodes.Ok;
         }
         var settings = ApplianceSettings.From(config);
-        if (args[0] is "backup" or "compact") return await CopyAsync(args[0], Opt(Options(args.Skip(1).ToArray()), "to"), settings, stdout, stderr);
+        if (verb[0] is "backup" or "compact") return await CopyAsync(verb[0], Opt(options, "to"), settings, stdout, stderr);
         await using var services = Storage(settings);
         var time = TimeProvider.System;
         var accounts = services.GetRequiredService<IAccountStore>();
@@ -47,25 +82,25 @@ public static class CommandLine
         var ct = CancellationToken.None;
         var ctx = AppJsonContext.Default;
 
-        if (args[0] == "seed")
+        if (verb[0] == "seed")
         {
-            var code = await SeedAsync(Options(args.Skip(1).ToArray()), services.GetRequiredService<IHistorySeeder>(), time, stdout, stderr, ct);
+            var code = await SeedAsync(options, services.GetRequiredService<IHistorySeeder>(), time, stdout, stderr, ct);
             // Checked once here, so the next start has checkpoints and walks nothing of the seeded history.
             var check = await Verifier(services).RunSinceCheckpointsAsync(ct);
             foreach (var violation in check.Violations) stderr.WriteLine(violation);
-            return code == 0 && check.Ok ? 0 : 1;
+            return code != ExitCodes.Ok ? code : check.Ok ? ExitCodes.Ok : ExitCodes.Failed;
         }
-        if (args[0] == "webhooks") return await WebhookVerbs.RunAsync(args.Length > 1 ? args[1] : "", options, config, services, stdout, stderr);
-        switch (args[0], args.Length > 1 ? args[1] : "")
+        if (verb[0] == "webhooks") return await WebhookVerbs.RunAsync(verb[1], options, config, services, stdout);
+        switch (verb[0], verb.Length > 1 ? verb[1] : "")
         {
             case ("verify", _):
                 var rollups = services.GetRequiredService<IRollupStore>();
                 var report = await Verifier(services).RunAsync(ct);
-                var recount = args.Contains("--recount");
+                var recount = Opt(options, "recount") == "true";
                 var violations = report.Violations.Concat(recount ? accounts.ListAccounts().SelectMany(a => rollups.Recount(a.Id)) : []).ToArray();
                 stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(violations.Length == 0, report.AccountsChecked, report.GenerationsChecked,
                     report.EntriesChecked, violations, recount), ctx.VerifyData));
-                return violations.Length == 0 ? 0 : 1;
+                return violations.Length == 0 ? ExitCodes.Ok : ExitCodes.Failed;
             case ("accounts", "create"):
                 return Print(stdout, await admin.CreateAccountAsync(Opt(options, "name"), Opt(options, "plan"), ct), ctx.AdminAccountData);
             case ("accounts", "list"):
@@ -99,34 +134,9 @@ public static class CommandLine
                     ? Print(stdout, HistoryViews.LedgerPage(ledger, holder, Opt(options, "limit"), Opt(options, "cursor")), ctx.LedgerPageData)
                     : Print<LedgerPageData>(stdout, (null, new ApiError(BseCode.AccountNotFound, "No such account.")), ctx.LedgerPageData);
             default:
-                stderr.WriteLine(Usage);
-                return 64;
+                throw new UnreachableException($"The verb '{string.Join(' ', verb)}' has no body.");
         }
     }
-
-    private const string Usage = """
-        babysea-appliance                                  serve (see README for settings)
-        babysea-appliance emulate [--port 8788]            serve every provider emulator alone (Emulator:* settings apply)
-        babysea-appliance verify [--recount]               recompute balances from the ledger (and, with --recount, the rollups from
-                                                           the rows still present); exit 1 on any violation
-        babysea-appliance seed [--accounts 10] [--generations 10000] [--request-logs 100000] [--days 30] [--plan enterprise]
-                                                           write realistic history (one account holds a fifth) for benchmarks and demos
-        babysea-appliance backup --to PATH                 consistent copy of a stopped data folder (serving: POST /admin/v1/backup)
-        babysea-appliance compact                          copy the database into a fresh file and swap it in (stopped folder)
-        babysea-appliance models                           the model catalog as a Markdown table (id, type, providers, price)
-        babysea-appliance accounts create --name N [--plan P]
-        babysea-appliance accounts list
-        babysea-appliance accounts plan --account ID --plan P
-        babysea-appliance keys create --account ID [--name N] [--preset full_access|generate_only|read_only|monitor_only]
-                                      [--scopes a,b] [--expires 2027-01-01T00:00:00Z] [--allow-ip 1.2.3.4,::1]
-        babysea-appliance keys list --account ID
-        babysea-appliance keys revoke --key ID
-        babysea-appliance credits add --account ID --amount 5.000 [--description D]
-        babysea-appliance credits pack --account ID --amount 25        (10, 25, 50, 100, 500, 1000; paid plans)
-        babysea-appliance credits ledger --account ID [--limit 100] [--cursor C]   newest first; next_cursor pages on
-        babysea-appliance alerts get --account ID
-        babysea-appliance alerts set --account ID [--thresholds 0.5,2] [--enabled true|false]
-        """ + "\n" + WebhookVerbs.Usage;
 
     /// <summary>
     /// <c>backup --to PATH</c>: a consistent copy of the stopped folder (while serving, POST /admin/v1/backup does the same).
@@ -138,7 +148,7 @@ public static class CommandLine
         if (folder is null || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
         {
             stderr.WriteLine("backup: --to names a new or empty folder.");
-            return 64;
+            return ExitCodes.Usage;
         }
         var before = new FileInfo(Path.Combine(settings.DataDir, "babysea.db")).Length;
         long documents;
@@ -165,7 +175,7 @@ public static class CommandLine
         if (accounts < 1 || generations < 0 || logs < 0 || days < 1)
         {
             stderr.WriteLine("seed: --accounts and --days are at least 1; --generations and --request-logs at least 0.");
-            return 64;
+            return ExitCodes.Usage;
         }
         var last = DateTimeOffset.MinValue;
         var totals = await seeder.SeedAsync(accounts, generations, logs, days, Opt(options, "plan") ?? "enterprise", line =>
@@ -175,7 +185,7 @@ public static class CommandLine
             stderr.WriteLine(line);
         }, ct);
         stdout.WriteLine($"{{\"accounts\":{totals.Accounts},\"generations\":{totals.Generations},\"request_logs\":{totals.RequestLogs},\"seconds\":{totals.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}}}");
-        return 0;
+        return ExitCodes.Ok;
     }
 
     /// <summary>The data folder's stores, registered as the server registers them.</summary>
@@ -196,19 +206,10 @@ public static class CommandLine
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true })) error.WriteEnvelope(w, "cli", TimeProvider.System.GetUtcNow());
             stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-            return 1;
+            return ExitCodes.Failed;
         }
         stdout.WriteLine(JsonSerializer.Serialize(result.Data!, info));
-        return 0;
-    }
-
-    private static Dictionary<string, string> Options(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
-                options[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
-        return options;
+        return ExitCodes.Ok;
     }
 
     internal static string? Opt(Dictionary<string, string> options, string name) => options.GetValueOrDefault(name);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -17,16 +18,8 @@ namespace BabySea.Appliance.Cli;
 /// </summary>
 internal static class WebhookVerbs
 {
-    public const string Usage = """
-        babysea-appliance webhooks create --account ID --url U [--events a,b] [--disabled]
-        babysea-appliance webhooks list --account ID
-        babysea-appliance webhooks enable|disable|rotate|test|delete --account ID --webhook WID
-        babysea-appliance webhooks deliveries --account ID --webhook WID [--limit N] [--offset N]
-        babysea-appliance webhooks replay --account ID --webhook WID --delivery DID
-        """;
-
     public static async Task<int> RunAsync(string verb, Dictionary<string, string> options, IConfiguration config, IServiceProvider storage,
-        TextWriter stdout, TextWriter stderr)
+        TextWriter stdout)
     {
         var time = TimeProvider.System;
         var webhookOptions = Options.Create(WebhookOptions.From(config));
@@ -64,8 +57,7 @@ internal static class WebhookVerbs
                 return Print(stdout, await admin.ReplayAsync(account, webhook, CommandLine.Opt(options, "delivery") ?? "", ct),
                     ctx.AdminWebhookDeliveryData);
             default:
-                stderr.WriteLine(Usage);
-                return 64;
+                throw new UnreachableException($"The verb 'webhooks {verb}' has no body.");
         }
     }
 
@@ -80,6 +72,6 @@ internal static class WebhookVerbs
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             JsonSerializer.Serialize(w, result.Data!, info);
         stdout.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
-        return 0;
+        return ExitCodes.Ok;
     }
 }
