@@ -9,6 +9,7 @@ using BabySea.Appliance.Api.V1;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Dashboard;
 using BabySea.Appliance.Generations;
+using BabySea.Appliance.Observability;
 using BabySea.Appliance.Outbound;
 using BabySea.Appliance.Providers;
 using BabySea.Appliance.Providers.Emulator;
@@ -54,6 +55,9 @@ public static class AppHost
         services.AddSingleton(settings);
         services.AddSingleton<PublicOrigin>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<LedgerMetrics>();
 
         services.AddSingleton(PlanCatalog.Load(DataFile(config, "Billing:PlansFile", "plans.json")));
         services.AddSingleton(ModelCatalog.Load(DataFile(config, "Routing:ModelsFile", "models.json")));
@@ -107,10 +111,12 @@ public static class AppHost
         services.AddSingleton<FastestRanking>();
         services.AddSingleton<ProviderOrder>();
         services.AddSingleton<ProviderAttempt>();
+        services.AddSingleton<RoutingMetrics>();
         services.AddSingleton<ProviderChain>();
 
         services.AddSingleton(new GenerationQueue(generations.QueueCapacity));
         services.AddSingleton<RunningGenerations>();
+        services.AddSingleton<GenerationMetrics>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton<GenerationIntake>();
         services.AddSingleton<GenerationControl>();
@@ -154,6 +160,7 @@ public static class AppHost
         app.MapDashboard();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapProbes();
+        app.MapMetrics();
         app.MapRouteNotFound();
         return app;
     }
