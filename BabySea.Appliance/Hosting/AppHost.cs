@@ -4,6 +4,7 @@ using BabySea.Appliance.Api;
 using BabySea.Appliance.Api.Admin;
 using BabySea.Appliance.Api.Auth;
 using BabySea.Appliance.Api.Idempotency;
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Api.RateLimiting;
 using BabySea.Appliance.Api.V1;
 using BabySea.Appliance.Billing;
@@ -55,6 +56,7 @@ public static class AppHost
         services.AddSingleton(settings);
         services.AddSingleton<PublicOrigin>();
         services.AddSingleton<OutboxSignal>();
+        services.AddApiDocument();
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<LedgerMetrics>();
@@ -161,6 +163,7 @@ public static class AppHost
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapProbes();
         app.MapMetrics();
+        app.MapApiDocument();
         app.MapRouteNotFound();
         return app;
     }
