@@ -55,6 +55,21 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Metrics_AProviderFails_CountsTheFailedAttemptAndTheFailover()
+    {
+        await using var app = await TestApp.StartAsync();
+        var id = await app.CreateGenerationAsync("[[emulate replicate:server_error]] a kite over dunes", extraJson: "\"generation_provider_order\":\"replicate,fal\"");
+        Assert.Equal("succeeded", (await app.WaitForTerminalAsync(id)).GetProperty("generation_status").GetString());
+
+        var scraped = await ScrapeUntilAsync(app, s => s.Value("babysea_generations_total") == 1);
+
+        Assert.Equal(1, scraped.Value("babysea_failovers_total", ("provider", "replicate")));
+        Assert.Equal(1, scraped.Value("babysea_provider_attempt_duration_seconds_count", ("provider", "replicate"), ("outcome", "provider_error")));
+        Assert.Equal(1, scraped.Value("babysea_provider_attempt_duration_seconds_count", ("provider", "fal"), ("outcome", "succeeded")));
+        Assert.Equal(1, scraped.Value("babysea_generations_total", ("provider", "fal"), ("outcome", "succeeded")));
+    }
+
+    [Fact]
     public async Task Metrics_RawPathsAndUnknownMethods_DoNotBecomeLabels()
     {
         await using var app = await TestApp.StartAsync();

@@ -76,10 +76,12 @@ public sealed class PrometheusExporterTests : IDisposable
         otherHost.GetRequiredService<IMeterFactory>().Create("BabySea.Appliance.Test").CreateCounter<long>("babysea.elsewhere").Add(1);
         using var global = new Meter("BabySea.Appliance.Global");
         global.CreateCounter<long>("babysea.global").Add(1);
+        Meters.Create("Microsoft.AspNetCore.Server.Kestrel").CreateCounter<long>("kestrel.connections").Add(1);
 
         var text = exporter.Scrape();
 
         Assert.DoesNotContain("babysea_elsewhere", text);
         Assert.DoesNotContain("babysea_global", text);
+        Assert.DoesNotContain("kestrel", text);
     }
 }

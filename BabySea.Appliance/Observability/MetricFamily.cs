@@ -73,8 +73,9 @@ internal sealed class MetricFamily
                 case Aggregation.Sum: series.Value += value; break;
                 case Aggregation.Last: series.Value = value; break;
                 default:
-                    var bucket = Array.FindIndex(_bounds, b => value <= b);
-                    series.Buckets[bucket < 0 ? _bounds.Length : bucket]++;
+                    var bucket = 0;
+                    while (bucket < _bounds.Length && value > _bounds[bucket]) bucket++;
+                    series.Buckets[bucket]++;
                     series.Value += value;
                     series.Count++;
                     break;

@@ -7,11 +7,13 @@ namespace BabySea.Appliance.Observability;
 /// <summary>
 /// Listens to every instrument of the appliance's own meters and writes them in the Prometheus text exposition
 /// format 0.0.4. Only meters made by this host's <see cref="IMeterFactory"/> are read, so two appliances in one
-/// process (the tests) never mix their numbers, and the framework's own meters stay out.
+/// process (the tests) never mix their numbers; and only the appliance's own (<see cref="MeterPrefix"/>), so the
+/// framework's meters on the same factory (Kestrel, routing, memory pools) stay out and the list stays the documented one.
 /// </summary>
 public sealed class PrometheusExporter : IDisposable
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+    public const string MeterPrefix = "BabySea.";
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, MetricFamily> _families = new();
@@ -21,7 +23,8 @@ public sealed class PrometheusExporter : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (!ReferenceEquals(instrument.Meter.Scope, meters) || MetricFamily.For(instrument) is not { } family) return;
+            if (!ReferenceEquals(instrument.Meter.Scope, meters) || !instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal)
+                || MetricFamily.For(instrument) is not { } family) return;
             _families[instrument] = family;
             listener.EnableMeasurementEvents(instrument, family);
         };
