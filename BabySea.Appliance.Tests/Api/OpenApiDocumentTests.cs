@@ -98,6 +98,9 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         Assert.Equal(["generation:delete"], cancel["security"]![0]!["ApiKey"]!.AsArray().Select(s => (string)s!).ToArray());
         Assert.Contains("BSE3001", (string)cancel["responses"]!["404"]!["description"]!);
 
+        var createAccount = _document["paths"]!["/admin/v1/accounts"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        Assert.True(createAccount["$ref"] is not null || createAccount["properties"]?["plan"] is not null, createAccount.ToJsonString());
+
         var codes = _document["components"]!["schemas"]!["ErrorEnvelope"]!["properties"]!["error"]!["properties"]!["code"]!["enum"]!.AsArray();
         Assert.Contains(codes, c => (string?)c == "BSE4003");
     }

@@ -31,11 +31,7 @@ public static class ApiDocument
                 options.ShouldInclude = d => d.RelativePath is { } p
                     && (p.StartsWith("v1/", StringComparison.Ordinal) || p.StartsWith("admin/v1/", StringComparison.Ordinal)
                         || p == MetricsEndpoint.Path[1..]);
-                options.AddOperationTransformer((operation, context, _) =>
-                {
-                    OperationShapes.Apply(operation, context);
-                    return Task.CompletedTask;
-                });
+                options.AddOperationTransformer(OperationShapes.ApplyAsync);
                 options.AddDocumentTransformer((document, _, _) =>
                 {
                     Describe(document);

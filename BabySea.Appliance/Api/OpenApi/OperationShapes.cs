@@ -11,7 +11,7 @@ namespace BabySea.Appliance.Api.OpenApi;
 /// </summary>
 internal static partial class OperationShapes
 {
-    public static void Apply(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    public static async Task ApplyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var document = context.Document;
@@ -20,6 +20,12 @@ internal static partial class OperationShapes
             && operation.Responses.TryGetValue("200", out var ok) && ok.Content?.TryGetValue("application/json", out var media) == true)
             media.Schema = EnvelopeSchemas.Around(media.Schema, success.Paged, document);
 
+        if (metadata.OfType<RequestBody>().LastOrDefault() is { } body)
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, ct) } },
+            };
         if (metadata.OfType<GenerationRequestSchema.Marker>().Any())
         {
             operation.RequestBody = GenerationRequestSchema.Body();
@@ -60,8 +66,7 @@ internal static partial class OperationShapes
         if (scopes is not null || admin) codes.UnionWith([BseCode.AuthenticationRequired, BseCode.AuthenticationFailed, BseCode.AuthRateLimited]);
         if (scopes is not null) codes.UnionWith([BseCode.IpNotAllowed, BseCode.RateLimitExceeded]);
         if (scopes is { Scopes.Count: > 0 }) codes.Add(BseCode.InsufficientPermissions);
-        if (context.Description.SupportedRequestFormats.Count > 0
-            || context.Description.ActionDescriptor.EndpointMetadata.OfType<GenerationRequestSchema.Marker>().Any()) codes.Add(BseCode.PayloadTooLarge);
+        if (context.Description.ActionDescriptor.EndpointMetadata.Any(m => m is RequestBody or GenerationRequestSchema.Marker)) codes.Add(BseCode.PayloadTooLarge);
         foreach (Match parameter in PathParameter().Matches(context.Description.RelativePath ?? ""))
             codes.Add(parameter.Groups[1].Value switch
             {
