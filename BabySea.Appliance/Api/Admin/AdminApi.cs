@@ -12,6 +12,9 @@ public static class AdminApi
         var admin = app.MapGroup("/admin/v1").RequireAdminToken();
         admin.MapPost("/accounts", CreateAccountAsync).Takes<AdminCreateAccountBody>().Returns<AdminAccountData>();
         admin.MapPost("/backup", BackupAsync).Takes<AdminBackupBody>().Returns<AdminBackupData>();
+        admin.MapPost("/retention/sweep", async (BabySea.Appliance.Billing.RetentionSweep sweep, CancellationToken ct)
+            => ApiResults.Ok(AdminRetentionSweptData.From(await sweep.SweepAsync(ct)), AppJsonContext.Default.AdminRetentionSweptData, "Retention applied"))
+            .Returns<AdminRetentionSweptData>();
         admin.MapGet("/accounts", (AccountAdmin a) => ApiResults.Ok(a.ListAccounts(), AppJsonContext.Default.AdminAccountsData, "Accounts retrieved")).Returns<AdminAccountsData>();
         admin.MapPost("/accounts/{accountId}/plan", SetPlanAsync).Takes<AdminPlanBody>().Returns<AdminAccountData>();
         admin.MapPost("/accounts/{accountId}/keys", CreateKeyAsync).Takes<AdminCreateKeyBody>().Returns<AdminKeyCreatedData>();
