@@ -59,6 +59,15 @@ public static class Schema
             collection.EnsureIndex("ak");
             Backfill(collection, key);
         }
+        // Filtered logs pages walk account|BSE code|id, account|status|id or account|key|id instead of every row.
+        var logs = db.GetCollection(RequestLogs);
+        foreach (var index in new[] { "aks", "akb", "akk" }) logs.EnsureIndex(index);
+        while (logs.Find(BsonExpression.Create("aks = null"), limit: 1000).ToArray() is { Length: > 0 } batch)
+            foreach (var d in batch)
+            {
+                LiteRequestLogStore.SetFilterKeys(d);
+                logs.Update(d);
+            }
         db.GetCollection(WebhookEndpoints).EnsureIndex("account_id");
         db.GetCollection(WebhookDeliveries).EnsureIndex("status");
         db.GetCollection(WebhookDeliveries).EnsureIndex("endpoint_id");
