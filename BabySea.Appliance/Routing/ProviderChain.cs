@@ -81,7 +81,11 @@ public sealed class ProviderChain(
                 case null:
                     const string skipped = "skipped while its circuit is open after repeated failures";
                     // A job resumed after a restart would keep running (and billing) unseen: it is given up properly.
-                    if (previous is { Outcome: AttemptOutcome.Running }) await attempts.AbandonAsync(generation, adapter, previous, $"Resumed job {skipped}.");
+                    if (previous is { Outcome: AttemptOutcome.Running })
+                    {
+                        await attempts.AbandonAsync(generation, adapter, previous, $"Resumed job {skipped}.");
+                        metrics.Wasted(provider);
+                    }
                     errors.Add(new ProviderError(provider, BseCode.ProviderError, $"{provider} is {skipped}.", true));
                     if (provider != generation.ProviderOrder[^1]) metrics.FailedOver(provider);
                     continue;

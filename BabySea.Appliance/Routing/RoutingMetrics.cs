@@ -33,8 +33,11 @@ public sealed class RoutingMetrics
     {
         var tag = new KeyValuePair<string, object?>("provider", provider);
         _attempts.Record(elapsed.TotalSeconds, tag, new("outcome", failure is { } code ? BseCatalog.For(code).Type : "succeeded"));
-        if (wasted) _wasted.Add(1, tag);
+        if (wasted) Wasted(provider);
     }
+
+    /// <summary>A job given up outside an attempt: one resumed after a restart whose provider's circuit is now open.</summary>
+    public void Wasted(string provider) => _wasted.Add(1, new KeyValuePair<string, object?>("provider", provider));
 
     public void FailedOver(string fromProvider) => _failovers.Add(1, new KeyValuePair<string, object?>("provider", fromProvider));
 
