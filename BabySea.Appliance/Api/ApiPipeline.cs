@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace BabySea.Appliance.Api;
@@ -12,9 +13,11 @@ public static class ApiPipeline
     {
         var time = app.Services.GetRequiredService<TimeProvider>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Api");
+        var metrics = app.Services.GetRequiredService<ApiMetrics>();
         app.Use(async (http, next) =>
         {
             RequestIds.Assign(http, RequestIds.New(time.GetUtcNow()));
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await next(http);
@@ -39,6 +42,10 @@ public static class ApiPipeline
                 log.LogError(ex, "Unhandled error on {Method} {Path} ({BabySeaRequestId})", http.Request.Method, http.Request.Path.Value, RequestIds.Get(http));
                 http.Response.Clear();
                 await new ApiError(BseCode.InternalError, "An internal error occurred. Retry later; the request id identifies it in the logs.").ExecuteAsync(http);
+            }
+            finally
+            {
+                metrics.Answered(http, Stopwatch.GetElapsedTime(started));
             }
         });
     }

@@ -9,7 +9,8 @@ namespace BabySea.Appliance.Generations;
 /// An owner's hand on a generation after it was admitted: cancel (stop the run, refund, best-effort cancel at the
 /// provider) and delete (outputs removed, the record kept for the ledger).
 /// </summary>
-public sealed class GenerationControl(IGenerationStore store, RunningGenerations running, ProviderRegistry registry, ArtifactStore artifacts)
+public sealed class GenerationControl(IGenerationStore store, RunningGenerations running, ProviderRegistry registry, ArtifactStore artifacts,
+    GenerationMetrics metrics)
 {
     public async Task<(CancelData? Data, ApiError? Error)> CancelAsync(string accountId, string generationId, CancellationToken ct)
     {
@@ -17,6 +18,7 @@ public sealed class GenerationControl(IGenerationStore store, RunningGenerations
         {
             case TransitionOutcome.Applied c:
                 running.Stop(generationId);
+                metrics.Ended(c.Generation);
                 var sent = await CancelAtProviderAsync(c.Generation);
                 return (new CancelData(generationId, GenerationStatus.Canceled.Name(), sent, c.Generation.Cost > 0), null);
             case TransitionOutcome.Refused { Generation.Status: var status }:

@@ -20,7 +20,8 @@ public sealed class GenerationIntake(
     IIdempotencyStore idempotency,
     IGenerationStore store,
     GenerationQueue queue,
-    TimeProvider time)
+    TimeProvider time,
+    GenerationMetrics metrics)
 {
     /// <summary>
     /// Creates a generation, or replays the stored answer of an earlier create with the same <c>Idempotency-Key</c>
@@ -99,6 +100,7 @@ public sealed class GenerationIntake(
             case CreateOutcome.Created:
                 // Already durable as pending: if the process dies before a worker takes it, start-up re-queues it.
                 queue.Enqueue(generation.Id);
+                metrics.Admitted(generation);
                 return (data, false, null);
             case CreateOutcome.InsufficientCredits short_:
                 return (null, false, new ApiError(BseCode.InsufficientCredits, "Insufficient credits. Please upgrade your plan or wait for renewal.")

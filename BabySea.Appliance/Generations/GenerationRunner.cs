@@ -19,6 +19,7 @@ public sealed class GenerationRunner(
     ProviderChain chain,
     ArtifactStore artifacts,
     TimeProvider time,
+    GenerationMetrics metrics,
     ILogger<GenerationRunner> log)
 {
     /// <param name="generation">The generation as its lease was claimed.</param>
@@ -29,10 +30,11 @@ public sealed class GenerationRunner(
     {
         var id = generation.Id;
         if (generation.Status.IsTerminal()) return true;
+        using var run = metrics.Running(generation.MediaType);
         if (catalog.Find(generation.ModelIdentifier) is not { } model)
         {
-            await store.ApplyAsync(id, new LifecycleEvent.Fail(BseCode.ModelNotFound, $"Model {generation.ModelIdentifier} is no longer in the catalog.", []),
-                null, CancellationToken.None);
+            Ended(await store.ApplyAsync(id, new LifecycleEvent.Fail(BseCode.ModelNotFound, $"Model {generation.ModelIdentifier} is no longer in the catalog.", []),
+                null, CancellationToken.None));
             return true;
         }
         if (generation.Status == GenerationStatus.Pending)
@@ -57,7 +59,7 @@ public sealed class GenerationRunner(
                 await CommitAsync(id, s.Used, saved, s.PredictSeconds);
                 return true;
             case ChainResult.Failed f:
-                await store.ApplyAsync(id, new LifecycleEvent.Fail(f.Code, f.Message, f.Errors), null, CancellationToken.None);
+                Ended(await store.ApplyAsync(id, new LifecycleEvent.Fail(f.Code, f.Message, f.Errors), null, CancellationToken.None));
                 log.LogWarning("Generation {GenerationId} failed with {Bse}: {Reason}", id, BseCatalog.Format(f.Code), f.Message);
                 return true;
             default:
@@ -68,10 +70,16 @@ public sealed class GenerationRunner(
 
     private async Task CommitAsync(string generationId, Attempt used, IReadOnlyList<Artifact> saved, double? predictSeconds)
     {
-        if (await store.ApplyAsync(generationId, new LifecycleEvent.Succeed(used, saved, predictSeconds), null, CancellationToken.None)
-            is not TransitionOutcome.Applied)
+        var outcome = await store.ApplyAsync(generationId, new LifecycleEvent.Succeed(used, saved, predictSeconds), null, CancellationToken.None);
+        Ended(outcome);
+        if (outcome is not TransitionOutcome.Applied)
             artifacts.Delete(generationId); // canceled while downloading: the refund stands, the files go
         else
             log.LogInformation("Generation {GenerationId} succeeded on {Provider} with {Count} outputs", generationId, used.Provider, saved.Count);
+    }
+
+    private void Ended(TransitionOutcome outcome)
+    {
+        if (outcome is TransitionOutcome.Applied applied) metrics.Ended(applied.Generation);
     }
 }

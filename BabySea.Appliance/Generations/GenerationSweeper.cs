@@ -15,6 +15,7 @@ public sealed class GenerationSweeper(
     IOptions<RoutingOptions> routing,
     IOptions<GenerationOptions> options,
     TimeProvider time,
+    GenerationMetrics metrics,
     ILogger<GenerationSweeper> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -39,8 +40,9 @@ public sealed class GenerationSweeper(
             if (running.IsRunning(g.Id) || now < g.CreatedAt + routing.Value.GenerationDeadline(g.MediaType)) continue;
             // A terminal write is never skipped for shutdown: it carries the refund.
             if (await store.ApplyAsync(g.Id, new LifecycleEvent.Fail(BseCode.ProviderTimeout, "The generation passed its deadline without finishing.", []),
-                    null, CancellationToken.None) is TransitionOutcome.Applied)
+                    null, CancellationToken.None) is TransitionOutcome.Applied failed)
             {
+                metrics.Ended(failed.Generation);
                 swept++;
                 log.LogWarning("Generation {GenerationId} passed its deadline and was failed with a refund", g.Id);
             }

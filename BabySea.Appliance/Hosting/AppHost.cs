@@ -4,11 +4,13 @@ using BabySea.Appliance.Api;
 using BabySea.Appliance.Api.Admin;
 using BabySea.Appliance.Api.Auth;
 using BabySea.Appliance.Api.Idempotency;
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Api.RateLimiting;
 using BabySea.Appliance.Api.V1;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Dashboard;
 using BabySea.Appliance.Generations;
+using BabySea.Appliance.Observability;
 using BabySea.Appliance.Outbound;
 using BabySea.Appliance.Providers;
 using BabySea.Appliance.Providers.Emulator;
@@ -54,6 +56,10 @@ public static class AppHost
         services.AddSingleton(settings);
         services.AddSingleton<PublicOrigin>();
         services.AddSingleton<OutboxSignal>();
+        services.AddApiDocument();
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<LedgerMetrics>();
 
         services.AddSingleton(PlanCatalog.Load(DataFile(config, "Billing:PlansFile", "plans.json")));
         services.AddSingleton(ModelCatalog.Load(DataFile(config, "Routing:ModelsFile", "models.json")));
@@ -107,10 +113,12 @@ public static class AppHost
         services.AddSingleton<FastestRanking>();
         services.AddSingleton<ProviderOrder>();
         services.AddSingleton<ProviderAttempt>();
+        services.AddSingleton<RoutingMetrics>();
         services.AddSingleton<ProviderChain>();
 
         services.AddSingleton(new GenerationQueue(generations.QueueCapacity));
         services.AddSingleton<RunningGenerations>();
+        services.AddSingleton<GenerationMetrics>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton<GenerationIntake>();
         services.AddSingleton<GenerationControl>();
@@ -155,6 +163,8 @@ public static class AppHost
         app.MapDashboard();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapProbes();
+        app.MapMetrics();
+        app.MapApiDocument();
         app.MapRouteNotFound();
         return app;
     }

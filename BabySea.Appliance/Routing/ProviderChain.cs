@@ -19,6 +19,7 @@ public sealed class ProviderChain(
     RoutingStats stats,
     ProviderCircuits circuits,
     TimeProvider time,
+    RoutingMetrics metrics,
     ILogger<ProviderChain> log)
 {
     private RoutingOptions Options => options.Value;
@@ -80,10 +81,16 @@ public sealed class ProviderChain(
                 case null:
                     const string skipped = "skipped while its circuit is open after repeated failures";
                     // A job resumed after a restart would keep running (and billing) unseen: it is given up properly.
-                    if (previous is { Outcome: AttemptOutcome.Running }) await attempts.AbandonAsync(generation, adapter, previous, $"Resumed job {skipped}.");
+                    if (previous is { Outcome: AttemptOutcome.Running })
+                    {
+                        await attempts.AbandonAsync(generation, adapter, previous, $"Resumed job {skipped}.");
+                        metrics.Wasted(provider);
+                    }
                     errors.Add(new ProviderError(provider, BseCode.ProviderError, $"{provider} is {skipped}.", true));
+                    if (provider != generation.ProviderOrder[^1]) metrics.FailedOver(provider);
                     continue;
                 case AttemptResult.Done done:
+                    metrics.Attempted(provider, null, time.GetUtcNow() - started, wasted: false);
                     stats.Record(model.Id, provider, success: true, wasted: false, time.GetUtcNow() - started);
                     return new ChainResult.Succeeded(provider, done.Outputs, done.PredictSeconds, done.Used);
                 case AttemptResult.Stopped:
@@ -93,10 +100,12 @@ public sealed class ProviderChain(
                         stats.Record(model.Id, provider, success: false, wasted: failed.Wasted, time.GetUtcNow() - started);
                     if (failed.Failure.RetryAfter is { } wait) circuits.Defer(provider, wait);
                     var code = FailureMapping.Code(failed.Failure.Kind);
+                    metrics.Attempted(provider, code, time.GetUtcNow() - started, failed.Wasted);
                     errors.Add(new ProviderError(provider, code, failed.Failure.Message, BseCatalog.For(code).Retryable));
                     log.LogWarning("Attempt on {Provider} for {GenerationId} failed with {Bse}: {Reason}",
                         provider, generation.Id, BseCatalog.Format(code), failed.Failure.Message);
                     if (FailureMapping.EndsChain(failed.Failure.Kind)) return Exhausted(errors);
+                    if (provider != generation.ProviderOrder[^1]) metrics.FailedOver(provider);
                     break;
             }
         }

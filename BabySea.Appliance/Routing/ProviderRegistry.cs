@@ -10,4 +10,6 @@ public sealed class ProviderRegistry(IEnumerable<IProviderAdapter> adapters)
     public IProviderAdapter? Find(string provider) => _adapters.GetValueOrDefault(provider);
 
     public bool Has(string provider) => _adapters.ContainsKey(provider);
+
+    public IEnumerable<string> Ids => _adapters.Keys;
 }

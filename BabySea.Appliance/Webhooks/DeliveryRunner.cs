@@ -16,6 +16,7 @@ public sealed class DeliveryRunner(
     IOptions<WebhookOptions> options,
     OutboxSignal signal,
     TimeProvider time,
+    WebhookMetrics metrics,
     ILogger<DeliveryRunner> log) : IDisposable
 {
     private enum Next { Continue, Stop, Later }
@@ -126,6 +127,7 @@ public sealed class DeliveryRunner(
         // 3. The outcome is recorded even during shutdown, so an acknowledged delivery is never sent again.
         var recorded = await store.RecordAttemptAsync(new AttemptRecord(attempt, status, next, result.Gone, options.Value.AutoDisableAfter),
             CancellationToken.None);
+        metrics.Attempted(result.Succeeded, status);
         if (result.Succeeded) return Next.Continue;
         log.LogInformation("Webhook delivery {DeliveryId} ({Event}) attempt {Attempt} failed with {StatusCode} {Error}; now {Status}",
             d.Id, d.EventType, number, result.StatusCode, result.Error, status);

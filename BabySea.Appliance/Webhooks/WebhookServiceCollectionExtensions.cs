@@ -13,6 +13,7 @@ public static class WebhookServiceCollectionExtensions
         services.AddSingleton(new RetrySchedule(options));
         services.AddSingleton<WebhookPayloads>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<DeliveryRunner>();
         services.AddSingleton<WebhookAdmin>();
         services.AddSingleton<WebhookDispatcher>();

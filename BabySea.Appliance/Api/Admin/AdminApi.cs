@@ -1,4 +1,5 @@
 using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Api.OpenApi;
 using static BabySea.Appliance.Api.Admin.AdminEndpoints;
 
 namespace BabySea.Appliance.Api.Admin;
@@ -9,21 +10,22 @@ public static class AdminApi
     public static void MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin/v1").RequireAdminToken();
-        admin.MapPost("/accounts", CreateAccountAsync);
-        admin.MapPost("/backup", BackupAsync);
+        admin.MapPost("/accounts", CreateAccountAsync).Takes<AdminCreateAccountBody>().Returns<AdminAccountData>();
+        admin.MapPost("/backup", BackupAsync).Takes<AdminBackupBody>().Returns<AdminBackupData>();
         admin.MapPost("/retention/sweep", async (BabySea.Appliance.Billing.RetentionSweep sweep, CancellationToken ct)
-            => ApiResults.Ok(AdminRetentionSweptData.From(await sweep.SweepAsync(ct)), AppJsonContext.Default.AdminRetentionSweptData, "Retention applied"));
-        admin.MapGet("/accounts", (AccountAdmin a) => ApiResults.Ok(a.ListAccounts(), AppJsonContext.Default.AdminAccountsData, "Accounts retrieved"));
-        admin.MapPost("/accounts/{accountId}/plan", SetPlanAsync);
-        admin.MapPost("/accounts/{accountId}/keys", CreateKeyAsync);
-        admin.MapGet("/accounts/{accountId}/keys", (string accountId, AccountAdmin a) => Answer(a.ListKeys(accountId), AppJsonContext.Default.AdminKeysData, "Keys retrieved"));
+            => ApiResults.Ok(AdminRetentionSweptData.From(await sweep.SweepAsync(ct)), AppJsonContext.Default.AdminRetentionSweptData, "Retention applied"))
+            .Returns<AdminRetentionSweptData>();
+        admin.MapGet("/accounts", (AccountAdmin a) => ApiResults.Ok(a.ListAccounts(), AppJsonContext.Default.AdminAccountsData, "Accounts retrieved")).Returns<AdminAccountsData>();
+        admin.MapPost("/accounts/{accountId}/plan", SetPlanAsync).Takes<AdminPlanBody>().Returns<AdminAccountData>();
+        admin.MapPost("/accounts/{accountId}/keys", CreateKeyAsync).Takes<AdminCreateKeyBody>().Returns<AdminKeyCreatedData>();
+        admin.MapGet("/accounts/{accountId}/keys", (string accountId, AccountAdmin a) => Answer(a.ListKeys(accountId), AppJsonContext.Default.AdminKeysData, "Keys retrieved")).Returns<AdminKeysData>();
         admin.MapPost("/keys/{keyId}/revoke", async (string keyId, AccountAdmin a, CancellationToken ct)
-            => Answer(await a.RevokeKeyAsync(keyId, ct), AppJsonContext.Default.AdminKeyData, "Key revoked"));
-        admin.MapPost("/accounts/{accountId}/credits", AddCreditsAsync);
-        admin.MapPost("/accounts/{accountId}/credit-packs", AddCreditPackAsync);
-        admin.MapGet("/accounts/{accountId}/alerts", (string accountId, AccountAdmin a) => Answer(a.Alerts(accountId), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved"));
-        admin.MapPut("/accounts/{accountId}/alerts", SetAlertsAsync);
-        admin.MapGet("/accounts/{accountId}/activity", (string accountId, AccountAdmin a) => Answer(a.Activity(accountId), AppJsonContext.Default.AdminActivityData, "Activity retrieved"));
+            => Answer(await a.RevokeKeyAsync(keyId, ct), AppJsonContext.Default.AdminKeyData, "Key revoked")).Returns<AdminKeyData>();
+        admin.MapPost("/accounts/{accountId}/credits", AddCreditsAsync).Takes<AdminCreditsBody>().Returns<AdminLedgerEntryData>();
+        admin.MapPost("/accounts/{accountId}/credit-packs", AddCreditPackAsync).Takes<AdminCreditPackBody>().Returns<AdminLedgerEntryData>();
+        admin.MapGet("/accounts/{accountId}/alerts", (string accountId, AccountAdmin a) => Answer(a.Alerts(accountId), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved")).Returns<AdminAlertsData>();
+        admin.MapPut("/accounts/{accountId}/alerts", SetAlertsAsync).Takes<AdminAlertsBody>().Returns<AdminAlertsData>();
+        admin.MapGet("/accounts/{accountId}/activity", (string accountId, AccountAdmin a) => Answer(a.Activity(accountId), AppJsonContext.Default.AdminActivityData, "Activity retrieved")).Returns<AdminActivityData>();
     }
 
     private static async Task<IResult> BackupAsync(HttpContext http, BabySea.Appliance.Storage.IStorageBackup backup, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Api.RateLimiting;
 
 namespace BabySea.Appliance.Api.Admin;
@@ -23,7 +24,7 @@ public sealed class AdminToken
 /// <summary>Puts an admin route group behind the admin token, with failed attempts limited per client IP like API keys.</summary>
 public static class AdminEndpoints
 {
-    public static RouteGroupBuilder RequireAdminToken(this RouteGroupBuilder group) => group.AddEndpointFilter(async (context, next) =>
+    public static RouteGroupBuilder RequireAdminToken(this RouteGroupBuilder group) => group.WithMetadata(AdminTokenRequired.Instance).AddEndpointFilter(async (context, next) =>
     {
         var http = context.HttpContext;
         var failures = http.RequestServices.GetRequiredService<AuthFailureLimiter>();

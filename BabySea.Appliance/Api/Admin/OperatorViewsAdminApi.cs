@@ -1,4 +1,5 @@
 using BabySea.Appliance.Accounts;
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Api.V1;
 using BabySea.Appliance.Generations;
 
@@ -14,16 +15,16 @@ public static class OperatorViewsAdminApi
     public static void MapOperatorViewsAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin/v1").RequireAdminToken();
-        admin.MapGet("/health/inference/providers", HealthApi.Providers);
-        admin.MapGet("/health/inference/models", HealthApi.Models);
-        admin.MapGet("/library/models", LibraryApi.Models);
-        admin.MapGet("/library/providers", LibraryApi.Providers);
+        admin.MapGet("/health/inference/providers", HealthApi.Providers).Returns<ProvidersHealthData>();
+        admin.MapGet("/health/inference/models", HealthApi.Models).Returns<ModelsHealthData>();
+        admin.MapGet("/library/models", LibraryApi.Models).Returns<LibraryModelsData>();
+        admin.MapGet("/library/providers", LibraryApi.Providers).Returns<LibraryProvidersData>();
 
         var generations = app.MapGroup("/admin/v1/accounts/{accountId}/generations").RequireAdminToken();
-        generations.MapGet("", ListGenerationsAsync);
-        generations.MapGet("/{generationId}", GetGenerationAsync);
-        generations.MapPost("/{generationId}/cancel", CancelAsync);
-        generations.MapDelete("/{generationId}", DeleteAsync);
+        generations.MapGet("", ListGenerationsAsync).Returns<GenerationListData>(paged: true);
+        generations.MapGet("/{generationId}", GetGenerationAsync).Returns<GenerationData>();
+        generations.MapPost("/{generationId}/cancel", CancelAsync).Returns<CancelData>().Fails(BseCode.GenerationNotCancelable);
+        generations.MapDelete("/{generationId}", DeleteAsync).Returns<DeleteData>().Fails(BseCode.GenerationNotCancelable);
     }
 
     private static async Task<IResult> GetGenerationAsync(HttpContext http, string accountId, string generationId, IGenerationStore store, OutputUrls urls,

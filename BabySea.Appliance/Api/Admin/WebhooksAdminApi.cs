@@ -1,3 +1,4 @@
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Webhooks;
 using static BabySea.Appliance.Api.Admin.AdminEndpoints;
 
@@ -12,26 +13,26 @@ public static class WebhooksAdminApi
     public static void MapWebhooksAdminApi(this IEndpointRouteBuilder app)
     {
         var hooks = app.MapGroup("/admin/v1/accounts/{accountId}/webhooks").RequireAdminToken();
-        hooks.MapPost("", CreateAsync);
-        hooks.MapGet("", (string accountId, WebhookAdmin w) => Answer(w.List(accountId), AppJsonContext.Default.AdminWebhooksData, "Webhook endpoints retrieved"));
+        hooks.MapPost("", CreateAsync).Takes<AdminCreateWebhookBody>().Returns<AdminWebhookSecretData>();
+        hooks.MapGet("", (string accountId, WebhookAdmin w) => Answer(w.List(accountId), AppJsonContext.Default.AdminWebhooksData, "Webhook endpoints retrieved")).Returns<AdminWebhooksData>();
         hooks.MapGet("/{webhookId}", (string accountId, string webhookId, WebhookAdmin w)
-            => Answer(w.Get(accountId, webhookId), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint retrieved"));
+            => Answer(w.Get(accountId, webhookId), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint retrieved")).Returns<AdminWebhookData>();
         hooks.MapDelete("/{webhookId}", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.DeleteAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookDeletedData, "Webhook endpoint deleted"));
+            => Answer(await w.DeleteAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookDeletedData, "Webhook endpoint deleted")).Returns<AdminWebhookDeletedData>();
         hooks.MapPost("/{webhookId}/enable", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.EnableAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint enabled; held events are being delivered"));
+            => Answer(await w.EnableAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint enabled; held events are being delivered")).Returns<AdminWebhookData>();
         hooks.MapPost("/{webhookId}/disable", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.DisableAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint disabled; events are held"));
+            => Answer(await w.DisableAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint disabled; events are held")).Returns<AdminWebhookData>();
         hooks.MapPost("/{webhookId}/rotate", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.RotateAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookSecretData, "Secret rotated; it is shown only once"));
+            => Answer(await w.RotateAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookSecretData, "Secret rotated; it is shown only once")).Returns<AdminWebhookSecretData>();
         hooks.MapPost("/{webhookId}/test", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.TestAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Test event queued"));
-        hooks.MapGet("/{webhookId}/deliveries", Deliveries);
+            => Answer(await w.TestAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Test event queued")).Returns<AdminWebhookDeliveryData>();
+        hooks.MapGet("/{webhookId}/deliveries", Deliveries).Returns<AdminWebhookDeliveriesData>(paged: true);
         hooks.MapGet("/{webhookId}/deliveries/{deliveryId}", (string accountId, string webhookId, string deliveryId, WebhookAdmin w)
-            => Answer(w.Delivery(accountId, webhookId, deliveryId), AppJsonContext.Default.AdminWebhookDeliveryData, "Delivery retrieved"));
+            => Answer(w.Delivery(accountId, webhookId, deliveryId), AppJsonContext.Default.AdminWebhookDeliveryData, "Delivery retrieved")).Returns<AdminWebhookDeliveryData>();
         hooks.MapPost("/{webhookId}/deliveries/{deliveryId}/replay", async (string accountId, string webhookId, string deliveryId, WebhookAdmin w,
                 CancellationToken ct)
-            => Answer(await w.ReplayAsync(accountId, webhookId, deliveryId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Replay queued"));
+            => Answer(await w.ReplayAsync(accountId, webhookId, deliveryId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Replay queued")).Returns<AdminWebhookDeliveryData>();
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, string accountId, WebhookAdmin admin, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Api.RateLimiting;
 using BabySea.Appliance.Billing;
 
@@ -15,7 +16,7 @@ public static class ScopeEndpoints
 
     /// <summary>A route that needs several scopes at once (account changes need every scope: a full-access key).</summary>
     public static TBuilder RequireScopes<TBuilder>(this TBuilder builder, IReadOnlyList<string> scopes) where TBuilder : IEndpointConventionBuilder
-        => builder.AddEndpointFilter(async (context, next) =>
+        => builder.WithMetadata(new RequiredScopes(scopes)).AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var auth = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();

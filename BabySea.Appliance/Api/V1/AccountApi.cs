@@ -1,6 +1,7 @@
 using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Billing;
 
 namespace BabySea.Appliance.Api.V1;
@@ -11,10 +12,10 @@ public static class AccountApi
     public static void MapAccountApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").RequireScope(Scopes.AccountRead);
-        v1.MapGet("/status", Status).WithName("Status");
-        v1.MapGet("/user/account", AccountProfile).WithName("UserAccount");
-        v1.MapGet("/user/billing", Billing).WithName("UserBilling");
-        v1.MapGet("/usage", UsageAsync).WithName("Usage");
+        v1.MapGet("/status", Status).WithName("Status").Returns<StatusData>();
+        v1.MapGet("/user/account", AccountProfile).WithName("UserAccount").Returns<AccountData>();
+        v1.MapGet("/user/billing", Billing).WithName("UserBilling").Returns<BillingData>();
+        v1.MapGet("/usage", UsageAsync).WithName("Usage").Returns<UsageData>();
     }
 
     private static IResult Status(HttpContext http)

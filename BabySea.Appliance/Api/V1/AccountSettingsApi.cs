@@ -1,5 +1,6 @@
 using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Api.OpenApi;
 using static BabySea.Appliance.Api.Admin.AdminEndpoints;
 
 namespace BabySea.Appliance.Api.V1;
@@ -18,18 +19,18 @@ public static class AccountSettingsApi
     {
         // Any valid key may learn its own name and scopes, so a client can tell what it is allowed to do.
         app.MapGet("/v1/keys/self", (HttpContext http, AccountAdmin a) => ApiResults.Ok(a.View(Caller.From(http).Key), AppJsonContext.Default.AdminKeyData,
-            "Key retrieved")).RequireScopes([]);
+            "Key retrieved")).RequireScopes([]).Returns<AdminKeyData>();
 
         var read = app.MapGroup("/v1").RequireScope(Scopes.AccountRead);
-        read.MapGet("/keys", (HttpContext http, AccountAdmin a) => Answer(a.ListKeys(Account(http)), AppJsonContext.Default.AdminKeysData, "Keys retrieved"));
-        read.MapGet("/activity", (HttpContext http, AccountAdmin a) => Answer(a.Activity(Account(http)), AppJsonContext.Default.AdminActivityData, "Activity retrieved"));
-        read.MapGet("/alerts", (HttpContext http, AccountAdmin a) => Answer(a.Alerts(Account(http)), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved"));
+        read.MapGet("/keys", (HttpContext http, AccountAdmin a) => Answer(a.ListKeys(Account(http)), AppJsonContext.Default.AdminKeysData, "Keys retrieved")).Returns<AdminKeysData>();
+        read.MapGet("/activity", (HttpContext http, AccountAdmin a) => Answer(a.Activity(Account(http)), AppJsonContext.Default.AdminActivityData, "Activity retrieved")).Returns<AdminActivityData>();
+        read.MapGet("/alerts", (HttpContext http, AccountAdmin a) => Answer(a.Alerts(Account(http)), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved")).Returns<AdminAlertsData>();
 
         var manage = app.MapGroup("/v1").RequireScopes(ManageScopes);
-        manage.MapPost("/keys", CreateKeyAsync);
+        manage.MapPost("/keys", CreateKeyAsync).Takes<AdminCreateKeyBody>().Returns<AdminKeyCreatedData>();
         manage.MapPost("/keys/{keyId}/revoke", async (HttpContext http, string keyId, AccountAdmin a, CancellationToken ct)
-            => Answer(await a.RevokeKeyAsync(Account(http), keyId, ct), AppJsonContext.Default.AdminKeyData, "Key revoked"));
-        manage.MapPut("/alerts", SetAlertsAsync);
+            => Answer(await a.RevokeKeyAsync(Account(http), keyId, ct), AppJsonContext.Default.AdminKeyData, "Key revoked")).Returns<AdminKeyData>();
+        manage.MapPut("/alerts", SetAlertsAsync).Takes<AdminAlertsBody>().Returns<AdminAlertsData>();
     }
 
     private static string Account(HttpContext http) => Caller.From(http).Account.Id;

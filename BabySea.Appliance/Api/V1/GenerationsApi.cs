@@ -2,6 +2,7 @@ using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api.Auth;
 using BabySea.Appliance.Api.Idempotency;
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Storage;
 
@@ -14,18 +15,26 @@ public static class GenerationsApi
     {
         var generate = app.MapGroup("/v1/generate").RequireScope(Scopes.GenerationWrite);
         generate.MapPost("/image/{**model}", (HttpContext http, string model, GenerationIntake service, CancellationToken ct)
-            => CreateAsync(http, MediaType.Image, model, service, ct)).WithName("CreateImageGeneration");
+            => CreateAsync(http, MediaType.Image, model, service, ct)).WithName("CreateImageGeneration").TakesGenerationRequest().Returns<CreateData>().Fails(CreateErrors);
         generate.MapPost("/video/{**model}", (HttpContext http, string model, GenerationIntake service, CancellationToken ct)
-            => CreateAsync(http, MediaType.Video, model, service, ct)).WithName("CreateVideoGeneration");
+            => CreateAsync(http, MediaType.Video, model, service, ct)).WithName("CreateVideoGeneration").TakesGenerationRequest().Returns<CreateData>().Fails(CreateErrors);
 
         var content = app.MapGroup("/v1/content");
-        content.MapGet("/list", ListAsync).RequireScope(Scopes.GenerationRead).WithName("ListGenerations");
-        content.MapGet("/{generationId}", GetAsync).RequireScope(Scopes.GenerationRead).WithName("GetGeneration");
-        content.MapDelete("/{generationId}", DeleteAsync).RequireScope(Scopes.GenerationDelete).WithName("DeleteGeneration");
-        content.MapPost("/generation/cancel/{generationId}", CancelAsync).RequireScope(Scopes.GenerationDelete).WithName("CancelGeneration");
+        content.MapGet("/list", ListAsync).RequireScope(Scopes.GenerationRead).WithName("ListGenerations").Returns<GenerationListData>(paged: true);
+        content.MapGet("/{generationId}", GetAsync).RequireScope(Scopes.GenerationRead).WithName("GetGeneration").Returns<GenerationData>();
+        content.MapDelete("/{generationId}", DeleteAsync).RequireScope(Scopes.GenerationDelete).WithName("DeleteGeneration").Returns<DeleteData>().Fails(BseCode.GenerationNotCancelable);
+        content.MapPost("/generation/cancel/{generationId}", CancelAsync).RequireScope(Scopes.GenerationDelete).WithName("CancelGeneration").Returns<CancelData>().Fails(BseCode.GenerationNotCancelable);
 
         app.MapGet("/files/{generationId}/{file}", ServeFileAsync).WithName("OutputFile");
     }
+
+    // Admission's refusals and the request checks against the model's schema.
+    private static readonly BseCode[] CreateErrors =
+    [
+        BseCode.InsufficientCredits, BseCode.ConcurrencyLimitExceeded, BseCode.ParameterOutOfRange, BseCode.UnsupportedProviderOrder,
+        BseCode.ModelTypeMismatch, BseCode.InvalidIdempotencyKey, BseCode.IdempotencyKeyReused, BseCode.ProviderNotConfigured,
+        BseCode.AccountNotFound, BseCode.ServiceOverloaded,
+    ];
 
     private static async Task<IResult> CreateAsync(HttpContext http, MediaType route, string model, GenerationIntake service, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Routing;
 using BabySea.Appliance.Routing.Catalog;
 using BabySea.Appliance.Storage;
@@ -13,10 +14,10 @@ public static class HealthApi
     public static void MapHealthApi(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/v1/health").RequireScope(Scopes.HealthRead);
-        health.MapGet("/inference/providers", Providers).WithName("HealthProviders");
-        health.MapGet("/inference/models", Models).WithName("HealthModels");
-        health.MapGet("/storage", StorageAsync).WithName("HealthStorage");
-        health.MapGet("/cache", Cache).WithName("HealthCache");
+        health.MapGet("/inference/providers", Providers).WithName("HealthProviders").Returns<ProvidersHealthData>();
+        health.MapGet("/inference/models", Models).WithName("HealthModels").Returns<ModelsHealthData>();
+        health.MapGet("/storage", StorageAsync).WithName("HealthStorage").Returns<ProbeData>();
+        health.MapGet("/cache", Cache).WithName("HealthCache").Returns<ProbeData>();
     }
 
     internal static IResult Providers(ProviderDirectory directory, ProviderRegistry registry, RoutingStats stats, ProviderCircuits circuits)

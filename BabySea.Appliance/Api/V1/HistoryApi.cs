@@ -2,6 +2,7 @@ using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api.Admin;
 using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Api.OpenApi;
 
 namespace BabySea.Appliance.Api.V1;
 
@@ -12,22 +13,22 @@ public static class HistoryApi
     {
         var v1 = app.MapGroup("/v1").RequireScope(Scopes.AccountRead);
         v1.MapGet("/analytics", async (HttpContext http, HistoryViews views, string? period)
-            => Answer(await views.AnalyticsAsync(Caller.From(http).Account.Id, period), AppJsonContext.Default.AnalyticsData, "Analytics retrieved successfully"));
+            => Answer(await views.AnalyticsAsync(Caller.From(http).Account.Id, period), AppJsonContext.Default.AnalyticsData, "Analytics retrieved successfully")).Returns<AnalyticsData>();
         v1.MapGet("/logs", async (HttpContext http, HistoryViews views)
-            => Answer(await views.LogsAsync(Caller.From(http).Account.Id, http.Request.Query), AppJsonContext.Default.RequestLogPageData, "Request logs retrieved successfully"));
+            => Answer(await views.LogsAsync(Caller.From(http).Account.Id, http.Request.Query), AppJsonContext.Default.RequestLogPageData, "Request logs retrieved successfully")).Returns<RequestLogPageData>();
         v1.MapGet("/credits/ledger", (HttpContext http, HistoryViews views, string? limit, string? cursor)
-            => Answer(views.Ledger(Caller.From(http).Account, limit, cursor), AppJsonContext.Default.LedgerPageData, "Credit ledger retrieved successfully"));
+            => Answer(views.Ledger(Caller.From(http).Account, limit, cursor), AppJsonContext.Default.LedgerPageData, "Credit ledger retrieved successfully")).Returns<LedgerPageData>();
 
         var admin = app.MapGroup("/admin/v1/accounts/{accountId}").RequireAdminToken();
         admin.MapGet("/analytics", async (string accountId, IAccountStore accounts, HistoryViews views, string? period)
             => accounts.FindAccount(accountId) is null ? Missing(accountId)
-                : Answer(await views.AnalyticsAsync(accountId, period), AppJsonContext.Default.AnalyticsData, "Analytics retrieved"));
+                : Answer(await views.AnalyticsAsync(accountId, period), AppJsonContext.Default.AnalyticsData, "Analytics retrieved")).Returns<AnalyticsData>();
         admin.MapGet("/logs", async (HttpContext http, string accountId, IAccountStore accounts, HistoryViews views)
             => accounts.FindAccount(accountId) is null ? Missing(accountId)
-                : Answer(await views.LogsAsync(accountId, http.Request.Query), AppJsonContext.Default.RequestLogPageData, "Request logs retrieved"));
+                : Answer(await views.LogsAsync(accountId, http.Request.Query), AppJsonContext.Default.RequestLogPageData, "Request logs retrieved")).Returns<RequestLogPageData>();
         admin.MapGet("/ledger", (string accountId, IAccountStore accounts, HistoryViews views, string? limit, string? cursor)
             => accounts.FindAccount(accountId) is not { } account ? Missing(accountId)
-                : Answer(views.Ledger(account, limit, cursor), AppJsonContext.Default.LedgerPageData, "Ledger retrieved"));
+                : Answer(views.Ledger(account, limit, cursor), AppJsonContext.Default.LedgerPageData, "Ledger retrieved")).Returns<LedgerPageData>();
     }
 
     private static IResult Answer<T>((T? Data, ApiError? Error) result, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string message) where T : class

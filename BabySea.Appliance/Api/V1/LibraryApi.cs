@@ -1,6 +1,7 @@
 using System.Globalization;
 using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Routing;
@@ -14,9 +15,9 @@ public static class LibraryApi
     public static void MapLibraryApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").RequireScope(Scopes.LibraryRead);
-        v1.MapGet("/library/models", Models).WithName("LibraryModels");
-        v1.MapGet("/library/providers", Providers).WithName("LibraryProviders");
-        v1.MapGet("/estimate/{**model}", Estimate).WithName("Estimate");
+        v1.MapGet("/library/models", Models).WithName("LibraryModels").Returns<LibraryModelsData>();
+        v1.MapGet("/library/providers", Providers).WithName("LibraryProviders").Returns<LibraryProvidersData>();
+        v1.MapGet("/estimate/{**model}", Estimate).WithName("Estimate").Returns<EstimateData>();
     }
 
     internal static IResult Models(ModelCatalog catalog)

@@ -1,5 +1,6 @@
 using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Api.Auth;
+using BabySea.Appliance.Api.OpenApi;
 using BabySea.Appliance.Webhooks;
 using static BabySea.Appliance.Api.Admin.AdminEndpoints;
 
@@ -15,26 +16,26 @@ public static class WebhooksApi
     public static void MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var read = app.MapGroup("/v1/webhooks").RequireScope(Scopes.AccountRead);
-        read.MapGet("", (HttpContext http, WebhookAdmin w) => Answer(w.List(Account(http)), AppJsonContext.Default.AdminWebhooksData, "Webhook endpoints retrieved"));
+        read.MapGet("", (HttpContext http, WebhookAdmin w) => Answer(w.List(Account(http)), AppJsonContext.Default.AdminWebhooksData, "Webhook endpoints retrieved")).Returns<AdminWebhooksData>();
         read.MapGet("/{webhookId}", (HttpContext http, string webhookId, WebhookAdmin w)
-            => Answer(w.Get(Account(http), webhookId), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint retrieved"));
-        read.MapGet("/{webhookId}/deliveries", Deliveries);
+            => Answer(w.Get(Account(http), webhookId), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint retrieved")).Returns<AdminWebhookData>();
+        read.MapGet("/{webhookId}/deliveries", Deliveries).Returns<AdminWebhookDeliveriesData>(paged: true);
 
         var manage = app.MapGroup("/v1/webhooks").RequireScopes(AccountSettingsApi.ManageScopes);
-        manage.MapPost("", CreateAsync);
+        manage.MapPost("", CreateAsync).Takes<AdminCreateWebhookBody>().Returns<AdminWebhookSecretData>();
         manage.MapDelete("/{webhookId}", async (HttpContext http, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.DeleteAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookDeletedData, "Webhook endpoint deleted"));
+            => Answer(await w.DeleteAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookDeletedData, "Webhook endpoint deleted")).Returns<AdminWebhookDeletedData>();
         manage.MapPost("/{webhookId}/enable", async (HttpContext http, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.EnableAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint enabled; held events are being delivered"));
+            => Answer(await w.EnableAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint enabled; held events are being delivered")).Returns<AdminWebhookData>();
         manage.MapPost("/{webhookId}/disable", async (HttpContext http, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.DisableAsync(Account(http), webhookId, ct, "Disabled by the account."), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint disabled; events are held"));
+            => Answer(await w.DisableAsync(Account(http), webhookId, ct, "Disabled by the account."), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint disabled; events are held")).Returns<AdminWebhookData>();
         manage.MapPost("/{webhookId}/rotate", async (HttpContext http, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.RotateAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookSecretData, "Secret rotated; it is shown only once"));
+            => Answer(await w.RotateAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookSecretData, "Secret rotated; it is shown only once")).Returns<AdminWebhookSecretData>();
         manage.MapPost("/{webhookId}/test", async (HttpContext http, string webhookId, WebhookAdmin w, CancellationToken ct)
-            => Answer(await w.TestAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Test event queued"));
+            => Answer(await w.TestAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Test event queued")).Returns<AdminWebhookDeliveryData>();
         manage.MapPost("/{webhookId}/deliveries/{deliveryId}/replay", async (HttpContext http, string webhookId, string deliveryId, WebhookAdmin w,
                 CancellationToken ct)
-            => Answer(await w.ReplayAsync(Account(http), webhookId, deliveryId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Replay queued"));
+            => Answer(await w.ReplayAsync(Account(http), webhookId, deliveryId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Replay queued")).Returns<AdminWebhookDeliveryData>();
     }
 
     private static string Account(HttpContext http) => Caller.From(http).Account.Id;

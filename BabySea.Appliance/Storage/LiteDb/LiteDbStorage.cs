@@ -18,6 +18,8 @@ public static class LiteDbStorage
     {
         var store = LiteStore.Open(dataDir, durable);
         services.AddSingleton(_ => store); // a factory registration, so the container disposes it after the writer
+        services.AddMetrics();
+        services.AddSingleton<WriterMetrics>();
         services.AddSingleton<WriteQueue>();
         services.AddSingleton<IStorageProbe, LiteStorageProbe>();
         services.AddSingleton<IStorageBackup, LiteStorageBackup>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using LiteDB;
 
 namespace BabySea.Appliance.Storage.LiteDb;
@@ -17,11 +18,13 @@ public sealed class WriteQueue : IDisposable
     private readonly BlockingCollection<IWriteCommand> _pending = new();
     private readonly Thread _thread;
     private readonly ILogger<WriteQueue> _log;
+    private readonly WriterMetrics? _metrics;
 
-    public WriteQueue(LiteStore store, ILogger<WriteQueue> log)
+    public WriteQueue(LiteStore store, ILogger<WriteQueue> log, WriterMetrics? metrics = null)
     {
         _store = store;
         _log = log;
+        _metrics = metrics;
         _thread = new Thread(Run) { IsBackground = true, Name = "babysea-writer" };
         _thread.Start();
     }
@@ -56,12 +59,14 @@ public sealed class WriteQueue : IDisposable
     private void ExecuteBatch(List<IWriteCommand> batch)
     {
         var db = _store.Db;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             db.BeginTrans();
             foreach (var command in batch) command.Execute(_store);
             db.Commit();
             _store.ForceToDisk();
+            _metrics?.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
             foreach (var command in batch) command.Complete();
             return;
         }
