@@ -1,5 +1,5 @@
+using BabySea.Appliance.Analytics;
 using LiteDB;
-using BabySea.Appliance.Storage;
 
 namespace BabySea.Appliance.Storage.LiteDb;
 
@@ -21,6 +21,16 @@ public sealed class LiteStore : IDisposable
 
     /// <summary>Whether <see cref="ForceToDisk"/> does anything (<c>Storage:Durability</c>, on by default).</summary>
     public bool Durable { get; }
+
+    /// <summary>
+    /// Rollup deltas of the writer's open transaction, written together just before it commits; null outside the writer,
+    /// where <see cref="RollupRows"/> writes at once.
+    /// </summary>
+    internal List<RollupDelta>? DeferredRollups { get; private set; }
+
+    internal void DeferRollups() => DeferredRollups = [];
+
+    internal void StopDeferringRollups() => DeferredRollups = null;
 
     private LiteStore(string dataDir, FileStream lockFile, LiteDatabase db, string dataFile, bool durable)
     {

@@ -14,6 +14,26 @@ internal static class RollupRows
 
     public static void Apply(LiteStore s, IEnumerable<RollupDelta?> deltas)
     {
+        // Inside the writer's transaction the deltas wait for its commit (WriteDeferred): every event of a group commit
+        // counts into the same few bucket documents, which would otherwise be read and rewritten once per event.
+        if (s.DeferredRollups is { } deferred)
+        {
+            deferred.AddRange(deltas.OfType<RollupDelta>());
+            return;
+        }
+        Write(s, deltas);
+    }
+
+    /// <summary>Writes the deltas deferred in the writer's open transaction; the writer calls it just before committing.</summary>
+    public static void WriteDeferred(LiteStore s)
+    {
+        if (s.DeferredRollups is not { Count: > 0 } deferred) return;
+        Write(s, deferred);
+        deferred.Clear();
+    }
+
+    private static void Write(LiteStore s, IEnumerable<RollupDelta?> deltas)
+    {
         var rollups = s.Collection(Schema.Rollups);
         foreach (var (id, (account, grain, start, delta)) in Merge(deltas))
         {
