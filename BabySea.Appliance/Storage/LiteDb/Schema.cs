@@ -62,5 +62,7 @@ public static class Schema
         db.GetCollection(WebhookEndpoints).EnsureIndex("account_id");
         db.GetCollection(WebhookDeliveries).EnsureIndex("status");
         db.GetCollection(WebhookDeliveries).EnsureIndex("endpoint_id");
+        // Each staged delivery takes the next sequence number from the highest: an index walk, not a sort of every delivery.
+        db.GetCollection(WebhookDeliveries).EnsureIndex("seq");
     }
 }
