@@ -30,6 +30,9 @@ public sealed class LiteStore : IDisposable
 
     internal void DeferRollups() => DeferredRollups = [];
 
+    /// <summary>Webhook deliveries staged so far (counted on the writer thread), so a write can tell whether it staged any.</summary>
+    internal long StagedDeliveries { get; set; }
+
     internal void StopDeferringRollups() => DeferredRollups = null;
 
     private LiteStore(string dataDir, FileStream lockFile, LiteDatabase db, string dataFile, bool durable)

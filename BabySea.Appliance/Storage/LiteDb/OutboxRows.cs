@@ -47,6 +47,7 @@ internal static class OutboxRows
         };
         doc["ak"] = SortKey(doc);
         deliveries.Insert(doc);
+        s.StagedDeliveries++;
         RollupRows.Apply(s, RollupRules.ForDeliveryStatus(doc["account_id"].AsString, now, null, doc["status"].AsString));
         return doc;
     }
