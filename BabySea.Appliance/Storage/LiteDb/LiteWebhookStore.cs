@@ -134,10 +134,11 @@ public sealed class LiteWebhookStore : IWebhookStore
         => _store.Collection(WebhookDocuments.AttemptsCollection).Find(BsonExpression.Create("delivery_id = @0", deliveryId))
             .Select(WebhookDocuments.AttemptFrom).OrderBy(a => a.Number).ToArray();
 
+    // Sorted here rather than by LiteDB, whose ORDER BY copies every matching document through its sort pages: the dispatcher
+    // asks after every commit that staged a delivery, and a backlog of pending deliveries made that its main cost.
     public IReadOnlyList<WebhookDelivery> Due(string status, DateTimeOffset now, int limit)
-        => _store.Collection(Schema.WebhookDeliveries).Query()
-            .Where(BsonExpression.Create("status = @0 AND next_attempt_at <= @1", status, Bson.Time(now)))
-            .OrderBy("seq").Limit(limit).ToEnumerable().Select(WebhookDocuments.DeliveryFrom).ToArray();
+        => _store.Collection(Schema.WebhookDeliveries).Find(BsonExpression.Create("status = @0 AND next_attempt_at <= @1", status, Bson.Time(now)))
+            .OrderBy(d => d["seq"].AsInt64).Take(limit).Select(WebhookDocuments.DeliveryFrom).ToArray();
 
     public Task<AttemptRecorded> RecordAttemptAsync(AttemptRecord record, CancellationToken ct)
         => _writer.RunAsync(s =>
