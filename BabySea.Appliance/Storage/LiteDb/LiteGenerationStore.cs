@@ -19,8 +19,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             var facts = new AdmissionFacts(
                 idempotency is null ? null : LiteIdempotencyStore.Read(s, generation.AccountId, idempotency.Key, now),
                 s.Collection(Schema.Accounts).FindById(generation.AccountId)?["balance"].AsDecimal,
-                s.Collection(Schema.Generations).Count(BsonExpression.Create("slot = @0",
-                    GenerationDocuments.Slot(generation.AccountId, generation.MediaType, "active"))));
+                InFlight(s, generation.AccountId, generation.MediaType));
             var outcome = Admission.Decide(generation, idempotency, maxInFlight, facts);
             if (outcome is not CreateOutcome.Created) return outcome;
             if (Lifecycle.Reserve(generation) is { } reserve) LedgerRows.Apply(s, reserve, generation.CreatedAt);
@@ -108,6 +107,11 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             .SelectMany(status => store.Collection(Schema.Generations).Find(BsonExpression.Create("status = @0", status)))
             .Where(d => !HeldByOther(d, includeOwnedBy, now))
             .Select(GenerationDocuments.FromDocument).OrderBy(g => g.Id, StringComparer.Ordinal).ToArray());
+
+    // Counted on the slot index's keys alone: Count() would load every in-flight record to count it, on every create.
+    private static int InFlight(LiteStore s, string accountId, MediaType type)
+        => s.Collection(Schema.Generations).Query()
+            .Where(BsonExpression.Create("slot = @0", GenerationDocuments.Slot(accountId, type, "active"))).Select("slot").ToEnumerable().Count();
 
     private static bool HeldByOther(BsonDocument doc, string? owner, DateTimeOffset now)
         => doc["lease_owner"].IsString && doc["lease_owner"].AsString != owner && doc.OptTime("lease_until") > now;
