@@ -65,12 +65,21 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
     }
 
     public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct)
-        => writer.RunAsync(s =>
+        => Announce(s =>
         {
             var generations = s.Collection(Schema.Generations);
-            if (generations.FindById(generationId) is not { } doc) return null;
-            var g = GenerationDocuments.FromDocument(doc);
-            if (g.Status.IsTerminal() || HeldByOther(doc, owner, time.GetUtcNow())) return null;
+            if (generations.FindById(generationId) is not { } stored) return null;
+            var g = GenerationDocuments.FromDocument(stored);
+            var now = time.GetUtcNow();
+            if (g.Status.IsTerminal() || HeldByOther(stored, owner, now)) return null;
+            var doc = stored;
+            if (Lifecycle.Decide(g, new LifecycleEvent.Start(), now) is LifecycleDecision.Changed started)
+            {
+                doc = GenerationDocuments.ToDocument(started.Next);
+                RollupRows.Apply(s, RollupRules.ForTransition(g, started.Next));
+                if (started.Emits is { } emitted) OutboxRows.Stage(s, WebhookEvents.For(emitted, started.Next), now);
+                g = started.Next;
+            }
             doc["lease_owner"] = owner;
             doc["lease_until"] = Bson.Time(until);
             generations.Update(doc);
