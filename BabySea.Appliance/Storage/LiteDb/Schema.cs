@@ -27,12 +27,12 @@ public static class Schema
     ];
 
     /// <summary>Gives rows written before the key existed their key: the index finds them, so a database that has them all costs nothing.</summary>
-    private static void Backfill(ILiteCollection<BsonDocument> collection, Func<BsonDocument, string> key)
+    private static void Backfill(ILiteCollection<BsonDocument> collection, Func<BsonDocument, string> key, string field = "ak")
     {
-        while (collection.Find(BsonExpression.Create("ak = null"), limit: 1000).ToArray() is { Length: > 0 } batch)
+        while (collection.Find(BsonExpression.Create($"{field} = null"), limit: 1000).ToArray() is { Length: > 0 } batch)
             foreach (var d in batch)
             {
-                d["ak"] = key(d);
+                d[field] = key(d);
                 collection.Update(d);
             }
     }
@@ -64,5 +64,8 @@ public static class Schema
         db.GetCollection(WebhookDeliveries).EnsureIndex("endpoint_id");
         // Each staged delivery takes the next sequence number from the highest: an index walk, not a sort of every delivery.
         db.GetCollection(WebhookDeliveries).EnsureIndex("seq");
+        // status|seq: the due deliveries of a status, oldest first, are the start of one index range, however many wait.
+        db.GetCollection(WebhookDeliveries).EnsureIndex("queue");
+        Backfill(db.GetCollection(WebhookDeliveries), OutboxRows.QueueKey, "queue");
     }
 }
