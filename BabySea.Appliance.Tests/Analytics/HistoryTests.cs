@@ -115,6 +115,26 @@ public sealed class HistoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFilterFewRowsMatch_StopsAtItsWalkLimit_WithACursorToWalkOnFrom()
+    {
+        var store = _app.Service<IRequestLogStore>();
+        var t0 = DateTimeOffset.UtcNow.AddHours(-1);
+        // Thirty requests of another account; only the oldest was a 404.
+        var entries = Enumerable.Range(0, 30).Select(i => new RequestLogEntry(BabySea.Appliance.Api.RequestIds.New(t0.AddSeconds(i)), "acc_walk", null, "GET",
+            "GET /v1/status", i == 0 ? 404 : 200, null, t0.AddSeconds(i), 1, false)).ToArray();
+        await store.AppendAsync(entries, CancellationToken.None);
+        var notFound = new RequestLogFilter(Status: 404);
+
+        var first = store.Page("acc_walk", notFound, null, 10, walkLimit: 20);
+        Assert.Empty(first.Matches);
+        Assert.Equal(entries[10].RequestId, first.StoppedAt);
+        var rest = store.Page("acc_walk", notFound, first.StoppedAt, 10, walkLimit: 20);
+        Assert.Equal(entries[0].RequestId, Assert.Single(rest.Matches).RequestId);
+        Assert.Null(rest.StoppedAt);
+        Assert.Equal(10, store.Page("acc_walk", new RequestLogFilter(), null, 10, walkLimit: 10).Matches.Count);
+    }
+
+    [Fact]
     public async Task Ledger_PagesNewestFirst_AndSumsToTheBalance()
     {
         for (var i = 1; i <= 4; i++)

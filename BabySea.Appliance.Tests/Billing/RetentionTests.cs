@@ -1,7 +1,7 @@
 using System.Text.Json;
+using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Cli;
-using BabySea.Appliance.Hosting;
 using BabySea.Appliance.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,7 +26,7 @@ public sealed class RetentionTests
             Assert.Contains(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd"), files[0]);
 
             clock.Advance(TimeSpan.FromHours(2));
-            await SweepAsync(app);
+            Assert.Equal(1, (await SweepAsync(app)).GetProperty("output_files").GetInt32());
             Assert.Empty(Directory.GetFiles(Path.Combine(dir, "artifacts"), "*.jpg", SearchOption.AllDirectories));
             var record = (await TestApp.GetAsync(app.Client, $"/v1/content/{id}")).AssertOk().Data;
             Assert.True(record.GetProperty("generation_removed").GetBoolean());
@@ -47,6 +47,10 @@ public sealed class RetentionTests
             var opening = Assert.Single(entries);
             Assert.Equal(("opening", balance), (opening.GetProperty("type").GetString(), opening.GetProperty("delta").GetDecimal()));
             Assert.Equal(1, (await TestApp.GetAsync(app.Client, "/v1/usage?days=90")).AssertOk().Data.GetProperty("usage_total_generations").GetInt32());
+            // Hour buckets went after three days; the day bucket still counts the generation.
+            var rollups = app.Service<IRollupStore>();
+            Assert.Empty(rollups.Read(account, RollupGrain.Hour, DateTimeOffset.UnixEpoch, clock.GetUtcNow().AddDays(-3)));
+            Assert.Equal(1, rollups.Read(account, RollupGrain.Day, DateTimeOffset.UnixEpoch, clock.GetUtcNow()).Sum(b => b.Count("gen|created")));
         }
         var stdout = new StringWriter();
         var code = await CommandLine.RunAsync(["verify", "--recount", $"--BABYSEA_DATA_DIR={dir}"], stdout, new StringWriter());
@@ -54,10 +58,11 @@ public sealed class RetentionTests
         Directory.Delete(dir, recursive: true);
     }
 
-    private static async Task SweepAsync(TestApp app)
+    /// <summary>The operator's sweep-now endpoint, the same work as the hourly job.</summary>
+    private static async Task<JsonElement> SweepAsync(TestApp app)
     {
-        await app.Service<BabySea.Appliance.Analytics.RequestLogWriter>().FlushAsync();
-        await app.Service<IEnumerable<ICronJob>>().OfType<RetentionSweep>().Single().RunAsync(CancellationToken.None);
+        await app.Service<RequestLogWriter>().FlushAsync();
+        return (await TestApp.PostRawAsync(app.Admin, "/admin/v1/retention/sweep", "")).AssertOk().Data;
     }
 
     private static async Task<decimal> BalanceAsync(TestApp app)

@@ -23,6 +23,12 @@ public sealed partial class HistoryViews(AnalyticsReport analytics, IRequestLogS
         return (await analytics.BuildAsync(accountId, period), null);
     }
 
+    /// <summary>
+    /// Rows one filtered page may walk: a filter few rows match ends the page early, with fewer items and a cursor to walk on
+    /// from, rather than reading an account's whole log.
+    /// </summary>
+    public const int FilterWalk = 5000;
+
     public async Task<(RequestLogPageData? Data, ApiError? Error)> LogsAsync(string accountId, IQueryCollection q)
     {
         if (!QueryInt.TryRead(q["limit"], "limit", 100, 1, MaxPage, out var limit, out var error)) return (null, error);
@@ -39,7 +45,8 @@ public sealed partial class HistoryViews(AnalyticsReport analytics, IRequestLogS
         var filter = new RequestLogFilter(status, Text(q["method"])?.ToUpperInvariant(), Text(q["endpoint"]), Text(q["key_id"]),
             Text(q["bse_code"])?.ToUpperInvariant(), Text(q["q"]));
         await writer.FlushAsync();
-        var rows = logs.Page(accountId, filter, string.IsNullOrEmpty(cursor) ? null : cursor, limit + 1);
+        var walk = logs.Page(accountId, filter, string.IsNullOrEmpty(cursor) ? null : cursor, limit + 1, filter.IsEmpty ? limit + 1 : FilterWalk);
+        var rows = walk.Matches;
         var page = rows.Take(limit).ToArray();
         var keys = accounts.ListKeys(accountId).ToDictionary(k => k.Id, StringComparer.Ordinal);
         var items = page.Select(e =>
@@ -48,7 +55,7 @@ public sealed partial class HistoryViews(AnalyticsReport analytics, IRequestLogS
             return new RequestLogItemData(e.RequestId, e.KeyId, key?.Name, key?.Prefix, e.Method, e.Endpoint, e.Status, e.BseCode, e.Replay, e.IpHash,
                 e.UserAgent, Math.Round(e.DurationMs, 3), Timestamps.Format(e.At));
         }).ToArray();
-        return (new RequestLogPageData(items, rows.Count > limit ? page[^1].RequestId : null), null);
+        return (new RequestLogPageData(items, rows.Count > limit ? page[^1].RequestId : walk.StoppedAt), null);
     }
 
     public (LedgerPageData? Data, ApiError? Error) Ledger(Account account, string? rawLimit, string? cursor) => LedgerPage(ledger, account, rawLimit, cursor);

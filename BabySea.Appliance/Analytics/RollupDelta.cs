@@ -52,6 +52,15 @@ public static class RollupGrains
     }
 
     public static TimeSpan Length(RollupGrain grain) => grain == RollupGrain.Hour ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Hour buckets serve windows that start less than two days ago; older windows are read in whole UTC days. Hours are
+    /// what makes the rollups grow (one document per account and active hour), so they are not kept for a year.
+    /// </summary>
+    public static readonly TimeSpan HoursServed = TimeSpan.FromDays(2);
+
+    /// <summary>Retention removes hour buckets starting before this: a day past what readers use, so no window meets a half-swept day.</summary>
+    public static DateTimeOffset HoursKeptFrom(DateTimeOffset now) => Start(RollupGrain.Hour, now - HoursServed - TimeSpan.FromDays(1));
 }
 
 public static class RollupBuckets
@@ -73,12 +82,14 @@ public static class RollupBuckets
 
     /// <summary>
     /// The buckets covering [<paramref name="from"/>, <paramref name="to"/>): hours up to the first midnight, whole days after,
-    /// so any period costs at most 24 + its days documents and is exact to the hour.
+    /// so any period costs at most 24 + its days documents and is exact to the hour. A window starting further back than
+    /// <see cref="RollupGrains.HoursServed"/> starts at its first day's midnight instead, hour buckets being gone by then.
     /// </summary>
     public static IEnumerable<RollupBucket> Covering(IRollupStore rollups, string accountId, DateTimeOffset from, DateTimeOffset to)
     {
         var midnight = RollupGrains.Start(RollupGrain.Day, from);
-        if (midnight < from) midnight = midnight.AddDays(1);
+        if (midnight == from || from < to - RollupGrains.HoursServed) return rollups.Read(accountId, RollupGrain.Day, midnight, to);
+        midnight = midnight.AddDays(1);
         if (midnight > to) midnight = to;
         return rollups.Read(accountId, RollupGrain.Hour, from, midnight).Concat(rollups.Read(accountId, RollupGrain.Day, midnight, to));
     }

@@ -30,6 +30,13 @@ public sealed record AdminBackupBody(string? To);
 
 public sealed record AdminBackupData(string To, long Documents);
 
+public sealed record AdminRetentionSweptData(int OutputFiles, int Generations, int RequestLogs, int WebhookDeliveries, int Activity, int LedgerFolded,
+    int HourRollups)
+{
+    public static AdminRetentionSweptData From(BabySea.Appliance.Billing.RetentionSwept s)
+        => new(s.OutputFiles, s.Generations, s.RequestLogs, s.WebhookDeliveries, s.Activity, s.LedgerFolded, s.HourRollups);
+}
+
 public sealed record AdminAlertsData(string AccountId, bool Enabled, IReadOnlyList<decimal> Thresholds, bool Custom, IReadOnlyList<decimal> Fired);
 
 /// <summary><c>thresholds</c> null or absent restores the default ($0.500).</summary>

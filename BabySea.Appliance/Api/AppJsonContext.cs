@@ -45,6 +45,7 @@ namespace BabySea.Appliance.Api;
 [JsonSerializable(typeof(VerifyData))]
 [JsonSerializable(typeof(AdminBackupBody))]
 [JsonSerializable(typeof(AdminBackupData))]
+[JsonSerializable(typeof(AdminRetentionSweptData))]
 [JsonSerializable(typeof(AdminWebhookData))]
 [JsonSerializable(typeof(AdminWebhookSecretData))]
 [JsonSerializable(typeof(AdminWebhooksData))]

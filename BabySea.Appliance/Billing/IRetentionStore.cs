@@ -6,7 +6,8 @@ public interface IRetentionStore
     /// <summary>
     /// Removes up to <paramref name="batch"/> rows per category of one account from before its cutoffs: output files (the
     /// record stays, marked removed), finished generations with their files, request logs, settled webhook deliveries with
-    /// their attempts, activity; and folds ledger entries into one opening-balance entry. Returns how many of each went.
+    /// their attempts, activity, hour rollup buckets; and folds ledger entries into one opening-balance entry. Returns how
+    /// many of each went.
     /// </summary>
     Task<RetentionSwept> SweepAsync(string accountId, RetentionCutoffs cutoffs, int batch, CancellationToken ct);
 
@@ -14,7 +15,12 @@ public interface IRetentionStore
     DateTimeOffset? SweptUntil(string accountId, string category);
 }
 
-public sealed record RetentionSwept(int OutputFiles, int Generations, int RequestLogs, int WebhookDeliveries, int Activity, int LedgerFolded)
+public sealed record RetentionSwept(int OutputFiles, int Generations, int RequestLogs, int WebhookDeliveries, int Activity, int LedgerFolded, int HourRollups)
 {
-    public int Total => OutputFiles + Generations + RequestLogs + WebhookDeliveries + Activity + LedgerFolded;
+    public static readonly RetentionSwept None = new(0, 0, 0, 0, 0, 0, 0);
+
+    public int Total => OutputFiles + Generations + RequestLogs + WebhookDeliveries + Activity + LedgerFolded + HourRollups;
+
+    public RetentionSwept Add(RetentionSwept o) => new(OutputFiles + o.OutputFiles, Generations + o.Generations, RequestLogs + o.RequestLogs,
+        WebhookDeliveries + o.WebhookDeliveries, Activity + o.Activity, LedgerFolded + o.LedgerFolded, HourRollups + o.HourRollups);
 }

@@ -1,10 +1,11 @@
 using System.Globalization;
+using BabySea.Appliance.Analytics;
 
 namespace BabySea.Appliance.Billing;
 
 /// <summary>
 /// How long a plan keeps each category of history (reference §6.6), from <c>config/plans.json</c>. Rollups are not
-/// a category: aggregates outlive the rows they counted.
+/// a category: day and all-time aggregates outlive the rows they counted; hour buckets go after a few days on every plan.
 /// </summary>
 public sealed record Retention(TimeSpan OutputFiles, TimeSpan Generations, TimeSpan RequestLogs, TimeSpan WebhookDeliveries, TimeSpan Activity,
     TimeSpan Ledger)
@@ -19,7 +20,7 @@ public sealed record Retention(TimeSpan OutputFiles, TimeSpan Generations, TimeS
     {
         var generations = now - Generations;
         return new RetentionCutoffs(now - OutputFiles, generations, now - RequestLogs, now - WebhookDeliveries, now - Activity,
-            Min(now - Ledger, generations));
+            Min(now - Ledger, generations), RollupGrains.HoursKeptFrom(now));
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
@@ -38,4 +39,4 @@ public sealed record Retention(TimeSpan OutputFiles, TimeSpan Generations, TimeS
 
 /// <summary>Per category, the time before which rows go.</summary>
 public sealed record RetentionCutoffs(DateTimeOffset OutputFiles, DateTimeOffset Generations, DateTimeOffset RequestLogs, DateTimeOffset WebhookDeliveries,
-    DateTimeOffset Activity, DateTimeOffset Ledger);
+    DateTimeOffset Activity, DateTimeOffset Ledger, DateTimeOffset HourRollups);

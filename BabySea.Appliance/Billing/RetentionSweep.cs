@@ -18,22 +18,28 @@ public sealed class RetentionSweep(IAccountStore accounts, PlanCatalog plans, IR
 
     public CronExpression Schedule { get; } = CronScheduler.Parse("Retention:SweepSchedule", config["Retention:SweepSchedule"] ?? "17 * * * *");
 
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct) => SweepAsync(ct);
+
+    /// <summary>Applies every account's retention now; what went, added up. Also the operator's <c>POST /admin/v1/retention/sweep</c>.</summary>
+    public async Task<RetentionSwept> SweepAsync(CancellationToken ct)
     {
+        var all = RetentionSwept.None;
         foreach (var account in accounts.ListAccounts())
         {
             var cutoffs = plans.Get(account.Plan).Retention.Cutoffs(time.GetUtcNow());
-            RetentionSwept total = new(0, 0, 0, 0, 0, 0);
+            var total = RetentionSwept.None;
             for (var swept = await store.SweepAsync(account.Id, cutoffs, _batch, ct); swept.Total > 0; swept = await store.SweepAsync(account.Id, cutoffs, _batch, ct))
             {
                 ct.ThrowIfCancellationRequested();
-                total = new(total.OutputFiles + swept.OutputFiles, total.Generations + swept.Generations, total.RequestLogs + swept.RequestLogs,
-                    total.WebhookDeliveries + swept.WebhookDeliveries, total.Activity + swept.Activity, total.LedgerFolded + swept.LedgerFolded);
+                total = total.Add(swept);
             }
             if (total.Total > 0)
                 log.LogInformation("Retention for account {Account} ({Plan}): {Files} output sets, {Generations} generations, {Logs} request logs, " +
-                    "{Deliveries} webhook deliveries, {Activity} activity records removed; {Folded} ledger entries folded", account.Id, account.Plan,
-                    total.OutputFiles, total.Generations, total.RequestLogs, total.WebhookDeliveries, total.Activity, total.LedgerFolded);
+                    "{Deliveries} webhook deliveries, {Activity} activity records, {Hours} hour rollups removed; {Folded} ledger entries folded",
+                    account.Id, account.Plan, total.OutputFiles, total.Generations, total.RequestLogs, total.WebhookDeliveries, total.Activity,
+                    total.HourRollups, total.LedgerFolded);
+            all = all.Add(total);
         }
+        return all;
     }
 }

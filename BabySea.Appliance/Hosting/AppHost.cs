@@ -129,7 +129,8 @@ public static class AppHost
 
         services.AddSingleton<ICronJob, IdempotencySweep>();
         services.AddSingleton<ICronJob, PlanRenewals>();
-        services.AddSingleton<ICronJob, RetentionSweep>();
+        services.AddSingleton<RetentionSweep>();
+        services.AddSingleton<ICronJob>(sp => sp.GetRequiredService<RetentionSweep>());
         services.AddHostedService<CronScheduler>();
 
         var app = builder.Build();

@@ -11,6 +11,8 @@ public static class AdminApi
         var admin = app.MapGroup("/admin/v1").RequireAdminToken();
         admin.MapPost("/accounts", CreateAccountAsync);
         admin.MapPost("/backup", BackupAsync);
+        admin.MapPost("/retention/sweep", async (BabySea.Appliance.Billing.RetentionSweep sweep, CancellationToken ct)
+            => ApiResults.Ok(AdminRetentionSweptData.From(await sweep.SweepAsync(ct)), AppJsonContext.Default.AdminRetentionSweptData, "Retention applied"));
         admin.MapGet("/accounts", (AccountAdmin a) => ApiResults.Ok(a.ListAccounts(), AppJsonContext.Default.AdminAccountsData, "Accounts retrieved"));
         admin.MapPost("/accounts/{accountId}/plan", SetPlanAsync);
         admin.MapPost("/accounts/{accountId}/keys", CreateKeyAsync);

@@ -13,30 +13,24 @@ public sealed class LiteRequestLogStore(LiteStore store, WriteQueue writer) : IR
             return entries.Count;
         });
 
-    public IReadOnlyList<RequestLogEntry> Page(string accountId, RequestLogFilter filter, string? cursor, int limit)
+    public RequestLogWalk Page(string accountId, RequestLogFilter filter, string? cursor, int limit, int walkLimit)
     {
-        // "ak" is account|request id and request ids sort by time: a page is a descending walk of one index range, and
-        // the filters only test the rows that walk meets.
-        var where = new List<string> { "ak BETWEEN @0 AND @1", "ak > @0", "ak < @1" };
-        var args = new List<BsonValue> { accountId + "|", accountId + "|" + (cursor ?? "~") };
-        void Add(string clause, BsonValue value)
+        // "ak" is account|request id and request ids sort by time: a page is a descending walk of one index range that
+        // stops at limit matches or walkLimit rows, so a rare filter on a huge account costs a bounded walk, not a scan.
+        var rows = store.Collection(Schema.RequestLogs).Query()
+            .Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|" + (cursor ?? "~")))
+            .OrderByDescending("ak").Limit(walkLimit).ToEnumerable();
+        var matches = new List<RequestLogEntry>();
+        string? last = null;
+        var walked = 0;
+        foreach (var d in rows)
         {
-            where.Add(clause.Replace("@", "@" + args.Count));
-            args.Add(value);
+            var e = FromDocument(d);
+            (last, walked) = (e.RequestId, walked + 1);
+            if (filter.Matches(e)) matches.Add(e);
+            if (matches.Count == limit) return new RequestLogWalk(matches, null);
         }
-        if (filter.Status is { } status) Add("status = @", status);
-        if (filter.Method is { } method) Add("method = @", method);
-        if (filter.Endpoint is { } endpoint) Add("endpoint = @", endpoint);
-        if (filter.KeyId is { } key) Add("key_id = @", key);
-        if (filter.BseCode is { } code) Add("bse = @", code);
-        if (filter.Text is { } text)
-        {
-            where.Add($"(request_id LIKE @{args.Count} OR endpoint LIKE @{args.Count})");
-            args.Add("%" + text + "%");
-        }
-        return store.Collection(Schema.RequestLogs).Query()
-            .Where(BsonExpression.Create(string.Join(" AND ", where), args.ToArray()))
-            .OrderByDescending("ak").Limit(limit).ToEnumerable().Select(FromDocument).ToArray();
+        return new RequestLogWalk(matches, walked == walkLimit ? last : null);
     }
 
     internal static string SortKey(string? accountId, string requestId) => (accountId ?? "") + "|" + requestId;

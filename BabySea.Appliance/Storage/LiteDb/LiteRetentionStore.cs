@@ -28,7 +28,8 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         var deliveries = await writer.RunAsync(s => DeleteDeliveries(s, accountId, c.WebhookDeliveries, batch));
         var activity = await writer.RunAsync(s => DeleteActivity(s, accountId, c.Activity, batch));
         var folded = await writer.RunAsync(s => FoldLedger(s, accountId, c.Ledger, batch));
-        return new RetentionSwept(files.Count, generations.Count, logs, deliveries, activity, folded);
+        var hours = await writer.RunAsync(s => DeleteHourRollups(s, accountId, c.HourRollups, batch));
+        return new RetentionSwept(files.Count, generations.Count, logs, deliveries, activity, folded, hours);
     }
 
     public DateTimeOffset? SweptUntil(string accountId, string category)
@@ -56,10 +57,11 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
     private List<string> DeleteGenerations(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
     {
         var generations = s.Collection(Schema.Generations);
-        // A generation still running keeps its record (and its reservation) until it ends.
-        var rows = generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1 AND slot = @2", accountId + "|", accountId + "|" + IdFloor(cutoff),
-            $"{accountId}:{MediaType.Image.Name()}:done"), limit: batch).Concat(generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1 AND slot = @2",
-            accountId + "|", accountId + "|" + IdFloor(cutoff), $"{accountId}:{MediaType.Video.Name()}:done"), limit: batch)).Take(batch).ToArray();
+        // Oldest first, by the ak index alone (a second condition lets LiteDB walk another index in another order), so the
+        // ledger fold, which stops at the oldest generation left, moves on as the records go. A generation still running
+        // keeps its record (and its reservation) until it ends.
+        var rows = generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|" + IdFloor(cutoff)), limit: batch)
+            .Where(d => GenerationStatuses.Parse(d["status"].AsString).IsTerminal()).ToArray();
         foreach (var d in rows) generations.Delete(d["_id"]);
         if (rows.Length > 0) RollupRows.Apply(s, RollupRules.ForGenerationsDeleted(accountId, time.GetUtcNow(), rows.Length));
         SetMark(s, accountId, "generations", cutoff);
@@ -98,6 +100,19 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         return rows.Length;
     }
 
+    private static int DeleteHourRollups(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
+    {
+        var rollups = s.Collection(Schema.Rollups);
+        var rows = rollups.Find(BsonExpression.Create("_id BETWEEN @0 AND @1 AND _id < @1", RollupRows.Id(accountId, RollupGrain.Hour, DateTimeOffset.UnixEpoch),
+            RollupRows.Id(accountId, RollupGrain.Hour, cutoff)), limit: batch).Select(d => d["_id"]).ToArray();
+        foreach (var id in rows) rollups.Delete(id);
+        SetMark(s, accountId, HourRollupsMark, cutoff);
+        return rows.Length;
+    }
+
+    /// <summary>The mark of hour rollups: <c>verify --recount</c> skips hours before it.</summary>
+    internal const string HourRollupsMark = "hour_rollups";
+
     /// <summary>
     /// Entries before the cutoff become one opening-balance entry: the last of them, rewritten to carry the sum of their
     /// deltas and keeping its balance_after, so balance = sum of entries still holds. The chain is checked first (each
@@ -105,6 +120,11 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
     /// </summary>
     private int FoldLedger(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
     {
+        // Never an entry of a generation still on record, whatever order the deletes ran in or where a crash stopped them:
+        // its reserve, charge and refund are what verify checks it by.
+        if (s.Collection(Schema.Generations).Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~"), limit: 1)
+                .FirstOrDefault() is { } oldest && oldest.Time("created_at") < cutoff)
+            cutoff = oldest.Time("created_at");
         var ledger = s.Collection(Schema.Ledger);
         var rows = ledger.Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", $"{accountId}|{new ObjectId(ToUnix(cutoff), 0, 0, 0)}"))
             .OrderBy("ak").Limit(batch).ToArray();

@@ -25,9 +25,10 @@ public sealed class LiteRollupStore(LiteStore store) : IRollupStore
             ["req"] = Until("request_logs"), ["gen"] = generations, ["model"] = generations, ["prov"] = generations,
             ["cr"] = Until("ledger"), ["wh"] = Until("webhook_deliveries"),
         };
+        var hours = Until(LiteRetentionStore.HourRollupsMark);
         // A generation counts when created and again when it ends, up to a day later, so a day past a sweep may count rows now gone.
-        return RollupRecount.Compare(store, accountId, (key, start) => until.GetValueOrDefault(key[..key.IndexOf('|')]) is var u
-            && u > DateTimeOffset.MinValue && start < u + TimeSpan.FromDays(1));
+        return RollupRecount.Compare(store, accountId, (key, grain, start) => (grain == RollupGrain.Hour && start < hours)
+            || (until.GetValueOrDefault(key[..key.IndexOf('|')]) is var u && u > DateTimeOffset.MinValue && start < u + TimeSpan.FromDays(1)));
     }
 
     public RollupBucket Total(string accountId)

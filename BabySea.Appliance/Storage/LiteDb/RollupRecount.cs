@@ -29,9 +29,10 @@ internal static class RollupRecount
 
     /// <summary>
     /// Every hour and day bucket where the stored rollups differ from a recount of the rows. <paramref name="swept"/> says,
-    /// for a key and a bucket start, whether retention may have removed rows it counted: those rollups rightly count more.
+    /// for a key and a bucket, whether retention may have removed rows it counted (those rollups rightly count more) or
+    /// the bucket itself.
     /// </summary>
-    public static List<string> Compare(LiteStore s, string accountId, Func<string, DateTimeOffset, bool> swept)
+    public static List<string> Compare(LiteStore s, string accountId, Func<string, RollupGrain, DateTimeOffset, bool> swept)
     {
         var recounted = RollupRows.Merge(Deltas(s, accountId)).Where(x => x.Value.Grain != RollupGrain.Total)
             .ToDictionary(x => x.Key, x => x.Value.Delta, StringComparer.Ordinal);
@@ -44,10 +45,11 @@ internal static class RollupRecount
             var kept = stored.GetValueOrDefault(id) ?? RollupBucket.Empty;
             var counted = recounted.GetValueOrDefault(id) ?? new RollupDelta(accountId, kept.Start);
             var start = recounted.TryGetValue(id, out var c) ? c.At : kept.Start;
-            foreach (var key in counted.Counts.Keys.Union(kept.Counts.Keys).Where(k => !swept(k, start)))
+            var grain = RollupRows.GrainOf(id);
+            foreach (var key in counted.Counts.Keys.Union(kept.Counts.Keys).Where(k => !swept(k, grain, start)))
                 if (counted.Counts.GetValueOrDefault(key) != kept.Count(key))
                     mismatches.Add($"rollup {id}: {key} is {kept.Count(key)} but the rows count {counted.Counts.GetValueOrDefault(key)}");
-            foreach (var key in counted.Sums.Keys.Union(kept.Sums.Keys).Where(k => !swept(k, start)))
+            foreach (var key in counted.Sums.Keys.Union(kept.Sums.Keys).Where(k => !swept(k, grain, start)))
                 if (counted.Sums.GetValueOrDefault(key) != kept.Sum(key))
                     mismatches.Add($"rollup {id}: {key} is {kept.Sum(key)} but the rows sum to {counted.Sums.GetValueOrDefault(key)}");
         }

@@ -83,6 +83,8 @@ internal static class RollupRows
         _ => $"{accountId}|t|",
     };
 
+    public static RollupGrain GrainOf(string id) => id.Split('|')[^2] switch { "h" => RollupGrain.Hour, "d" => RollupGrain.Day, _ => RollupGrain.Total };
+
     private static string GrainCode(RollupGrain grain) => grain switch { RollupGrain.Hour => "h", RollupGrain.Day => "d", _ => "t" };
 
     public static RollupBucket FromDocument(BsonDocument d) => new(
