@@ -119,19 +119,21 @@ public sealed class HistoryTests : IAsyncLifetime
     {
         var store = _app.Service<IRequestLogStore>();
         var t0 = DateTimeOffset.UtcNow.AddHours(-1);
-        // Thirty requests of another account; only the oldest was a 404.
-        var entries = Enumerable.Range(0, 30).Select(i => new RequestLogEntry(BabySea.Appliance.Api.RequestIds.New(t0.AddSeconds(i)), "acc_walk", null, "GET",
-            "GET /v1/status", i == 0 ? 404 : 200, null, t0.AddSeconds(i), 1, false)).ToArray();
+        // Thirty requests of another account; only the oldest was a POST, and a 404.
+        var entries = Enumerable.Range(0, 30).Select(i => new RequestLogEntry(BabySea.Appliance.Api.RequestIds.New(t0.AddSeconds(i)), "acc_walk", null,
+            i == 0 ? "POST" : "GET", "GET /v1/status", i == 0 ? 404 : 200, null, t0.AddSeconds(i), 1, false)).ToArray();
         await store.AppendAsync(entries, CancellationToken.None);
-        var notFound = new RequestLogFilter(Status: 404);
+        var posts = new RequestLogFilter(Method: "POST");
 
-        var first = store.Page("acc_walk", notFound, null, 10, walkLimit: 20);
+        var first = store.Page("acc_walk", posts, null, 10, walkLimit: 20);
         Assert.Empty(first.Matches);
         Assert.Equal(entries[10].RequestId, first.StoppedAt);
-        var rest = store.Page("acc_walk", notFound, first.StoppedAt, 10, walkLimit: 20);
+        var rest = store.Page("acc_walk", posts, first.StoppedAt, 10, walkLimit: 20);
         Assert.Equal(entries[0].RequestId, Assert.Single(rest.Matches).RequestId);
         Assert.Null(rest.StoppedAt);
         Assert.Equal(10, store.Page("acc_walk", new RequestLogFilter(), null, 10, walkLimit: 10).Matches.Count);
+        // A status has an index of its own: the walk meets only 404s, however many other rows lie between.
+        Assert.Equal(entries[0].RequestId, Assert.Single(store.Page("acc_walk", new RequestLogFilter(Status: 404), null, 10, walkLimit: 1).Matches).RequestId);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed partial class HistoryViews(AnalyticsReport analytics, IRequestLogS
     /// Rows one filtered page may walk: a filter few rows match ends the page early, with fewer items and a cursor to walk on
     /// from, rather than reading an account's whole log.
     /// </summary>
-    public const int FilterWalk = 5000;
+    public const int FilterWalk = 2000;
 
     public async Task<(RequestLogPageData? Data, ApiError? Error)> LogsAsync(string accountId, IQueryCollection q)
     {

@@ -15,11 +15,19 @@ public sealed class LiteRequestLogStore(LiteStore store, WriteQueue writer) : IR
 
     public RequestLogWalk Page(string accountId, RequestLogFilter filter, string? cursor, int limit, int walkLimit)
     {
-        // "ak" is account|request id and request ids sort by time: a page is a descending walk of one index range that
-        // stops at limit matches or walkLimit rows, so a rare filter on a huge account costs a bounded walk, not a scan.
+        // "ak" is account|request id and request ids sort by time; "akb", "aks" and "akk" put the BSE code, the status or
+        // the key between the two. A page is a descending walk of one index range (the narrowest the filter allows) that
+        // stops at limit matches or walkLimit rows, so any filter on a huge account costs a bounded walk, never a scan.
+        var (index, prefix) = filter switch
+        {
+            { BseCode: { } code } => ("akb", $"{accountId}|{code}|"),
+            { Status: { } status } => ("aks", $"{accountId}|{status}|"),
+            { KeyId: { } key } => ("akk", $"{accountId}|{key}|"),
+            _ => ("ak", accountId + "|"),
+        };
         var rows = store.Collection(Schema.RequestLogs).Query()
-            .Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|" + (cursor ?? "~")))
-            .OrderByDescending("ak").Limit(walkLimit).ToEnumerable();
+            .Where(BsonExpression.Create($"{index} BETWEEN @0 AND @1 AND {index} > @0 AND {index} < @1", prefix, prefix + (cursor ?? "~")))
+            .OrderByDescending(index).Limit(walkLimit).ToEnumerable();
         var matches = new List<RequestLogEntry>();
         string? last = null;
         var walked = 0;
@@ -35,7 +43,23 @@ public sealed class LiteRequestLogStore(LiteStore store, WriteQueue writer) : IR
 
     internal static string SortKey(string? accountId, string requestId) => (accountId ?? "") + "|" + requestId;
 
-    internal static BsonDocument ToDocument(RequestLogEntry e) => new()
+    /// <summary>The filter keys of a row: account|value|request id, for the BSE code, the status and the key (absent when the row has none).</summary>
+    internal static void SetFilterKeys(BsonDocument d)
+    {
+        var (account, id) = (d.OptString("account_id") ?? "", d["request_id"].AsString);
+        d["aks"] = $"{account}|{d["status"].AsInt32}|{id}";
+        d["akb"] = d.OptString("bse") is { } bse ? $"{account}|{bse}|{id}" : BsonValue.Null;
+        d["akk"] = d.OptString("key_id") is { } key ? $"{account}|{key}|{id}" : BsonValue.Null;
+    }
+
+    internal static BsonDocument ToDocument(RequestLogEntry e)
+    {
+        var d = Document(e);
+        SetFilterKeys(d);
+        return d;
+    }
+
+    private static BsonDocument Document(RequestLogEntry e) => new()
     {
         ["request_id"] = e.RequestId,
         ["ak"] = SortKey(e.AccountId, e.RequestId),

@@ -85,7 +85,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         foreach (var d in rows)
         {
             deliveries.Delete(d["_id"]);
-            s.Collection(WebhookDocuments.AttemptsCollection).DeleteMany(BsonExpression.Create("delivery_id = @0", d["_id"]));
+            s.Collection(Schema.WebhookAttempts).DeleteMany(BsonExpression.Create("delivery_id = @0", d["_id"]));
         }
         SetMark(s, accountId, "webhook_deliveries", cutoff);
         return rows.Length;

@@ -18,10 +18,6 @@ public sealed class LiteWebhookStore : IWebhookStore
         _store = store;
         _writer = writer;
         _time = time;
-        // Indexes behind the dispatcher's, the admin API's and the usage report's queries.
-        store.Collection(Schema.WebhookDeliveries).EnsureIndex("seq", unique: true);
-        store.Collection(Schema.WebhookDeliveries).EnsureIndex("account_id");
-        store.Collection(WebhookDocuments.AttemptsCollection).EnsureIndex("delivery_id");
     }
 
     public Task InsertEndpointAsync(WebhookEndpoint endpoint, CancellationToken ct)
@@ -125,13 +121,15 @@ public sealed class LiteWebhookStore : IWebhookStore
     {
         var deliveries = _store.Collection(Schema.WebhookDeliveries);
         var total = deliveries.Count(BsonExpression.Create("endpoint_id = @0", endpointId));
-        var items = deliveries.Query().Where(BsonExpression.Create("endpoint_id = @0", endpointId)).OrderByDescending("seq")
-            .Offset(offset).Limit(limit).ToEnumerable().Select(WebhookDocuments.DeliveryFrom).ToArray();
+        // Newest first down the "ek" index (endpoint|seq|id): the offset walks index keys, only the page's documents load.
+        var ids = deliveries.Query().Where(BsonExpression.Create("ek BETWEEN @0 AND @1 AND ek > @0 AND ek < @1", endpointId + "|", endpointId + "|~"))
+            .OrderByDescending("ek").Select("ek").Offset(offset).Limit(limit).ToEnumerable().Select(d => d["ek"].AsString.Split('|')[^1]).ToArray();
+        var items = ids.Select(id => deliveries.FindById(id)).Where(d => d is not null).Select(WebhookDocuments.DeliveryFrom).ToArray();
         return (items, total);
     }
 
     public IReadOnlyList<WebhookAttempt> Attempts(string deliveryId)
-        => _store.Collection(WebhookDocuments.AttemptsCollection).Find(BsonExpression.Create("delivery_id = @0", deliveryId))
+        => _store.Collection(Schema.WebhookAttempts).Find(BsonExpression.Create("delivery_id = @0", deliveryId))
             .Select(WebhookDocuments.AttemptFrom).OrderBy(a => a.Number).ToArray();
 
     // A walk from the start of the status's queue range, already in seq order, that stops at the limit: the dispatcher asks
@@ -150,7 +148,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             // Compare-and-set on the attempt count: an attempt is recorded once, and only the attempt that follows the
             // stored count, so a delivery is never advanced twice by one attempt.
             if (deliveries.FindById(a.DeliveryId) is not { } d || d["attempts"].AsInt32 != a.Number - 1) return new AttemptRecorded(false, false);
-            s.Collection(WebhookDocuments.AttemptsCollection).Insert(WebhookDocuments.AttemptToDocument(a, d["account_id"].AsString));
+            s.Collection(Schema.WebhookAttempts).Insert(WebhookDocuments.AttemptToDocument(a, d["account_id"].AsString));
             d["attempts"] = a.Number;
             d["last_attempt_at"] = Bson.Time(a.AttemptedAt);
             d["last_status_code"] = a.StatusCode is { } code ? code : BsonValue.Null;

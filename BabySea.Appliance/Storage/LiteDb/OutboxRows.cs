@@ -46,6 +46,7 @@ internal static class OutboxRows
             ["released_from"] = Bson.Str(releasedFrom),
         };
         doc["ak"] = SortKey(doc);
+        doc["ek"] = EndpointKey(doc);
         doc["queue"] = QueueKey(doc);
         deliveries.Insert(doc);
         s.StagedDeliveries++;
@@ -66,6 +67,9 @@ internal static class OutboxRows
 
     /// <summary>account|creation ms|seq: an account's deliveries in time order, for retention.</summary>
     public static string SortKey(BsonDocument d) => $"{d["account_id"].AsString}|{d.Time("created_at").ToUnixTimeMilliseconds():D13}|{(d["seq"].IsNumber ? d["seq"].AsInt64 : 0):D12}";
+
+    /// <summary>endpoint|seq|id: an endpoint's deliveries in creation order, for its deliveries page.</summary>
+    public static string EndpointKey(BsonDocument d) => $"{d["endpoint_id"].AsString}|{(d["seq"].IsNumber ? d["seq"].AsInt64 : 0):D12}|{d["_id"].AsString}";
 
     private static long NextSeq(ILiteCollection<BsonDocument> deliveries)
         => deliveries.Query().OrderByDescending("seq").Limit(1).FirstOrDefault() is { } last && last["seq"].IsNumber ? last["seq"].AsInt64 + 1 : 1;

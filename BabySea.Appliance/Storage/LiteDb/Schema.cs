@@ -17,22 +17,33 @@ public static class Schema
     public const string Rollups = "rollups";
     public const string LedgerCheckpoints = "ledger_checkpoints";
     public const string RetentionMarks = "retention_marks";
+    public const string WebhookAttempts = "webhook_attempts";
 
-    private static readonly (string Collection, Func<BsonDocument, string> Key)[] SortKeys =
+    /// <summary>
+    /// Keys derived from other fields of a row, each indexed: "ak" = account|time-ordered id on ledger entries, generations,
+    /// request logs and webhook deliveries, so every page of an account's history, newest first, is a walk down one index
+    /// range, never a sort of its rows; "aks" (with "akb" and "akk") for filtered logs pages; "ek" = endpoint|seq|id for an
+    /// endpoint's deliveries; "queue" = status|seq, so the due deliveries of a status, oldest first, are the start of one
+    /// range however many wait.
+    /// </summary>
+    private static readonly (string Collection, string Field, Action<BsonDocument> Set)[] DerivedKeys =
     [
-        (Ledger, d => d["account_id"].AsString + "|" + d["_id"].AsObjectId),
-        (Generations, d => d["account_id"].AsString + "|" + d["_id"].AsString),
-        (RequestLogs, d => LiteRequestLogStore.SortKey(d.OptString("account_id"), d["request_id"].AsString)),
-        (WebhookDeliveries, OutboxRows.SortKey),
+        (Ledger, "ak", d => d["ak"] = d["account_id"].AsString + "|" + d["_id"].AsObjectId),
+        (Generations, "ak", d => d["ak"] = d["account_id"].AsString + "|" + d["_id"].AsString),
+        (RequestLogs, "ak", d => d["ak"] = LiteRequestLogStore.SortKey(d.OptString("account_id"), d["request_id"].AsString)),
+        (RequestLogs, "aks", LiteRequestLogStore.SetFilterKeys),
+        (WebhookDeliveries, "ak", d => d["ak"] = OutboxRows.SortKey(d)),
+        (WebhookDeliveries, "ek", d => d["ek"] = OutboxRows.EndpointKey(d)),
+        (WebhookDeliveries, "queue", d => d["queue"] = OutboxRows.QueueKey(d)),
     ];
 
-    /// <summary>Gives rows written before the key existed their key: the index finds them, so a database that has them all costs nothing.</summary>
-    private static void Backfill(ILiteCollection<BsonDocument> collection, Func<BsonDocument, string> key, string field = "ak")
+    /// <summary>Gives rows written before a key existed their key: the index finds them, so a database that has them all costs one lookup.</summary>
+    private static void Backfill(ILiteCollection<BsonDocument> collection, string field, Action<BsonDocument> set)
     {
         while (collection.Find(BsonExpression.Create($"{field} = null"), limit: 1000).ToArray() is { Length: > 0 } batch)
             foreach (var d in batch)
             {
-                d[field] = key(d);
+                set(d);
                 collection.Update(d);
             }
     }
@@ -51,21 +62,20 @@ public static class Schema
         db.GetCollection(Idempotency).EnsureIndex("expires_at");
         db.GetCollection(Activity).EnsureIndex("account_id");
         db.GetCollection(RequestLogs).EnsureIndex("account_id");
-        // "ak" = account|time-ordered id on ledger entries, generations and request logs: every page of an account's history,
-        // newest first, is a walk down one index range, never a sort of the account's rows.
-        foreach (var (name, key) in SortKeys)
+        db.GetCollection(RequestLogs).EnsureIndex("akb");
+        db.GetCollection(RequestLogs).EnsureIndex("akk");
+        foreach (var (name, field, set) in DerivedKeys)
         {
             var collection = db.GetCollection(name);
-            collection.EnsureIndex("ak");
-            Backfill(collection, key);
+            collection.EnsureIndex(field);
+            Backfill(collection, field, set);
         }
         db.GetCollection(WebhookEndpoints).EnsureIndex("account_id");
         db.GetCollection(WebhookDeliveries).EnsureIndex("status");
         db.GetCollection(WebhookDeliveries).EnsureIndex("endpoint_id");
-        // Each staged delivery takes the next sequence number from the highest: an index walk, not a sort of every delivery.
-        db.GetCollection(WebhookDeliveries).EnsureIndex("seq");
-        // status|seq: the due deliveries of a status, oldest first, are the start of one index range, however many wait.
-        db.GetCollection(WebhookDeliveries).EnsureIndex("queue");
-        Backfill(db.GetCollection(WebhookDeliveries), OutboxRows.QueueKey, "queue");
+        db.GetCollection(WebhookDeliveries).EnsureIndex("account_id");
+        // The next sequence number is the top of this index.
+        db.GetCollection(WebhookDeliveries).EnsureIndex("seq", unique: true);
+        db.GetCollection(WebhookAttempts).EnsureIndex("delivery_id");
     }
 }

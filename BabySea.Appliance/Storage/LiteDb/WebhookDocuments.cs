@@ -6,8 +6,6 @@ namespace BabySea.Appliance.Storage.LiteDb;
 /// <summary>Explicit mapping of webhook endpoints, deliveries and attempts to and from their BsonDocuments.</summary>
 internal static class WebhookDocuments
 {
-    public const string AttemptsCollection = "webhook_attempts";
-
     public static BsonDocument ToDocument(WebhookEndpoint e) => new()
     {
         ["_id"] = e.Id,
