@@ -6,7 +6,8 @@ namespace BabySea.Appliance.Storage.LiteDb;
 /// A consistent copy of a data folder: every collection copied document by document into a fresh database file with the
 /// same indexes (also how the file is compacted, LiteDB's own rebuild being broken past a few thousand documents), plus
 /// the artifacts and the folder's key files, which never change once written. Run on the writer thread while serving,
-/// so no write lands in the middle of the copy.
+/// so no write lands in the middle of the copy. The copy is made under a temporary name beside the folder and renamed
+/// into place once whole, so a process killed midway leaves a <c>.partial-…</c> folder, never one that looks like a backup.
 /// </summary>
 internal static class LiteBackup
 {
@@ -15,9 +16,20 @@ internal static class LiteBackup
 
     public static long CopyTo(LiteStore s, string folder)
     {
+        folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+            throw new IOException($"{folder} is not empty; back up into an empty or new folder.");
+        var partial = $"{folder}.partial-{Guid.NewGuid():N}";
+        var documents = Copy(s, partial);
+        if (Directory.Exists(folder)) Directory.Delete(folder);
+        Directory.Move(partial, folder);
+        return documents;
+    }
+
+    private static long Copy(LiteStore s, string folder)
+    {
         Directory.CreateDirectory(folder);
         var target = Path.Combine(folder, "babysea.db");
-        if (File.Exists(target)) throw new IOException($"{target} already exists; back up into an empty folder.");
         long documents = 0;
         using (var copy = new LiteDatabase(new ConnectionString { Filename = target, Connection = ConnectionType.Direct }))
         {
