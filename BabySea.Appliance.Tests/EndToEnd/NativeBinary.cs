@@ -34,6 +34,7 @@ public sealed class NativeBinary : IAsyncDisposable
     public HttpClient Client { get; }
     public HttpClient Admin { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
+    public int ProcessId => _process.Id;
 
     public static string Path
     {
@@ -123,7 +124,7 @@ public sealed class NativeBinary : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "BabySea.sln"))) dir = dir.Parent;

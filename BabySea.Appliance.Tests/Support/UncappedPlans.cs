@@ -25,5 +25,8 @@ public sealed class UncappedPlans : IDisposable
 
     public string Setting => $"Billing:PlansFile={_path}";
 
+    /// <summary>The plans file itself, for a process configured through environment variables.</summary>
+    public string FilePath => _path;
+
     public void Dispose() => File.Delete(_path);
 }

@@ -6,8 +6,8 @@ using BabySea.Appliance.Storage;
 namespace BabySea.Appliance.Generations;
 
 /// <summary>
-/// Runs one generation from the queue to a terminal state. Crash checkpoints:
-/// (1) before <c>processing</c> is written: still pending, re-queued on start;
+/// Runs one generation, claimed (and so started) by its worker, to a terminal state. Crash checkpoints:
+/// (1) before the claim commits <c>processing</c>: still pending, re-queued on start;
 /// (2) during the chain: attempts are recorded, a restart resumes the provider job by its stored id;
 /// (3) outputs on disk with their manifest but not committed: the restart commits them as they are, with no new
 ///     provider call; outputs without a manifest are fetched again from the resumed job;
@@ -37,13 +37,9 @@ public sealed class GenerationRunner(
                 null, CancellationToken.None));
             return true;
         }
-        if (generation.Status == GenerationStatus.Pending)
-        {
-            if (await store.ApplyAsync(id, new LifecycleEvent.Start(), null, CancellationToken.None) is not TransitionOutcome.Applied started)
-                return true; // canceled before a worker took it
-            generation = started.Generation;
-        }
-        else if (artifacts.FindCompleted(id) is { } done && generation.Attempts.FirstOrDefault(a => a.Number == done.Attempt) is { } attempt)
+        // Claiming it started it (pending → processing); outputs on disk always come from a recorded attempt.
+        if (generation.Attempts.Count > 0 && artifacts.FindCompleted(id) is { } done
+            && generation.Attempts.FirstOrDefault(a => a.Number == done.Attempt) is { } attempt)
         {
             // The provider's outputs reached the disk before the last stop, but not the commit: commit them now.
             await CommitAsync(id, attempt with { Outcome = AttemptOutcome.Used, FinishedAt = attempt.FinishedAt ?? time.GetUtcNow() },

@@ -25,7 +25,8 @@ public interface IGenerationStore
 
     /// <summary>
     /// Takes the lease on a non-terminal generation for <paramref name="owner"/> until <paramref name="until"/>: null when
-    /// it is terminal, gone, or leased by another owner whose lease has not expired.
+    /// it is terminal, gone, or leased by another owner whose lease has not expired. Taking it is the lifecycle's
+    /// <see cref="LifecycleEvent.Start"/>, applied in the same transaction: a pending generation comes back processing.
     /// </summary>
     Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct);
 

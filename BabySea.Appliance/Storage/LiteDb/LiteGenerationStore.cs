@@ -13,14 +13,13 @@ namespace BabySea.Appliance.Storage.LiteDb;
 public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, TimeProvider time, OutboxSignal outbox, IRollupStore rollups) : IGenerationStore
 {
     public Task<CreateOutcome> CreateAsync(Generation generation, int maxInFlight, IdempotencyClaim? idempotency, CancellationToken ct)
-        => Announce(writer.RunAsync(s =>
+        => Announce(s =>
         {
             var now = time.GetUtcNow();
             var facts = new AdmissionFacts(
                 idempotency is null ? null : LiteIdempotencyStore.Read(s, generation.AccountId, idempotency.Key, now),
                 s.Collection(Schema.Accounts).FindById(generation.AccountId)?["balance"].AsDecimal,
-                s.Collection(Schema.Generations).Count(BsonExpression.Create("slot = @0",
-                    GenerationDocuments.Slot(generation.AccountId, generation.MediaType, "active"))));
+                InFlight(s, generation.AccountId, generation.MediaType));
             var outcome = Admission.Decide(generation, idempotency, maxInFlight, facts);
             if (outcome is not CreateOutcome.Created) return outcome;
             if (Lifecycle.Reserve(generation) is { } reserve) LedgerRows.Apply(s, reserve, generation.CreatedAt);
@@ -28,24 +27,26 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             RollupRows.Apply(s, RollupRules.ForCreated(generation));
             if (idempotency is not null) LiteIdempotencyStore.Record(s, generation.AccountId, idempotency, generation.Id, now);
             return outcome;
-        }));
+        });
 
     public Task<TransitionOutcome> ApplyAsync(string generationId, LifecycleEvent e, string? accountId, CancellationToken ct)
-        => Announce(writer.RunAsync<TransitionOutcome>(s =>
+        => Announce<TransitionOutcome>(s =>
         {
-            if (Load(s, generationId) is not { } current || (accountId is not null && current.AccountId != accountId))
-                return new TransitionOutcome.NotFound();
+            var generations = s.Collection(Schema.Generations);
+            if (generations.FindById(generationId) is not { } stored) return new TransitionOutcome.NotFound();
+            var current = GenerationDocuments.FromDocument(stored);
+            if (accountId is not null && current.AccountId != accountId) return new TransitionOutcome.NotFound();
             var now = time.GetUtcNow();
             if (Lifecycle.Decide(current, e, now) is not LifecycleDecision.Changed change) return new TransitionOutcome.Refused(current);
             var doc = GenerationDocuments.ToDocument(change.Next);
             // A terminal generation needs no worker: its lease goes with the change.
-            if (!change.Next.Status.IsTerminal()) CopyLease(s.Collection(Schema.Generations).FindById(generationId), doc);
-            s.Collection(Schema.Generations).Update(doc);
+            if (!change.Next.Status.IsTerminal()) CopyLease(stored, doc);
+            generations.Update(doc);
             RollupRows.Apply(s, RollupRules.ForTransition(current, change.Next));
             if (change.Pays is { } movement) LedgerRows.Apply(s, movement, now);
             if (change.Emits is { } emitted) OutboxRows.Stage(s, WebhookEvents.For(emitted, change.Next), now);
             return new TransitionOutcome.Applied(change.Next);
-        }));
+        });
 
     public Task<Generation?> FindAsync(string generationId, string? accountId, CancellationToken ct)
         => Task.FromResult(Load(store, generationId) is { } g && (accountId is null || g.AccountId == accountId) ? g : null);
@@ -64,12 +65,21 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
     }
 
     public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct)
-        => writer.RunAsync(s =>
+        => Announce(s =>
         {
             var generations = s.Collection(Schema.Generations);
-            if (generations.FindById(generationId) is not { } doc) return null;
-            var g = GenerationDocuments.FromDocument(doc);
-            if (g.Status.IsTerminal() || HeldByOther(doc, owner, time.GetUtcNow())) return null;
+            if (generations.FindById(generationId) is not { } stored) return null;
+            var g = GenerationDocuments.FromDocument(stored);
+            var now = time.GetUtcNow();
+            if (g.Status.IsTerminal() || HeldByOther(stored, owner, now)) return null;
+            var doc = stored;
+            if (Lifecycle.Decide(g, new LifecycleEvent.Start(), now) is LifecycleDecision.Changed started)
+            {
+                doc = GenerationDocuments.ToDocument(started.Next);
+                RollupRows.Apply(s, RollupRules.ForTransition(g, started.Next));
+                if (started.Emits is { } emitted) OutboxRows.Stage(s, WebhookEvents.For(emitted, started.Next), now);
+                g = started.Next;
+            }
             doc["lease_owner"] = owner;
             doc["lease_until"] = Bson.Time(until);
             generations.Update(doc);
@@ -107,6 +117,11 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             .Where(d => !HeldByOther(d, includeOwnedBy, now))
             .Select(GenerationDocuments.FromDocument).OrderBy(g => g.Id, StringComparer.Ordinal).ToArray());
 
+    // Counted on the slot index's keys alone: Count() would load every in-flight record to count it, on every create.
+    private static int InFlight(LiteStore s, string accountId, MediaType type)
+        => s.Collection(Schema.Generations).Query()
+            .Where(BsonExpression.Create("slot = @0", GenerationDocuments.Slot(accountId, type, "active"))).Select("slot").ToEnumerable().Count();
+
     private static bool HeldByOther(BsonDocument doc, string? owner, DateTimeOffset now)
         => doc["lease_owner"].IsString && doc["lease_owner"].AsString != owner && doc.OptTime("lease_until") > now;
 
@@ -116,10 +131,16 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         to["lease_until"] = from["lease_until"];
     }
 
-    private async Task<T> Announce<T>(Task<T> write)
+    // Wakes the webhook dispatcher after a commit that staged deliveries; most steps of a generation stage none, and a
+    // wake-up for nothing still costs the dispatcher a look at every pending delivery.
+    private async Task<T> Announce<T>(Func<LiteStore, T> command)
     {
-        var result = await write;
-        outbox.Notify();
+        var (result, staged) = await writer.RunAsync(s =>
+        {
+            var before = s.StagedDeliveries;
+            return (command(s), s.StagedDeliveries != before);
+        });
+        if (staged) outbox.Notify();
         return result;
     }
 

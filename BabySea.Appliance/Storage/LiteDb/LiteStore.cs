@@ -1,5 +1,5 @@
+using BabySea.Appliance.Analytics;
 using LiteDB;
-using BabySea.Appliance.Storage;
 
 namespace BabySea.Appliance.Storage.LiteDb;
 
@@ -27,6 +27,19 @@ public sealed class LiteStore : IDisposable
     /// written once per bucket, instead of rewriting each bucket document for every row of sparse, year-long history.
     /// </summary>
     internal RollupBuffer? SeedingRollups { get; set; }
+
+    /// <summary>
+    /// Rollup deltas of the writer's open transaction, written together just before it commits; null outside the writer,
+    /// where <see cref="RollupRows"/> writes at once.
+    /// </summary>
+    internal List<RollupDelta>? DeferredRollups { get; private set; }
+
+    internal void DeferRollups() => DeferredRollups = [];
+
+    /// <summary>Webhook deliveries staged so far (counted on the writer thread), so a write can tell whether it staged any.</summary>
+    internal long StagedDeliveries { get; set; }
+
+    internal void StopDeferringRollups() => DeferredRollups = null;
 
     private LiteStore(string dataDir, FileStream lockFile, LiteDatabase db, string dataFile, bool durable)
     {

@@ -132,10 +132,13 @@ public sealed class LiteWebhookStore : IWebhookStore
         => _store.Collection(Schema.WebhookAttempts).Find(BsonExpression.Create("delivery_id = @0", deliveryId))
             .Select(WebhookDocuments.AttemptFrom).OrderBy(a => a.Number).ToArray();
 
+    // A walk from the start of the status's queue range, already in seq order, that stops at the limit: the dispatcher asks
+    // after every commit that staged a delivery, and loading and sorting every waiting delivery each time made a backlog
+    // its main cost.
     public IReadOnlyList<WebhookDelivery> Due(string status, DateTimeOffset now, int limit)
         => _store.Collection(Schema.WebhookDeliveries).Query()
-            .Where(BsonExpression.Create("status = @0 AND next_attempt_at <= @1", status, Bson.Time(now)))
-            .OrderBy("seq").Limit(limit).ToEnumerable().Select(WebhookDocuments.DeliveryFrom).ToArray();
+            .Where(BsonExpression.Create("queue BETWEEN @0 AND @1 AND next_attempt_at <= @2", status + "|", status + "|~", Bson.Time(now)))
+            .Limit(limit).ToEnumerable().Select(WebhookDocuments.DeliveryFrom).ToArray();
 
     public Task<AttemptRecorded> RecordAttemptAsync(AttemptRecord record, CancellationToken ct)
         => _writer.RunAsync(s =>

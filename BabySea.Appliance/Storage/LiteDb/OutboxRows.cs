@@ -47,7 +47,9 @@ internal static class OutboxRows
         };
         doc["ak"] = SortKey(doc);
         doc["ek"] = EndpointKey(doc);
+        doc["queue"] = QueueKey(doc);
         deliveries.Insert(doc);
+        s.StagedDeliveries++;
         RollupRows.Apply(s, RollupRules.ForDeliveryStatus(doc["account_id"].AsString, now, null, doc["status"].AsString));
         return doc;
     }
@@ -57,7 +59,11 @@ internal static class OutboxRows
     {
         RollupRows.Apply(s, RollupRules.ForDeliveryStatus(delivery["account_id"].AsString, delivery.Time("created_at"), delivery["status"].AsString, status));
         delivery["status"] = status;
+        delivery["queue"] = QueueKey(delivery);
     }
+
+    /// <summary>status|seq, so the deliveries waiting in a status are one index range in creation order.</summary>
+    public static string QueueKey(BsonDocument d) => $"{d["status"].AsString}|{(d["seq"].IsNumber ? d["seq"].AsInt64 : 0):D12}";
 
     /// <summary>account|creation ms|seq: an account's deliveries in time order, for retention.</summary>
     public static string SortKey(BsonDocument d) => $"{d["account_id"].AsString}|{d.Time("created_at").ToUnixTimeMilliseconds():D13}|{(d["seq"].IsNumber ? d["seq"].AsInt64 : 0):D12}";

@@ -15,7 +15,18 @@ internal static class RollupRows
     public static void Apply(LiteStore s, IEnumerable<RollupDelta?> deltas)
     {
         if (s.SeedingRollups is { } buffer) buffer.Add(deltas);
+        // Inside the writer's transaction the deltas wait for its commit (WriteDeferred): every event of a group commit
+        // counts into the same few bucket documents, which would otherwise be read and rewritten once per event.
+        else if (s.DeferredRollups is { } deferred) deferred.AddRange(deltas.OfType<RollupDelta>());
         else Write(s, Merge(deltas));
+    }
+
+    /// <summary>Writes the deltas deferred in the writer's open transaction; the writer calls it just before committing.</summary>
+    public static void WriteDeferred(LiteStore s)
+    {
+        if (s.DeferredRollups is not { Count: > 0 } deferred) return;
+        Write(s, Merge(deferred));
+        deferred.Clear();
     }
 
     public static void Write(LiteStore s, Dictionary<string, (string Account, RollupGrain Grain, DateTimeOffset Start, RollupDelta Delta)> merged)

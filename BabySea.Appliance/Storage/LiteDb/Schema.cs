@@ -23,7 +23,8 @@ public static class Schema
     /// Keys derived from other fields of a row, each indexed: "ak" = account|time-ordered id on ledger entries, generations,
     /// request logs and webhook deliveries, so every page of an account's history, newest first, is a walk down one index
     /// range, never a sort of its rows; "aks" (with "akb" and "akk") for filtered logs pages; "ek" = endpoint|seq|id for an
-    /// endpoint's deliveries.
+    /// endpoint's deliveries; "queue" = status|seq, so the due deliveries of a status, oldest first, are the start of one
+    /// range however many wait.
     /// </summary>
     private static readonly (string Collection, string Field, Action<BsonDocument> Set)[] DerivedKeys =
     [
@@ -33,6 +34,7 @@ public static class Schema
         (RequestLogs, "aks", LiteRequestLogStore.SetFilterKeys),
         (WebhookDeliveries, "ak", d => d["ak"] = OutboxRows.SortKey(d)),
         (WebhookDeliveries, "ek", d => d["ek"] = OutboxRows.EndpointKey(d)),
+        (WebhookDeliveries, "queue", d => d["queue"] = OutboxRows.QueueKey(d)),
     ];
 
     /// <summary>Gives rows written before a key existed their key: the index finds them, so a database that has them all costs one lookup.</summary>
@@ -72,7 +74,7 @@ public static class Schema
         db.GetCollection(WebhookDeliveries).EnsureIndex("status");
         db.GetCollection(WebhookDeliveries).EnsureIndex("endpoint_id");
         db.GetCollection(WebhookDeliveries).EnsureIndex("account_id");
-        // The next sequence number is the top of this index; the dispatcher takes due deliveries in its order.
+        // The next sequence number is the top of this index.
         db.GetCollection(WebhookDeliveries).EnsureIndex("seq", unique: true);
         db.GetCollection(WebhookAttempts).EnsureIndex("delivery_id");
     }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using LiteDB;
 
 namespace BabySea.Appliance.Storage.LiteDb;
 
@@ -58,14 +57,12 @@ public sealed class WriteQueue : IDisposable
 
     private void ExecuteBatch(List<IWriteCommand> batch)
     {
-        var db = _store.Db;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            db.BeginTrans();
+            Begin();
             foreach (var command in batch) command.Execute(_store);
-            db.Commit();
-            _store.ForceToDisk();
+            Commit();
             _metrics?.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
             foreach (var command in batch) command.Complete();
             return;
@@ -74,33 +71,53 @@ public sealed class WriteQueue : IDisposable
         {
             // One command failed: undo the shared transaction and give each command its own, so only the
             // faulty one fails.
-            db.Rollback();
+            Rollback();
             _log.LogDebug(ex, "Group commit of {Count} writes rolled back; retrying one by one", batch.Count);
         }
         catch (Exception ex)
         {
-            db.Rollback();
+            Rollback();
             batch[0].Fail(ex);
             return;
         }
-        foreach (var command in batch) ExecuteAlone(db, command);
+        foreach (var command in batch) ExecuteAlone(command);
     }
 
-    private void ExecuteAlone(LiteDatabase db, IWriteCommand command)
+    private void ExecuteAlone(IWriteCommand command)
     {
         try
         {
-            db.BeginTrans();
+            Begin();
             command.Execute(_store);
-            db.Commit();
-            _store.ForceToDisk();
+            Commit();
             command.Complete();
         }
         catch (Exception ex)
         {
-            db.Rollback();
+            Rollback();
             command.Fail(ex);
         }
+    }
+
+    private void Begin()
+    {
+        _store.Db.BeginTrans();
+        _store.DeferRollups();
+    }
+
+    // The rollups the commands counted are written once, in the same transaction, before it commits.
+    private void Commit()
+    {
+        RollupRows.WriteDeferred(_store);
+        _store.StopDeferringRollups();
+        _store.Db.Commit();
+        _store.ForceToDisk();
+    }
+
+    private void Rollback()
+    {
+        _store.StopDeferringRollups();
+        _store.Db.Rollback();
     }
 
     public void Dispose()
