@@ -70,7 +70,7 @@ public sealed class HistoryBenchmark(ITestOutputHelper output)
             await Task.Delay(5);
         }
         start.Stop();
-        Line($"start to first 200: {start.Elapsed.TotalMilliseconds:0} ms (goal 500), RSS {Rss(process):0} MiB (goal 100)");
+        Line($"start to first 200: {start.Elapsed.TotalMilliseconds:0} ms (goal 500), RSS {ThroughputBenchmark.RssMiB(process.Id)} MiB (goal 100)");
 
         try
         {
@@ -102,7 +102,7 @@ public sealed class HistoryBenchmark(ITestOutputHelper output)
                 var p95 = times[(int)(Runs * 0.95) - 1];
                 Line($"{path,-52} p50 {times[Runs / 2],7:0.0} ms  p95 {p95,7:0.0} ms  (goal {goal}{(p95 <= goal ? "" : ", over")})");
             }
-            Line($"RSS after the reads: {Rss(process):0} MiB");
+            Line($"RSS after the reads: {ThroughputBenchmark.RssMiB(process.Id)} MiB");
         }
         finally
         {
@@ -114,9 +114,4 @@ public sealed class HistoryBenchmark(ITestOutputHelper output)
         await File.WriteAllTextAsync(Path.Combine(results, "history.txt"), report.ToString());
         if (Environment.GetEnvironmentVariable("BABYSEA_HISTORY_DIR") is null) Directory.Delete(dir, recursive: true);
     }
-
-    /// <summary>The process's resident set, as <c>ps</c> shows it.</summary>
-    private static double Rss(Process process)
-        => File.ReadLines($"/proc/{process.Id}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-            .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).Single();
 }

@@ -248,7 +248,8 @@ public sealed class ThroughputBenchmark(ITestOutputHelper output)
         return NativeBinary.Path;
     }
 
-    private static long RssMiB(int pid)
+    /// <summary>The process's resident set in MiB, as <c>ps</c> shows it.</summary>
+    internal static long RssMiB(int pid)
     {
         using var process = Process.GetProcessById(pid);
         return process.WorkingSet64 / (1024 * 1024);

@@ -63,13 +63,16 @@ internal static class OutboxRows
     }
 
     /// <summary>status|seq, so the deliveries waiting in a status are one index range in creation order.</summary>
-    public static string QueueKey(BsonDocument d) => $"{d["status"].AsString}|{(d["seq"].IsNumber ? d["seq"].AsInt64 : 0):D12}";
+    public static string QueueKey(BsonDocument d) => $"{d["status"].AsString}|{Seq(d)}";
 
     /// <summary>account|creation ms|seq: an account's deliveries in time order, for retention.</summary>
-    public static string SortKey(BsonDocument d) => $"{d["account_id"].AsString}|{d.Time("created_at").ToUnixTimeMilliseconds():D13}|{(d["seq"].IsNumber ? d["seq"].AsInt64 : 0):D12}";
+    public static string SortKey(BsonDocument d) => $"{d["account_id"].AsString}|{d.Time("created_at").ToUnixTimeMilliseconds():D13}|{Seq(d)}";
 
     /// <summary>endpoint|seq|id: an endpoint's deliveries in creation order, for its deliveries page.</summary>
-    public static string EndpointKey(BsonDocument d) => $"{d["endpoint_id"].AsString}|{(d["seq"].IsNumber ? d["seq"].AsInt64 : 0):D12}|{d["_id"].AsString}";
+    public static string EndpointKey(BsonDocument d) => $"{d["endpoint_id"].AsString}|{Seq(d)}|{d["_id"].AsString}";
+
+    /// <summary>The sequence number, zero-padded so keys sort in its order (0 for rows written before it existed).</summary>
+    private static string Seq(BsonDocument d) => (d["seq"].IsNumber ? d["seq"].AsInt64 : 0).ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
 
     private static long NextSeq(ILiteCollection<BsonDocument> deliveries)
         => deliveries.Query().OrderByDescending("seq").Limit(1).FirstOrDefault() is { } last && last["seq"].IsNumber ? last["seq"].AsInt64 + 1 : 1;
