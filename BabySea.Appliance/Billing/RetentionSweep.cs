@@ -11,8 +11,8 @@ namespace BabySea.Appliance.Billing;
 public sealed class RetentionSweep(IAccountStore accounts, PlanCatalog plans, IRetentionStore store, TimeProvider time, IConfiguration config,
     ILogger<RetentionSweep> log) : ICronJob
 {
-    private readonly int _batch = int.TryParse(config["Retention:BatchSize"], out var b) && b > 0 ? b
-        : config["Retention:BatchSize"] is null ? 500 : throw new InvalidOperationException("Retention:BatchSize must be a positive integer.");
+    // Its range is checked at start with the rest of the section (Hosting/SettingsSections).
+    private readonly int _batch = int.TryParse(config["Retention:BatchSize"], out var b) ? b : 500;
 
     public string Name => "retention-sweep";
 
