@@ -193,7 +193,7 @@ public static class CommandLine
         .AddLogging()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<OutboxSignal>()
-        .AddStorage(settings.DataDir, settings.Durable)
+        .AddStorage(settings.DataDir, settings.Storage)
         .BuildServiceProvider();
 
     private static LedgerVerifier Verifier(IServiceProvider storage) => new(storage.GetRequiredService<IAccountStore>(),

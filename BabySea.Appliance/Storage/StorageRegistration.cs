@@ -1,10 +1,33 @@
 using BabySea.Appliance.Storage.LiteDb;
+using BabySea.Appliance.Storage.Postgres;
 
 namespace BabySea.Appliance.Storage;
+
+/// <summary>The storage engines <c>Storage:Engine</c> names.</summary>
+public static class StorageEngines
+{
+    public const string LiteDb = "litedb";
+    public const string Postgres = "postgres";
+    public static readonly IReadOnlyList<string> All = [LiteDb, Postgres];
+}
+
+/// <summary>
+/// The engine, its PostgreSQL connection string (never logged: it may hold a password), the artifacts folder, and whether
+/// the LiteDB engine forces every group commit to disk.
+/// </summary>
+public sealed record StorageSettings(string Engine, string? ConnectionString, string ArtifactsPath, bool Durable)
+{
+    public bool IsPostgres => Engine == StorageEngines.Postgres;
+
+    // A record prints its properties; this one holds a secret.
+    public override string ToString() => $"StorageSettings {{ Engine = {Engine}, ArtifactsPath = {ArtifactsPath}, Durable = {Durable} }}";
+}
 
 /// <summary>The one place that picks the storage engine, for the server and the CLI verbs alike.</summary>
 public static class StorageRegistration
 {
-    public static IServiceCollection AddStorage(this IServiceCollection services, string dataDir, bool durable)
-        => services.AddLiteDbStorage(dataDir, durable);
+    public static IServiceCollection AddStorage(this IServiceCollection services, string dataDir, StorageSettings storage)
+        => storage.IsPostgres
+            ? services.AddPostgresStorage(storage.ConnectionString!, storage.ArtifactsPath)
+            : services.AddLiteDbStorage(dataDir, storage.Durable, storage.ArtifactsPath);
 }
