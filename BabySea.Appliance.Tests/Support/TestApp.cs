@@ -98,9 +98,14 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>The storage settings of <paramref name="dataDir"/> on the suite's engine (none: LiteDB in the folder).</summary>
     public static string[] EngineSettings(string dataDir)
-        => OnPostgres
-            ? ["Storage:Engine=postgres", $"Storage:ConnectionString={Databases.GetOrAdd(Path.GetFullPath(dataDir), _ => new Lazy<string>(PostgresServer.NewDatabase)).Value}"]
-            : [];
+        => OnPostgres ? ["Storage:Engine=postgres", $"Storage:ConnectionString={PostgresDatabase(dataDir)}"] : [];
+
+    /// <summary>The same as command-line arguments, for the CLI verbs.</summary>
+    public static string[] EngineArgs(string dataDir) => [.. EngineSettings(dataDir).Select(s => "--" + s)];
+
+    /// <summary>The connection string of <paramref name="dataDir"/>'s database (created on first use).</summary>
+    public static string PostgresDatabase(string dataDir)
+        => Databases.GetOrAdd(Path.GetFullPath(dataDir), _ => new Lazy<string>(PostgresServer.NewDatabase)).Value;
 
     public static string NewDataDir() => Path.Combine(Path.GetTempPath(), "babysea-tests", Guid.NewGuid().ToString("N"));
 
