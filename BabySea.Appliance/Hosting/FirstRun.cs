@@ -53,7 +53,7 @@ public static class FirstRun
     public static async Task EnsureDefaultAccountAsync(IConfiguration config, AccountAdmin admin, IAccountStore accounts, PlanCatalog plans,
         TextWriter console, CancellationToken ct)
     {
-        if (accounts.AnyAccount()) return;
+        if (await accounts.AnyAccountAsync(ct)) return;
         var fixedKey = config["BABYSEA_BOOTSTRAP_API_KEY"] is { Length: > 0 } k ? k : null;
         if (fixedKey is not null && !ApiKeyMaterial.IsStrongEnough(fixedKey))
             throw new InvalidOperationException(

@@ -95,8 +95,8 @@ public sealed class DeliveryRunner(
     {
         // 1. Re-read both rows: a delivery or endpoint changed since the rows were listed (disabled, deleted, already
         //    attempted) is skipped. Nothing has been sent yet.
-        if (store.FindEndpoint(queued.EndpointId) is not { Enabled: true } endpoint) return Next.Stop;
-        if (store.FindDelivery(queued.Id) is not { } d || d.Attempts != queued.Attempts || d.Status != queued.Status) return Next.Continue;
+        if (await store.FindEndpointAsync(queued.EndpointId, ct) is not { Enabled: true } endpoint) return Next.Stop;
+        if (await store.FindDeliveryAsync(queued.Id, ct) is not { } d || d.Attempts != queued.Attempts || d.Status != queued.Status) return Next.Continue;
         var attemptedAt = time.GetUtcNow();
         WebhookMessage? message;
         try

@@ -20,7 +20,7 @@ public static class ScopeEndpoints
         {
             var http = context.HttpContext;
             var auth = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
-            var (caller, error) = auth.Authenticate(http, scopes);
+            var (caller, error) = await auth.AuthenticateAsync(http, scopes);
             if (error is not null) return error;
             caller!.AttachTo(http);
             var limit = http.RequestServices.GetRequiredService<PlanCatalog>().Get(caller.Account.Plan).RequestsPerMinute;
