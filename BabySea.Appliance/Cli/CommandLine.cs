@@ -195,7 +195,7 @@ public static class CommandLine
         .AddLogging()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<OutboxSignal>()
-        .AddStorage(settings.DataDir, settings.Durable)
+        .AddStorage(settings.DataDir, settings.Durable, out _)
         .BuildServiceProvider();
 
     private static LedgerVerifier Verifier(IServiceProvider storage) => new(storage.GetRequiredService<IAccountStore>(),

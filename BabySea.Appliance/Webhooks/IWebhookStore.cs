@@ -42,6 +42,16 @@ public interface IWebhookStore
     Task<IReadOnlyList<WebhookDelivery>> DueAsync(string status, DateTimeOffset now, int limit, CancellationToken ct);
 
     /// <summary>
+    /// Takes or extends <paramref name="owner"/>'s right to send <paramref name="endpointId"/>'s deliveries until
+    /// <paramref name="until"/>; false while another owner's right runs. Processes sharing one database thus send an
+    /// endpoint's deliveries from one of them at a time: in order, and none twice at once.
+    /// </summary>
+    Task<bool> LeaseEndpointAsync(string endpointId, string owner, DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>Gives the right back early, so another process may send at once.</summary>
+    Task ReleaseEndpointAsync(string endpointId, string owner, CancellationToken ct);
+
+    /// <summary>
     /// Logs an attempt and applies its outcome, compare-and-set on the delivery's attempt count: a 2xx makes it delivered,
     /// a failure reschedules it while it is still pending or failed, and counts against the endpoint.
     /// </summary>

@@ -24,7 +24,7 @@ public static class ScopeEndpoints
             if (error is not null) return error;
             caller!.AttachTo(http);
             var limit = http.RequestServices.GetRequiredService<PlanCatalog>().Get(caller.Account.Plan).RequestsPerMinute;
-            var decision = http.RequestServices.GetRequiredService<AccountRateLimiter>().Take(caller.Account.Id, limit);
+            var decision = await http.RequestServices.GetRequiredService<AccountRateLimiter>().TakeAsync(caller.Account.Id, limit, http.RequestAborted);
             var headers = http.Response.Headers;
             headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
             headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);

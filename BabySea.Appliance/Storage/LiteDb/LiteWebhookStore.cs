@@ -140,6 +140,11 @@ public sealed class LiteWebhookStore : IWebhookStore
             .Where(BsonExpression.Create("queue BETWEEN @0 AND @1 AND next_attempt_at <= @2", status + "|", status + "|~", Bson.Time(now)))
             .Limit(limit).ToEnumerable().Select(WebhookDocuments.DeliveryFrom).ToArray());
 
+    // One process holds the data folder, and its DeliveryRunner already sends each endpoint's deliveries from one task.
+    public Task<bool> LeaseEndpointAsync(string endpointId, string owner, DateTimeOffset until, CancellationToken ct) => Task.FromResult(true);
+
+    public Task ReleaseEndpointAsync(string endpointId, string owner, CancellationToken ct) => Task.CompletedTask;
+
     public Task<AttemptRecorded> RecordAttemptAsync(AttemptRecord record, CancellationToken ct)
         => _writer.RunAsync(s =>
         {
