@@ -1,3 +1,5 @@
+using BabySea.Appliance.Api.RateLimiting;
+using BabySea.Appliance.Hosting;
 using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Storage.Postgres;
 
@@ -26,8 +28,18 @@ public sealed record StorageSettings(string Engine, string? ConnectionString, st
 /// <summary>The one place that picks the storage engine, for the server and the CLI verbs alike.</summary>
 public static class StorageRegistration
 {
-    public static IServiceCollection AddStorage(this IServiceCollection services, string dataDir, StorageSettings storage)
-        => storage.IsPostgres
-            ? services.AddPostgresStorage(storage.ConnectionString!, storage.ArtifactsPath)
-            : services.AddLiteDbStorage(dataDir, storage.Durable, storage.ArtifactsPath);
+    /// <summary>
+    /// Registers the engine's stores and what several nodes on one database must share (job locks, request windows, the
+    /// shared secrets): the embedded engine serves one process, so its are the single-node ones; PostgreSQL's live in the
+    /// database. <paramref name="secrets"/> is for start-up, which reads them before the container exists.
+    /// </summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, string dataDir, StorageSettings storage, out ISharedSecrets secrets)
+    {
+        if (storage.IsPostgres) return services.AddPostgresStorage(storage.ConnectionString!, storage.ArtifactsPath, out secrets);
+        secrets = new DataFolderSecrets(dataDir);
+        return services.AddLiteDbStorage(dataDir, storage.Durable, storage.ArtifactsPath)
+            .AddSingleton<IJobLocks, SingleNodeJobLocks>()
+            .AddSingleton<IRequestWindows, NodeRequestWindows>()
+            .AddSingleton(secrets);
+    }
 }

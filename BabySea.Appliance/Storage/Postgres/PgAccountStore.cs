@@ -20,17 +20,11 @@ public sealed class PgAccountStore(PgDatabase db, TimeProvider time) : IAccountS
             return (await tx.Command($"SELECT {AccountColumns} FROM accounts WHERE id = $1", id).FirstAsync(AccountFrom))!;
         });
 
-    public Account? FindAccount(string accountId) => FindAccountAsync(accountId, CancellationToken.None).GetAwaiter().GetResult();
-
     public Task<Account?> FindAccountAsync(string accountId, CancellationToken ct)
         => db.ReadAsync(c => c.Command($"SELECT {AccountColumns} FROM accounts WHERE id = $1", accountId).FirstAsync(AccountFrom, ct), ct);
 
-    public IReadOnlyList<Account> ListAccounts() => ListAccountsAsync(CancellationToken.None).GetAwaiter().GetResult();
-
     public async Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken ct)
         => await db.ReadAsync(c => c.Command($"SELECT {AccountColumns} FROM accounts ORDER BY created_at, id").ListAsync(AccountFrom, ct), ct);
-
-    public bool AnyAccount() => AnyAccountAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     public Task<bool> AnyAccountAsync(CancellationToken ct)
         => db.ReadAsync(c => c.Command("SELECT EXISTS (SELECT 1 FROM accounts)").ScalarAsync<bool>(ct), ct);
@@ -61,17 +55,12 @@ public sealed class PgAccountStore(PgDatabase db, TimeProvider time) : IAccountS
             return settings;
         });
 
-    public (LowBalanceAlerts.Settings Settings, IReadOnlyList<decimal> Fired)? Alerts(string accountId)
-        => AlertsAsync(accountId, CancellationToken.None).GetAwaiter().GetResult();
-
     public async Task<(LowBalanceAlerts.Settings Settings, IReadOnlyList<decimal> Fired)?> AlertsAsync(string accountId, CancellationToken ct)
     {
         var rows = await db.ReadAsync(c => c.Command("SELECT alerts_enabled, alert_thresholds, alerts_fired FROM accounts WHERE id = $1", accountId)
             .ListAsync(r => (PgLedgerRows.AlertSettings(r, 0), (IReadOnlyList<decimal>)r.Decimals(2)), ct), ct);
         return rows.Count == 0 ? null : rows[0];
     }
-
-    public IReadOnlyList<ActivityEntry> Activity(string accountId) => ActivityAsync(accountId, CancellationToken.None).GetAwaiter().GetResult();
 
     public async Task<IReadOnlyList<ActivityEntry>> ActivityAsync(string accountId, CancellationToken ct)
         => await db.ReadAsync(c => c.Command("SELECT category, action, description, at FROM activity WHERE account_id = $1 ORDER BY seq", accountId)
@@ -87,12 +76,8 @@ public sealed class PgAccountStore(PgDatabase db, TimeProvider time) : IAccountS
             return true;
         });
 
-    public ApiKey? FindKeyByHash(string hash) => FindKeyByHashAsync(hash, CancellationToken.None).GetAwaiter().GetResult();
-
     public Task<ApiKey?> FindKeyByHashAsync(string hash, CancellationToken ct)
         => db.ReadAsync(c => c.Command($"SELECT {KeyColumns} FROM api_keys WHERE hash = $1", hash).FirstAsync(KeyFrom, ct), ct);
-
-    public IReadOnlyList<ApiKey> ListKeys(string accountId) => ListKeysAsync(accountId, CancellationToken.None).GetAwaiter().GetResult();
 
     public async Task<IReadOnlyList<ApiKey>> ListKeysAsync(string accountId, CancellationToken ct)
         => await db.ReadAsync(c => c.Command($"SELECT {KeyColumns} FROM api_keys WHERE account_id = $1 ORDER BY created_at, id", accountId).ListAsync(KeyFrom, ct), ct);

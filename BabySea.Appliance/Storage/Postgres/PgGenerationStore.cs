@@ -57,7 +57,7 @@ public sealed class PgGenerationStore(PgDatabase db, TimeProvider time, OutboxSi
 
     public async Task<GenerationPage> ListAsync(string accountId, int limit, int offset, CancellationToken ct)
     {
-        var totals = rollups.Total(accountId);
+        var totals = await rollups.TotalAsync(accountId, ct);
         var total = (int)(totals.Count("gen|created") - totals.Count("gen|deleted"));
         var items = await db.ReadAsync(c => c.Command($"SELECT {PgGenerationRows.Columns} FROM generations WHERE account_id = $1 ORDER BY id DESC OFFSET $2 LIMIT $3",
             accountId, (long)offset, (long)limit).ListAsync(r => PgGenerationRows.FromRow(r), ct), ct);

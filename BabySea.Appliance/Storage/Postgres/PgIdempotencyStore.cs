@@ -10,8 +10,6 @@ public sealed class PgIdempotencyStore(PgDatabase db, TimeProvider time) : IIdem
     /// <summary>The live record of (account, key) at a time: $1 account, $2 key, $3 now.</summary>
     internal const string FindSql = "SELECT fingerprint, response_json, generation_id FROM idempotency WHERE account_id = $1 AND key = $2 AND expires_at > $3";
 
-    public IdempotencyRecord? Find(string accountId, string key) => FindAsync(accountId, key, CancellationToken.None).GetAwaiter().GetResult();
-
     public Task<IdempotencyRecord?> FindAsync(string accountId, string key, CancellationToken ct)
         => db.ReadAsync(c => ReadAsync(c.Command(FindSql, accountId, key, time.GetUtcNow()), ct), ct);
 

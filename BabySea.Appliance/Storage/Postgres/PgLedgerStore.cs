@@ -14,27 +14,17 @@ public sealed class PgLedgerStore(PgDatabase db, TimeProvider time) : ILedgerSto
             ? await PgLedgerRows.ApplyAsync(tx, new LedgerMovement(accountId, LedgerType.Add, amount, null, description, grantKey), time.GetUtcNow(), account)
             : null);
 
-    public IReadOnlyList<LedgerEntry> Entries(string accountId) => EntriesAsync(accountId, CancellationToken.None).GetAwaiter().GetResult();
-
     public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync(string accountId, CancellationToken ct)
         => await db.ReadAsync(c => c.Command($"SELECT {PgLedgerRows.Columns} FROM ledger WHERE account_id = $1 ORDER BY seq", accountId)
             .ListAsync(PgLedgerRows.FromRow, ct), ct);
-
-    public IReadOnlyList<LedgerEntry> Page(string accountId, string? cursor, int limit)
-        => PageAsync(accountId, cursor, limit, CancellationToken.None).GetAwaiter().GetResult();
 
     public async Task<IReadOnlyList<LedgerEntry>> PageAsync(string accountId, string? cursor, int limit, CancellationToken ct)
         => await db.ReadAsync(c => c.Command($"SELECT {PgLedgerRows.Columns} FROM ledger WHERE account_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
             accountId, cursor is null ? long.MaxValue : PgLedgerRows.Seq(cursor), limit).ListAsync(PgLedgerRows.FromRow, ct), ct);
 
-    public IReadOnlyList<LedgerEntry> After(string accountId, string? afterId, int limit)
-        => AfterAsync(accountId, afterId, limit, CancellationToken.None).GetAwaiter().GetResult();
-
     public async Task<IReadOnlyList<LedgerEntry>> AfterAsync(string accountId, string? afterId, int limit, CancellationToken ct)
         => await db.ReadAsync(c => c.Command($"SELECT {PgLedgerRows.Columns} FROM ledger WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
             accountId, PgLedgerRows.Seq(afterId), limit).ListAsync(PgLedgerRows.FromRow, ct), ct);
-
-    public LedgerCheckpoint? Checkpoint(string accountId) => CheckpointAsync(accountId, CancellationToken.None).GetAwaiter().GetResult();
 
     public Task<LedgerCheckpoint?> CheckpointAsync(string accountId, CancellationToken ct)
         => db.ReadAsync(c => c.Command("SELECT last_entry_id, balance FROM ledger_checkpoints WHERE account_id = $1", accountId)

@@ -224,6 +224,25 @@ public static class PgMigrations
                 at timestamptz NOT NULL
             );
             """),
+        (2, "state shared by several nodes", """
+            -- The secrets every node must agree on (admin token, signing keys): the first node's stands.
+            CREATE TABLE shared_secrets (
+                name text PRIMARY KEY,
+                value text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now()
+            );
+
+            -- Requests per account and clock minute, counted by every node; an account keeps its current minute only.
+            CREATE TABLE request_windows (
+                account_id text NOT NULL,
+                minute bigint NOT NULL,
+                count bigint NOT NULL,
+                PRIMARY KEY (account_id, minute)
+            );
+
+            -- Which node sends an endpoint's deliveries, until when.
+            ALTER TABLE webhook_endpoints ADD COLUMN send_owner text, ADD COLUMN send_until timestamptz;
+            """),
     ];
 
     /// <summary>Applies every script the database lacks, under the advisory lock; returns how many this call applied.</summary>

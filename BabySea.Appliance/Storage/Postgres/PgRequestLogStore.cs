@@ -21,9 +21,6 @@ public sealed class PgRequestLogStore(PgDatabase db) : IRequestLogStore
             e.RequestId, e.AccountId, e.KeyId, e.Method, e.Endpoint, e.Status, e.BseCode, e.At, e.DurationMs, e.Replay, e.IpHash, e.UserAgent,
         }), chunk: 1000);
 
-    public RequestLogWalk Page(string accountId, RequestLogFilter filter, string? cursor, int limit, int walkLimit)
-        => PageAsync(accountId, filter, cursor, limit, walkLimit, CancellationToken.None).GetAwaiter().GetResult();
-
     public async Task<RequestLogWalk> PageAsync(string accountId, RequestLogFilter filter, string? cursor, int limit, int walkLimit, CancellationToken ct)
     {
         // A descending walk of one index range (the narrowest the filter allows: BSE code, status or key) that stops at

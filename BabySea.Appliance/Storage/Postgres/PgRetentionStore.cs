@@ -33,8 +33,6 @@ public sealed class PgRetentionStore(PgDatabase db, ArtifactStore artifacts, Tim
         return new RetentionSwept(files.Count, generations.Count, logs, deliveries, activity, folded, hours);
     }
 
-    public DateTimeOffset? SweptUntil(string accountId, string category) => SweptUntilAsync(accountId, category, CancellationToken.None).GetAwaiter().GetResult();
-
     public async Task<DateTimeOffset?> SweptUntilAsync(string accountId, string category, CancellationToken ct)
         => (await db.ReadAsync(c => c.Command("SELECT until FROM retention_marks WHERE account_id = $1 AND category = $2", accountId, category)
             .ListAsync(r => r.Time(0), ct), ct)) is [var until] ? until : null;

@@ -7,22 +7,15 @@ public sealed class PgRollupStore(PgDatabase db, TimeProvider time) : IRollupSto
 {
     private const string BucketColumns = "grain, start, kind, key, value";
 
-    public IReadOnlyList<RollupBucket> Read(string accountId, RollupGrain grain, DateTimeOffset from, DateTimeOffset to)
-        => ReadAsync(accountId, grain, from, to, CancellationToken.None).GetAwaiter().GetResult();
-
     public async Task<IReadOnlyList<RollupBucket>> ReadAsync(string accountId, RollupGrain grain, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
         => (await db.ReadAsync(c => PgRollupRows.ReadBucketsAsync(c.Command($"""
             SELECT {BucketColumns} FROM rollups WHERE account_id = $1 AND grain = $2::"char" AND start >= $3 AND start < $4 ORDER BY start, kind, key
             """, accountId, PgRollupRows.Code(grain).ToString(), RollupGrains.Start(grain, from), to), ct), ct)).Select(b => b.Bucket).ToArray();
 
-    public RollupBucket Total(string accountId) => TotalAsync(accountId, CancellationToken.None).GetAwaiter().GetResult();
-
     public async Task<RollupBucket> TotalAsync(string accountId, CancellationToken ct)
         => (await db.ReadAsync(c => PgRollupRows.ReadBucketsAsync(c.Command($"""
             SELECT {BucketColumns} FROM rollups WHERE account_id = $1 AND grain = 't' ORDER BY kind, key
             """, accountId), ct), ct)) is [var total] ? total.Bucket : RollupBucket.Empty;
-
-    public IReadOnlyList<string> Recount(string accountId) => RecountAsync(accountId, CancellationToken.None).GetAwaiter().GetResult();
 
     public Task<IReadOnlyList<string>> RecountAsync(string accountId, CancellationToken ct)
         => db.ReadAsync<IReadOnlyList<string>>(async c =>

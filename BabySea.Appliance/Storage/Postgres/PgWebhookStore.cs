@@ -18,18 +18,12 @@ public sealed class PgWebhookStore(PgDatabase db, TimeProvider time) : IWebhookS
             return true;
         });
 
-    public WebhookEndpoint? FindEndpoint(string endpointId) => FindEndpointAsync(endpointId, CancellationToken.None).GetAwaiter().GetResult();
-
     public Task<WebhookEndpoint?> FindEndpointAsync(string endpointId, CancellationToken ct)
         => db.ReadAsync(c => c.Command($"SELECT {EndpointColumns} FROM webhook_endpoints WHERE id = $1", endpointId).FirstAsync(EndpointFrom, ct), ct);
-
-    public IReadOnlyList<WebhookEndpoint> ListEndpoints(string accountId) => ListEndpointsAsync(accountId, CancellationToken.None).GetAwaiter().GetResult();
 
     public async Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string accountId, CancellationToken ct)
         => await db.ReadAsync(c => c.Command($"SELECT {EndpointColumns} FROM webhook_endpoints WHERE account_id = $1 ORDER BY id", accountId)
             .ListAsync(EndpointFrom, ct), ct);
-
-    public int CountHeld(string endpointId) => CountHeldAsync(endpointId, CancellationToken.None).GetAwaiter().GetResult();
 
     public async Task<int> CountHeldAsync(string endpointId, CancellationToken ct)
         => (int)await db.ReadAsync(c => c.Command("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1 AND status = $2", endpointId, DeliveryStatus.Held)
@@ -95,13 +89,8 @@ public sealed class PgWebhookStore(PgDatabase db, TimeProvider time) : IWebhookS
             return await AddAsync(tx, endpoint, original.EventId, original.EventType, original.DataJson, time.GetUtcNow(), replayOf: deliveryId);
         });
 
-    public WebhookDelivery? FindDelivery(string deliveryId) => FindDeliveryAsync(deliveryId, CancellationToken.None).GetAwaiter().GetResult();
-
     public Task<WebhookDelivery?> FindDeliveryAsync(string deliveryId, CancellationToken ct)
         => db.ReadAsync(c => c.Command($"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE id = $1", deliveryId).FirstAsync(DeliveryFrom, ct), ct);
-
-    public (IReadOnlyList<WebhookDelivery> Items, int Total) ListDeliveries(string endpointId, int limit, int offset)
-        => ListDeliveriesAsync(endpointId, limit, offset, CancellationToken.None).GetAwaiter().GetResult();
 
     public Task<(IReadOnlyList<WebhookDelivery> Items, int Total)> ListDeliveriesAsync(string endpointId, int limit, int offset, CancellationToken ct)
         => db.ReadAsync<(IReadOnlyList<WebhookDelivery>, int)>(async c =>
@@ -112,8 +101,6 @@ public sealed class PgWebhookStore(PgDatabase db, TimeProvider time) : IWebhookS
             return (items, (int)total);
         }, ct);
 
-    public IReadOnlyList<WebhookAttempt> Attempts(string deliveryId) => AttemptsAsync(deliveryId, CancellationToken.None).GetAwaiter().GetResult();
-
     public async Task<IReadOnlyList<WebhookAttempt>> AttemptsAsync(string deliveryId, CancellationToken ct)
         => await db.ReadAsync(c => c.Command("""
             SELECT id, delivery_id, endpoint_id, number, attempted_at, status_code, error, latency_ms, succeeded FROM webhook_attempts
@@ -121,13 +108,26 @@ public sealed class PgWebhookStore(PgDatabase db, TimeProvider time) : IWebhookS
             """, deliveryId).ListAsync(r => new WebhookAttempt(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.Time(4), r.OptInt(5),
             r.OptString(6), r.GetDouble(7), r.GetBoolean(8)), ct), ct);
 
-    public IReadOnlyList<WebhookDelivery> Due(string status, DateTimeOffset now, int limit) => DueAsync(status, now, limit, CancellationToken.None).GetAwaiter().GetResult();
-
     // The start of the status's queue, in seq order, stopping at the limit: the dispatcher asks after every commit that
     // staged a delivery, so it must cost the page, never the backlog.
     public async Task<IReadOnlyList<WebhookDelivery>> DueAsync(string status, DateTimeOffset now, int limit, CancellationToken ct)
         => await db.ReadAsync(c => c.Command($"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE status = $1 AND next_attempt_at <= $2 ORDER BY seq LIMIT $3",
             status, now, (long)limit).ListAsync(DeliveryFrom, ct), ct);
+
+    public Task<bool> LeaseEndpointAsync(string endpointId, string owner, DateTimeOffset until, CancellationToken ct)
+        => db.WriteAsync(async tx =>
+        {
+            if (await tx.Command("""
+                    UPDATE webhook_endpoints SET send_owner = $2, send_until = $3
+                    WHERE id = $1 AND (send_owner IS NULL OR send_owner = $2 OR send_until <= $4)
+                    """, endpointId, owner, until, time.GetUtcNow()).RunAsync() == 1) return true;
+            // A deleted endpoint has nobody to wait for: its deliveries were canceled with it.
+            return !await tx.Command("SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = $1)", endpointId).ScalarAsync<bool>();
+        });
+
+    public Task ReleaseEndpointAsync(string endpointId, string owner, CancellationToken ct)
+        => db.WriteAsync(tx => tx.Command("UPDATE webhook_endpoints SET send_owner = NULL, send_until = NULL WHERE id = $1 AND send_owner = $2", endpointId, owner)
+            .RunAsync());
 
     public Task<AttemptRecorded> RecordAttemptAsync(AttemptRecord record, CancellationToken ct)
         => db.WriteAsync(async tx =>

@@ -1,6 +1,8 @@
 using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api.Idempotency;
+using BabySea.Appliance.Api.RateLimiting;
+using BabySea.Appliance.Hosting;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Webhooks;
@@ -13,10 +15,11 @@ public static class PostgresStorage
 {
     /// <summary>
     /// Opens the pool, brings the schema up to date (once, whichever node starts first) and registers the stores on it,
-    /// with the output files under <paramref name="artifactsRoot"/> (a folder the nodes share). Needs a
-    /// <see cref="TimeProvider"/> and an <see cref="OutboxSignal"/> registered beside it.
+    /// with the output files under <paramref name="artifactsRoot"/> (a folder the nodes share), and what the nodes share:
+    /// job locks, request windows and the <paramref name="secrets"/>. Needs a <see cref="TimeProvider"/> and an
+    /// <see cref="OutboxSignal"/> registered beside it.
     /// </summary>
-    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString, string artifactsRoot)
+    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString, string artifactsRoot, out ISharedSecrets secrets)
     {
         var db = PgDatabase.Open(connectionString);
         try
@@ -29,7 +32,11 @@ public static class PostgresStorage
             db.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
+        secrets = new PgSharedSecrets(db.Source);
         services.AddSingleton(_ => db); // a factory registration, so the container disposes the pool
+        services.AddSingleton(secrets);
+        services.AddSingleton<IJobLocks, PgJobLocks>();
+        services.AddSingleton<IRequestWindows, PgRequestWindows>();
         services.AddSingleton<IStorageProbe>(sp => new PgStorageProbe(sp.GetRequiredService<PgDatabase>(), artifactsRoot));
         services.AddSingleton<IStorageBackup, PgStorageBackup>();
         services.AddSingleton<IHistorySeeder>(sp => new PgHistorySeeder(sp.GetRequiredService<PgDatabase>(), sp.GetRequiredService<TimeProvider>()));
