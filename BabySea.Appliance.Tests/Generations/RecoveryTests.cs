@@ -102,7 +102,7 @@ public sealed class RecoveryTests : IDisposable
             var created = (CreateOutcome.Created)await store.CreateAsync(NewGeneration(accountId, []), 100, null, CancellationToken.None);
             await store.MarkProcessingAsync(created.Generation.Id, CancellationToken.None);
             await store.SaveAttemptAsync(created.Generation.Id, running, CancellationToken.None);
-            await new BabySea.Appliance.Storage.ArtifactStore(_dataDir).SaveAsync(created.Generation.Id, running,
+            await new BabySea.Appliance.Storage.ArtifactStore(Path.Combine(_dataDir, "artifacts")).SaveAsync(created.Generation.Id, running,
                 [new BabySea.Appliance.Routing.FetchedOutput(png, "image/png", "png")], 1.5, CancellationToken.None);
             return created.Generation.Id;
         });

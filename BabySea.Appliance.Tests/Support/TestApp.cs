@@ -100,6 +100,10 @@ public sealed class TestApp : IAsyncDisposable
     public static string[] EngineSettings(string dataDir)
         => OnPostgres ? ["Storage:Engine=postgres", $"Storage:ConnectionString={PostgresDatabase(dataDir)}"] : [];
 
+    /// <summary>The storage settings of <paramref name="dataDir"/> on the suite's engine, for tests that open its stores directly.</summary>
+    public static BabySea.Appliance.Storage.StorageSettings StorageOf(string dataDir)
+        => new(OnPostgres ? "postgres" : "litedb", OnPostgres ? PostgresDatabase(dataDir) : null, Path.Combine(dataDir, "artifacts"), Durable: true);
+
     /// <summary>The same as command-line arguments, for the CLI verbs.</summary>
     public static string[] EngineArgs(string dataDir) => [.. EngineSettings(dataDir).Select(s => "--" + s)];
 

@@ -97,7 +97,11 @@ public sealed class PgTransaction(NpgsqlConnection connection, NpgsqlTransaction
     }
 }
 
-/// <summary>Commands with positional parameters ($1, $2, …); a null argument is SQL NULL and times are sent as UTC.</summary>
+/// <summary>
+/// Commands with positional parameters ($1, $2, …); a null argument is SQL NULL and times are sent as UTC. An array that is
+/// the only argument goes in a collection expression (<c>[ids]</c>): alone, a string array would be taken for the
+/// argument list itself.
+/// </summary>
 internal static class Sql
 {
     public static NpgsqlCommand Create(NpgsqlConnection connection, string sql, object?[] args, NpgsqlTransaction? transaction = null)

@@ -49,11 +49,11 @@ internal static class PgLedgerRows
     public static Task<bool> GrantExistsAsync(PgTransaction tx, string grantKey)
         => tx.Command("SELECT EXISTS (SELECT 1 FROM ledger WHERE movement_key = $1)", grantKey).ScalarAsync<bool>();
 
-    /// <summary>Entry ids are the sequence number, zero-padded so that id order (as text too) is entry order.</summary>
-    public static string Id(long seq) => seq.ToString("D16", CultureInfo.InvariantCulture);
+    /// <summary>Entry ids are the sequence number in 24 hex digits (the shape of the embedded engine's ids), so id order, as text too, is entry order.</summary>
+    public static string Id(long seq) => seq.ToString("x24", CultureInfo.InvariantCulture);
 
     /// <summary>The sequence number of an entry id (or cursor); 0 for one that is not an entry id, so ranges stay empty or whole.</summary>
-    public static long Seq(string? id) => long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : 0;
+    public static long Seq(string? id) => long.TryParse(id, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var seq) ? seq : 0;
 
     public static LedgerEntry FromRow(NpgsqlDataReader r) => new(
         Id(r.GetInt64(0)), r.GetString(1), Enum.Parse<LedgerType>(r.GetString(2), ignoreCase: true), r.GetDecimal(3), r.GetDecimal(4), r.GetDecimal(5),

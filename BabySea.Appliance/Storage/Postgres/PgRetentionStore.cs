@@ -48,7 +48,7 @@ public sealed class PgRetentionStore(PgDatabase db, ArtifactStore artifacts, Tim
             """, accountId, position, IdFloor(cutoff), (long)batch).ListAsync(r => (Id: r.GetString(0), HasFiles: r.GetBoolean(1)));
         var removed = rows.Where(r => r.HasFiles).Select(r => r.Id).ToList();
         if (removed.Count > 0)
-            await tx.Command("UPDATE generations SET outputs = '[]'::jsonb, removed = true WHERE id = ANY($1)", removed.ToArray()).RunAsync();
+            await tx.Command("UPDATE generations SET outputs = '[]'::jsonb, removed = true WHERE id = ANY($1)", [removed.ToArray()]).RunAsync();
         await SetMarkAsync(tx, accountId, "output_files", cutoff, rows.Count > 0 ? rows[^1].Id : position);
         return removed;
     }
@@ -85,7 +85,7 @@ public sealed class PgRetentionStore(PgDatabase db, ArtifactStore artifacts, Tim
                 WHERE status = ANY($4))
             RETURNING id
             """, accountId, cutoff, (long)batch, Settled).ListAsync(r => r.GetString(0));
-        if (ids.Count > 0) await tx.Command("DELETE FROM webhook_attempts WHERE delivery_id = ANY($1)", ids.ToArray()).RunAsync();
+        if (ids.Count > 0) await tx.Command("DELETE FROM webhook_attempts WHERE delivery_id = ANY($1)", [ids.ToArray()]).RunAsync();
         await SetMarkAsync(tx, accountId, "webhook_deliveries", cutoff);
         return ids.Count;
     }
@@ -132,7 +132,7 @@ public sealed class PgRetentionStore(PgDatabase db, ArtifactStore artifacts, Tim
             if (entries[i].BalanceAfter != running) return 0;
         }
         var last = entries[^1];
-        await tx.Command("DELETE FROM ledger WHERE seq = ANY($1)", entries[..^1].Select(e => PgLedgerRows.Seq(e.Id)).ToArray()).RunAsync();
+        await tx.Command("DELETE FROM ledger WHERE seq = ANY($1)", [entries[..^1].Select(e => PgLedgerRows.Seq(e.Id)).ToArray()]).RunAsync();
         await tx.Command("""
             UPDATE ledger SET type = $2, amount = $3, delta = $3, generation_id = NULL, description = $4, movement_key = 'opening:' || $5 WHERE seq = $1
             """, PgLedgerRows.Seq(last.Id), LedgerMovement.TypeName(LedgerType.Opening), running,
