@@ -79,7 +79,7 @@ public sealed class CliBinaryTests : IDisposable
 
         var (code, _, error) = await RunAsync("--urls", $"http://127.0.0.1:{TestApp.FreePort()}", "--Storage:Durabilty=false");
         Assert.Equal(ExitCodes.Failed, code);
-        Assert.Equal("babysea-appliance: Storage:Durabilty is not a setting; Storage takes Durability.", error.Trim());
+        Assert.Equal("babysea-appliance: Storage:Durabilty is not a setting; Storage takes Engine, ConnectionString, ArtifactsPath, Durability.", error.Trim());
     }
 
     private Process Start(params string[] args)

@@ -21,7 +21,10 @@ public sealed class SettingsValidationTests
     [InlineData("Appliance:DataDri=/tmp/elsewhere", "Appliance:DataDri is not a setting; Appliance takes DataDir,")]
     [InlineData("Appliance:OutputUrlLifetime=-00:00:01", "Appliance:OutputUrlLifetime (-00:00:01) must be above 0")]
     [InlineData("Appliance:PublicBaseUrl=media.example.com", "Appliance:PublicBaseUrl 'media.example.com' is not an absolute http or https URL")]
-    [InlineData("Storage:Durabilty=false", "Storage:Durabilty is not a setting; Storage takes Durability")]
+    [InlineData("Storage:Durabilty=false", "Storage:Durabilty is not a setting; Storage takes Engine, ConnectionString, ArtifactsPath, Durability")]
+    [InlineData("Storage:Engine=oracle", "Storage:Engine 'oracle' must be litedb or postgres")]
+    [InlineData("Storage:Engine=postgres", "Storage:ConnectionString is required when Storage:Engine is postgres")]
+    [InlineData("Storage:ConnectionString=Host=db;Password=hunter22", "Storage:ConnectionString is only read when Storage:Engine is postgres")]
     [InlineData("Storage:Durability=sometimes", "'sometimes' at 'Storage:Durability'")]
     [InlineData("Billing:RenewalSchedul=0 * * * *", "Billing:RenewalSchedul is not a setting; Billing takes PlansFile, RenewalSchedule")]
     [InlineData("Billing:RenewalSchedule=hourly", "Billing:RenewalSchedule 'hourly' is not a valid cron expression")]
@@ -51,6 +54,18 @@ public sealed class SettingsValidationTests
         Assert.Contains(named, ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
         Assert.False(File.Exists(Path.Combine(dataDir, "babysea.db")), "nothing is opened before the settings are checked");
+    }
+
+    [Theory]
+    [InlineData("Host=db;Passwrd=hunter22", "a key is unknown")]
+    [InlineData("Database=babysea;Password=hunter22", "it names no Host")]
+    public void ABadPostgresConnectionString_StopsStart_WithoutRepeatingIt(string connectionString, string named)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => AppHost.Build([$"--BABYSEA_DATA_DIR={TestApp.NewDataDir()}", "--Storage:Engine=postgres",
+            $"--Storage:ConnectionString={connectionString}"], TextWriter.Null));
+        Assert.Contains("Storage:ConnectionString is not a PostgreSQL connection string", ex.Message);
+        Assert.Contains(named, ex.Message);
+        Assert.DoesNotContain("hunter22", ex.Message);
     }
 
     [Theory]
