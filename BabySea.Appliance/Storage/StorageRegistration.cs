@@ -1,4 +1,5 @@
 using BabySea.Appliance.Api.RateLimiting;
+using BabySea.Appliance.Generations;
 using BabySea.Appliance.Hosting;
 using BabySea.Appliance.Storage.LiteDb;
 
@@ -8,8 +9,8 @@ namespace BabySea.Appliance.Storage;
 public static class StorageRegistration
 {
     /// <summary>
-    /// Registers the engine's stores and what several nodes on one database must share (job locks, request windows, the
-    /// shared secrets); the embedded engine serves one process, so its are the single-node ones. <paramref name="secrets"/>
+    /// Registers the engine's stores and what several nodes on one database must share (job locks, request windows, word of
+    /// released work, the shared secrets); the embedded engine serves one process, so its are the single-node ones. <paramref name="secrets"/>
     /// is for start-up, which reads them before the container exists.
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, string dataDir, bool durable, out ISharedSecrets secrets)
@@ -18,6 +19,7 @@ public static class StorageRegistration
         return services.AddLiteDbStorage(dataDir, durable)
             .AddSingleton<IJobLocks, SingleNodeJobLocks>()
             .AddSingleton<IRequestWindows, NodeRequestWindows>()
+            .AddSingleton<IReleasedWorkSignal, SingleNodeReleasedWorkSignal>()
             .AddSingleton(secrets);
     }
 }
