@@ -91,5 +91,23 @@ public sealed class PostgresClusterTests
         Assert.NotNull(await theirs.ClaimAsync(id, otherOwner, until, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task ALeaseGivenBackOnOneNode_WakesTheOthers()
+    {
+        var database = PostgresServer.NewDatabase();
+        await using var one = PgDatabase.Open(database);
+        await using var other = PgDatabase.Open(database);
+        await using var giver = new PgReleasedWorkSignal(one, Microsoft.Extensions.Logging.Abstractions.NullLogger<PgReleasedWorkSignal>.Instance);
+        await using var taker = new PgReleasedWorkSignal(other, Microsoft.Extensions.Logging.Abstractions.NullLogger<PgReleasedWorkSignal>.Instance);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        // The first wait starts the listener and completes at once: word may have gone by before it listened.
+        await taker.WaitAsync(timeout.Token);
+        var woken = taker.WaitAsync(timeout.Token);
+        await Task.Delay(200);
+        Assert.False(woken.IsCompleted);
+        await giver.NotifyAsync(timeout.Token);
+        await woken;
+    }
+
     private static PgGenerationStore Store(PgDatabase db) => new(db, TimeProvider.System, new OutboxSignal(), new PgRollupStore(db, TimeProvider.System));
 }

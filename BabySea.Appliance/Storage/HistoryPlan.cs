@@ -2,12 +2,14 @@ using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
+using BabySea.Appliance.Webhooks;
 
 namespace BabySea.Appliance.Storage;
 
 /// <summary>
 /// The realistic history the seeders write, whichever engine: one account holds a fifth of everything, the rest share the
-/// remainder; generations succeed, fail over, fail and get canceled in plausible proportions. Seeded, so runs repeat.
+/// remainder; generations succeed, fail over, fail and get canceled in plausible proportions, and each ending is delivered
+/// to the account's webhook endpoint (a few deliveries exhausted). Seeded, so runs repeat.
 /// </summary>
 internal sealed class HistoryPlan(int seed = 1)
 {
@@ -42,6 +44,35 @@ internal sealed class HistoryPlan(int seed = 1)
             : RollupRules.ForCreated(Generation);
 
         private LedgerType Settlement => Generation.Status == GenerationStatus.Succeeded ? LedgerType.Charge : LedgerType.Refund;
+    }
+
+    /// <summary>The webhook endpoint the <paramref name="index"/>th seeded account has its generations' endings delivered to.</summary>
+    public static WebhookEndpoint Endpoint(string accountId, int index, DateTimeOffset from)
+        => new(Guid.CreateVersion7(from).ToString(), accountId, $"https://hooks.example.com/babysea/{index + 1}",
+            [WebhookEvents.Completed, WebhookEvents.Failed, WebhookEvents.Canceled], true, WebhookSigner.NewSecret(), from, from, 0, null, null);
+
+    /// <summary>
+    /// A generation's ending as its endpoint got it: the event, delivered at the first attempt, or (about 3 in 100, by the
+    /// id's random tail) refused until exhausted.
+    /// </summary>
+    public sealed record EndingDelivery(WebhookEvent Event, string EventId, DateTimeOffset At, bool Delivered)
+    {
+        public string Status => Delivered ? DeliveryStatus.Delivered : DeliveryStatus.Exhausted;
+
+        public WebhookAttempt Attempt(string deliveryId, string endpointId) => new(Guid.CreateVersion7(At).ToString(), deliveryId, endpointId, 1,
+            At.AddMilliseconds(40), Delivered ? 200 : 503, Delivered ? null : "HTTP 503", 40, Delivered);
+    }
+
+    public static EndingDelivery Ending(Generation g)
+    {
+        var e = WebhookEvents.For(g.Status switch
+        {
+            GenerationStatus.Succeeded => GenerationEvent.Completed,
+            GenerationStatus.Failed => GenerationEvent.Failed,
+            _ => GenerationEvent.Canceled,
+        }, g);
+        var at = g.CompletedAt!.Value;
+        return new EndingDelivery(e, Guid.CreateVersion7(at).ToString(), at, Convert.ToInt32(g.Id[^2..], 16) >= 8);
     }
 
     /// <summary>

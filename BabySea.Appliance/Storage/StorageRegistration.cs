@@ -1,4 +1,5 @@
 using BabySea.Appliance.Api.RateLimiting;
+using BabySea.Appliance.Generations;
 using BabySea.Appliance.Hosting;
 using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Storage.Postgres;
@@ -29,9 +30,9 @@ public sealed record StorageSettings(string Engine, string? ConnectionString, st
 public static class StorageRegistration
 {
     /// <summary>
-    /// Registers the engine's stores and what several nodes on one database must share (job locks, request windows, the
-    /// shared secrets): the embedded engine serves one process, so its are the single-node ones; PostgreSQL's live in the
-    /// database. <paramref name="secrets"/> is for start-up, which reads them before the container exists.
+    /// Registers the engine's stores and what several nodes on one database must share (job locks, request windows, word of
+    /// released work, the shared secrets): the embedded engine serves one process, so its are the single-node ones;
+    /// PostgreSQL's live in the database. <paramref name="secrets"/> is for start-up, which reads them before the container exists.
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, string dataDir, StorageSettings storage, out ISharedSecrets secrets)
     {
@@ -40,6 +41,7 @@ public static class StorageRegistration
         return services.AddLiteDbStorage(dataDir, storage.Durable, storage.ArtifactsPath)
             .AddSingleton<IJobLocks, SingleNodeJobLocks>()
             .AddSingleton<IRequestWindows, NodeRequestWindows>()
+            .AddSingleton<IReleasedWorkSignal, SingleNodeReleasedWorkSignal>()
             .AddSingleton(secrets);
     }
 }

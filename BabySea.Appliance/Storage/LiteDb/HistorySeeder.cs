@@ -2,19 +2,21 @@ using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
+using BabySea.Appliance.Webhooks;
 using LiteDB;
 
 namespace BabySea.Appliance.Storage.LiteDb;
 
 /// <summary>
-/// Writes realistic history for benchmarks and demos through the same row writers the appliance uses (generation records,
-/// ledger movements, request logs, rollups), in large writer batches. One account holds a fifth of everything, the rest
-/// share the remainder; generations succeed, fail over, fail and get canceled in plausible proportions.
+/// Writes the <see cref="HistoryPlan"/> history for benchmarks and demos through the same row writers the appliance uses
+/// (generation records, ledger movements, webhook deliveries and their attempts, request logs, rollups), in large writer
+/// batches.
 /// </summary>
 public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed = 1) : IHistorySeeder
 {
     private const int Batch = 2000;
     private readonly HistoryPlan _plan = new(seed);
+    private readonly Dictionary<string, WebhookEndpoint> _endpoints = new(StringComparer.Ordinal);
 
     public async Task<SeededHistory> SeedAsync(int accounts, int generations, int requestLogs, int days, string plan, Action<string> progress, CancellationToken ct)
     {
@@ -35,6 +37,9 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
                 });
                 // Enough for every generation it will make, so the ledger never refuses a seeded reserve.
                 LedgerRows.Apply(s, new LedgerMovement(id, LedgerType.Add, HistoryPlan.StartingCredits, null, "Seeded credits"), from);
+                var endpoint = HistoryPlan.Endpoint(id, i, from);
+                s.Collection(Schema.WebhookEndpoints).Insert(WebhookDocuments.ToDocument(endpoint));
+                _endpoints[id] = endpoint;
                 return id;
             }).ToArray());
 
@@ -87,10 +92,27 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
         if (done % every == 0) rollups.Flush(s);
     }
 
-    private static void Apply(LiteStore s, HistoryPlan.Step step)
+    private void Apply(LiteStore s, HistoryPlan.Step step)
     {
         LedgerRows.Apply(s, step.Movement, step.At);
         if (!step.IsEnd) s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(step.Generation));
         RollupRows.Apply(s, step.Rollup);
+        if (step.IsEnd) Deliver(s, _endpoints[step.Generation.AccountId], HistoryPlan.Ending(step.Generation));
+    }
+
+    /// <summary>The ending's delivery with its one attempt, through the outbox's own row writer.</summary>
+    private static void Deliver(LiteStore s, WebhookEndpoint endpoint, HistoryPlan.EndingDelivery ending)
+    {
+        var delivery = OutboxRows.Add(s, endpoint, ending.EventId, ending.Event.Type, ending.Event.Data.ToJsonString(), ending.At);
+        var attempt = ending.Attempt(delivery["_id"].AsString, endpoint.Id);
+        s.Collection(Schema.WebhookAttempts).Insert(WebhookDocuments.AttemptToDocument(attempt, endpoint.AccountId));
+        delivery["attempts"] = 1;
+        delivery["last_attempt_at"] = Bson.Time(attempt.AttemptedAt);
+        delivery["last_status_code"] = attempt.StatusCode!.Value;
+        delivery["next_attempt_at"] = BsonValue.Null;
+        if (ending.Delivered) delivery["delivered_at"] = Bson.Time(attempt.AttemptedAt);
+        else delivery["last_error"] = attempt.Error;
+        OutboxRows.SetStatus(s, delivery, ending.Status);
+        s.Collection(Schema.WebhookDeliveries).Update(delivery);
     }
 }

@@ -16,7 +16,7 @@ public static class PostgresStorage
     /// <summary>
     /// Opens the pool, brings the schema up to date (once, whichever node starts first) and registers the stores on it,
     /// with the output files under <paramref name="artifactsRoot"/> (a folder the nodes share), and what the nodes share:
-    /// job locks, request windows and the <paramref name="secrets"/>. Needs a <see cref="TimeProvider"/> and an
+    /// job locks, request windows, word of released work (LISTEN/NOTIFY) and the <paramref name="secrets"/>. Needs a <see cref="TimeProvider"/> and an
     /// <see cref="OutboxSignal"/> registered beside it.
     /// </summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString, string artifactsRoot, out ISharedSecrets secrets)
@@ -37,6 +37,8 @@ public static class PostgresStorage
         services.AddSingleton(secrets);
         services.AddSingleton<IJobLocks, PgJobLocks>();
         services.AddSingleton<IRequestWindows, PgRequestWindows>();
+        services.AddSingleton<PgReleasedWorkSignal>();
+        services.AddSingleton<IReleasedWorkSignal>(sp => sp.GetRequiredService<PgReleasedWorkSignal>());
         services.AddSingleton<IStorageProbe>(sp => new PgStorageProbe(sp.GetRequiredService<PgDatabase>(), artifactsRoot));
         services.AddSingleton<IStorageBackup, PgStorageBackup>();
         services.AddSingleton<IHistorySeeder>(sp => new PgHistorySeeder(sp.GetRequiredService<PgDatabase>(), sp.GetRequiredService<TimeProvider>()));
