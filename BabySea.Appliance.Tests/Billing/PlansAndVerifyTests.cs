@@ -92,7 +92,7 @@ public sealed class PlansAndVerifyTests
         Directory.Delete(dir, recursive: true);
     }
 
-    [Fact]
+    [Fact, Trait("Engine", "LiteDb")]
     public async Task StartCheck_ABalanceThatDisagreesWithAnUnchangedLedger_IsReported()
     {
         var dir = TestApp.NewDataDir();

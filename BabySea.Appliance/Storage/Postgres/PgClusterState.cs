@@ -82,6 +82,7 @@ public sealed class PgReleasedWorkSignal(PgDatabase db, ILogger<PgReleasedWorkSi
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private Task? _listening;
+    private int _disposed;
 
     public Task NotifyAsync(CancellationToken ct)
         => db.ReadAsync(c => c.Command("SELECT pg_notify($1, '')", Channel).RunAsync(ct), ct);
@@ -126,6 +127,7 @@ public sealed class PgReleasedWorkSignal(PgDatabase db, ILogger<PgReleasedWorkSi
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync();
         if (_listening is { } listening) await listening;
         _stopping.Dispose();

@@ -37,8 +37,7 @@ public static class PostgresStorage
         services.AddSingleton(secrets);
         services.AddSingleton<IJobLocks, PgJobLocks>();
         services.AddSingleton<IRequestWindows, PgRequestWindows>();
-        services.AddSingleton<PgReleasedWorkSignal>();
-        services.AddSingleton<IReleasedWorkSignal>(sp => sp.GetRequiredService<PgReleasedWorkSignal>());
+        services.AddSingleton<IReleasedWorkSignal, PgReleasedWorkSignal>();
         services.AddSingleton<IStorageProbe>(sp => new PgStorageProbe(sp.GetRequiredService<PgDatabase>(), artifactsRoot));
         services.AddSingleton<IStorageBackup, PgStorageBackup>();
         services.AddSingleton<IHistorySeeder>(sp => new PgHistorySeeder(sp.GetRequiredService<PgDatabase>(), sp.GetRequiredService<TimeProvider>()));
