@@ -22,7 +22,7 @@ public sealed class ArtifactStore(string root)
     /// </summary>
     private const string RecordPrefix = "artifacts/";
 
-    public string Root => root;
+    private string Root => root;
 
     private string Folder(string generationId) => Shard(generationId) is { } day ? Path.Combine(Root, day, generationId) : Path.Combine(Root, generationId);
 

@@ -18,7 +18,7 @@ internal static class PgLedgerRows
     /// <summary>The account row, locked until the transaction ends; null when there is no such account.</summary>
     public static Task<LockedAccount?> LockAccountAsync(PgTransaction tx, string accountId)
         => tx.Command("SELECT balance, alerts_enabled, alert_thresholds, alerts_fired FROM accounts WHERE id = $1 FOR UPDATE", accountId)
-            .FirstAsync(r => new LockedAccount(accountId, r.GetDecimal(0), AlertSettings(r, 1), r.Decimals(3)));
+            .FirstAsync(r => new LockedAccount(r.GetDecimal(0), AlertSettings(r, 1), r.Decimals(3)));
 
     public static async Task<LedgerEntry> ApplyAsync(PgTransaction tx, LedgerMovement movement, DateTimeOffset now, LockedAccount? locked = null)
     {
@@ -68,9 +68,8 @@ internal static class PgLedgerRows
 }
 
 /// <summary>An account row held under <c>FOR UPDATE</c>: what a movement needs to decide, kept current as movements apply.</summary>
-internal sealed class LockedAccount(string id, decimal balance, LowBalanceAlerts.Settings alerts, decimal[] fired)
+internal sealed class LockedAccount(decimal balance, LowBalanceAlerts.Settings alerts, decimal[] fired)
 {
-    public string Id { get; } = id;
     public decimal Balance { get; set; } = balance;
     public LowBalanceAlerts.Settings Alerts { get; } = alerts;
     public decimal[] Fired { get; set; } = fired;
