@@ -41,7 +41,7 @@ public sealed class PlansAndVerifyTests
         Assert.Equal(26.000m, await BalanceAsync(app));
     }
 
-    [Fact]
+    [Fact, Trait("Engine", "LiteDb")]
     public async Task Verify_HealthyFolderPasses_ATamperedLedgerFails()
     {
         var dir = TestApp.NewDataDir();
@@ -120,7 +120,7 @@ public sealed class PlansAndVerifyTests
     private static async Task<(int Code, JsonElement Report)> VerifyAsync(string dataDir, params string[] options)
     {
         var stdout = new StringWriter();
-        var code = await CommandLine.RunAsync(["verify", .. options, $"--BABYSEA_DATA_DIR={dataDir}"], stdout, new StringWriter());
+        var code = await CommandLine.RunAsync(["verify", .. options, $"--BABYSEA_DATA_DIR={dataDir}", .. TestApp.EngineArgs(dataDir)], stdout, new StringWriter());
         return (code, JsonDocument.Parse(stdout.ToString()).RootElement.Clone());
     }
 }

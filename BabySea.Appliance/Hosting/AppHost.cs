@@ -47,7 +47,7 @@ public static class AppHost
         var generations = GenerationOptions.From(config);
         var emulator = EmulatorOptions.From(config);
         // Opened before the log file, so a second process on the same folder stops without touching it.
-        builder.Services.AddStorage(settings.DataDir, settings.Durable, out var secrets);
+        builder.Services.AddStorage(settings.DataDir, settings.Storage, out var secrets);
         builder.Services.AddSerilog(CreateLogger(config, settings.DataDir), dispose: true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 
