@@ -43,37 +43,24 @@ internal sealed class HistoryPlan(int seed = 1)
             ? RollupRules.ForTransition(Generation with { Status = GenerationStatus.Processing }, Generation)
             : RollupRules.ForCreated(Generation);
 
-        private LedgerType Settlement => Generation.Status == GenerationStatus.Succeeded ? LedgerType.Charge : LedgerType.Refund;
-    }
-
-    /// <summary>The webhook endpoint the <paramref name="index"/>th seeded account has its generations' endings delivered to.</summary>
-    public static WebhookEndpoint Endpoint(string accountId, int index, DateTimeOffset from)
-        => new(Guid.CreateVersion7(from).ToString(), accountId, $"https://hooks.example.com/babysea/{index + 1}",
-            [WebhookEvents.Completed, WebhookEvents.Failed, WebhookEvents.Canceled], true, WebhookSigner.NewSecret(), from, from, 0, null, null);
-
-    /// <summary>
-    /// A generation's ending as its endpoint got it: the event, delivered at the first attempt, or (about 3 in 100, by the
-    /// id's random tail) refused until exhausted.
-    /// </summary>
-    public sealed record EndingDelivery(WebhookEvent Event, string EventId, DateTimeOffset At, bool Delivered)
-    {
-        public string Status => Delivered ? DeliveryStatus.Delivered : DeliveryStatus.Exhausted;
-
-        public WebhookAttempt Attempt(string deliveryId, string endpointId) => new(Guid.CreateVersion7(At).ToString(), deliveryId, endpointId, 1,
-            At.AddMilliseconds(40), Delivered ? 200 : 503, Delivered ? null : "HTTP 503", 40, Delivered);
-    }
-
-    public static EndingDelivery Ending(Generation g)
-    {
-        var e = WebhookEvents.For(g.Status switch
+        /// <summary>The event an end announces.</summary>
+        public WebhookEvent Announcement => WebhookEvents.For(Generation.Status switch
         {
             GenerationStatus.Succeeded => GenerationEvent.Completed,
             GenerationStatus.Failed => GenerationEvent.Failed,
             _ => GenerationEvent.Canceled,
-        }, g);
-        var at = g.CompletedAt!.Value;
-        return new EndingDelivery(e, Guid.CreateVersion7(at).ToString(), at, Convert.ToInt32(g.Id[^2..], 16) >= 8);
+        }, Generation);
+
+        /// <summary>Whether the end's delivery was acknowledged at its first attempt (about 97 in 100, by the id's random tail); else it was exhausted.</summary>
+        public bool Delivered => Convert.ToInt32(Generation.Id[^2..], 16) >= 8;
+
+        private LedgerType Settlement => Generation.Status == GenerationStatus.Succeeded ? LedgerType.Charge : LedgerType.Refund;
     }
+
+    /// <summary>The webhook endpoint of seeded account <paramref name="index"/>: it takes the endings.</summary>
+    public static WebhookEndpoint Endpoint(string accountId, int index, DateTimeOffset from)
+        => new(Guid.CreateVersion7(from).ToString(), accountId, $"https://hooks.example.com/babysea/{index + 1}",
+            [WebhookEvents.Completed, WebhookEvents.Failed, WebhookEvents.Canceled], true, WebhookSigner.NewSecret(), from, from, 0, null, null);
 
     /// <summary>
     /// Each generation's admission and its end as two steps, in time order across generations (an end waits until every

@@ -30,9 +30,9 @@ public sealed record StorageSettings(string Engine, string? ConnectionString, st
 public static class StorageRegistration
 {
     /// <summary>
-    /// Registers the engine's stores and what several nodes on one database must share (job locks, request windows, word of
-    /// released work, the shared secrets): the embedded engine serves one process, so its are the single-node ones;
-    /// PostgreSQL's live in the database. <paramref name="secrets"/> is for start-up, which reads them before the container exists.
+    /// Registers the engine's stores and what several nodes on one database must share (job locks, request windows, word
+    /// of released work, the shared secrets): the embedded engine serves one process, so its are the single-node ones; PostgreSQL's live in the
+    /// database. <paramref name="secrets"/> is for start-up, which reads them before the container exists.
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, string dataDir, StorageSettings storage, out ISharedSecrets secrets)
     {

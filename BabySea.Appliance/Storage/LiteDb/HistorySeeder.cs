@@ -8,9 +8,9 @@ using LiteDB;
 namespace BabySea.Appliance.Storage.LiteDb;
 
 /// <summary>
-/// Writes the <see cref="HistoryPlan"/> history for benchmarks and demos through the same row writers the appliance uses
-/// (generation records, ledger movements, webhook deliveries and their attempts, request logs, rollups), in large writer
-/// batches.
+/// Writes realistic history for benchmarks and demos through the same row writers the appliance uses (generation records,
+/// ledger movements, webhook deliveries and their attempts, request logs, rollups), in large writer batches; what the
+/// history holds is <see cref="HistoryPlan"/>'s.
 /// </summary>
 public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed = 1) : IHistorySeeder
 {
@@ -97,22 +97,24 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
         LedgerRows.Apply(s, step.Movement, step.At);
         if (!step.IsEnd) s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(step.Generation));
         RollupRows.Apply(s, step.Rollup);
-        if (step.IsEnd) Deliver(s, _endpoints[step.Generation.AccountId], HistoryPlan.Ending(step.Generation));
+        if (step.IsEnd) Deliver(s, _endpoints[step.Generation.AccountId], step);
     }
 
-    /// <summary>The ending's delivery with its one attempt, through the outbox's own row writer.</summary>
-    private static void Deliver(LiteStore s, WebhookEndpoint endpoint, HistoryPlan.EndingDelivery ending)
+    /// <summary>The end's delivery, settled with its one attempt as a live appliance would have left it.</summary>
+    private static void Deliver(LiteStore s, WebhookEndpoint endpoint, HistoryPlan.Step step)
     {
-        var delivery = OutboxRows.Add(s, endpoint, ending.EventId, ending.Event.Type, ending.Event.Data.ToJsonString(), ending.At);
-        var attempt = ending.Attempt(delivery["_id"].AsString, endpoint.Id);
+        var e = step.Announcement;
+        var delivery = OutboxRows.Add(s, endpoint, Guid.CreateVersion7(step.At).ToString(), e.Type, e.Data.ToJsonString(), step.At);
+        var attempt = new WebhookAttempt(Guid.CreateVersion7(step.At).ToString(), delivery["_id"].AsString, endpoint.Id, 1, step.At.AddMilliseconds(40),
+            step.Delivered ? 200 : 503, step.Delivered ? null : "HTTP 503", 40, step.Delivered);
         s.Collection(Schema.WebhookAttempts).Insert(WebhookDocuments.AttemptToDocument(attempt, endpoint.AccountId));
         delivery["attempts"] = 1;
         delivery["last_attempt_at"] = Bson.Time(attempt.AttemptedAt);
         delivery["last_status_code"] = attempt.StatusCode!.Value;
         delivery["next_attempt_at"] = BsonValue.Null;
-        if (ending.Delivered) delivery["delivered_at"] = Bson.Time(attempt.AttemptedAt);
+        if (step.Delivered) delivery["delivered_at"] = Bson.Time(attempt.AttemptedAt);
         else delivery["last_error"] = attempt.Error;
-        OutboxRows.SetStatus(s, delivery, ending.Status);
+        OutboxRows.SetStatus(s, delivery, step.Delivered ? DeliveryStatus.Delivered : DeliveryStatus.Exhausted);
         s.Collection(Schema.WebhookDeliveries).Update(delivery);
     }
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using BabySea.Appliance.Api.RateLimiting;
-using BabySea.Appliance.Generations;
 using BabySea.Appliance.Hosting;
 using Npgsql;
 
@@ -68,68 +67,4 @@ public sealed class PgRequestWindows(PgDatabase db) : IRequestWindows
             if (count == 1) await tx.Command("DELETE FROM request_windows WHERE account_id = $1 AND minute < $2", accountId, minute).RunAsync();
             return count;
         });
-}
-
-/// <summary>
-/// Word of released leases between the nodes through PostgreSQL's LISTEN/NOTIFY: a node that gives leases back notifies
-/// the channel, and every node's listener (one connection each, opened at the first wait) wakes its worker. Word that
-/// arrives while nobody waits is kept for the next wait.
-/// </summary>
-public sealed class PgReleasedWorkSignal(PgDatabase db, ILogger<PgReleasedWorkSignal> log) : IReleasedWorkSignal, IAsyncDisposable
-{
-    private const string Channel = "babysea_released_work";
-    private readonly SemaphoreSlim _word = new(0, 1);
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _gate = new();
-    private Task? _listening;
-    private int _disposed;
-
-    public Task NotifyAsync(CancellationToken ct)
-        => db.ReadAsync(c => c.Command("SELECT pg_notify($1, '')", Channel).RunAsync(ct), ct);
-
-    public Task WaitAsync(CancellationToken ct)
-    {
-        lock (_gate) _listening ??= Task.Run(() => ListenAsync(_stopping.Token));
-        return _word.WaitAsync(ct);
-    }
-
-    private async Task ListenAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await db.Source.OpenConnectionAsync(stopping);
-                connection.Notification += (_, _) => Tell();
-                await connection.Command($"LISTEN {Channel}").RunAsync(stopping);
-                // Word may have gone by while the listener was (re)connecting: a look costs the worker one query.
-                Tell();
-                while (true) await connection.WaitAsync(stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                // The worker's regular look goes on meanwhile; only the wake-up is late.
-                log.LogWarning(ex, "Listening for released generation leases failed; listening again shortly");
-                await Task.Delay(TimeSpan.FromSeconds(5), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
-
-    private void Tell()
-    {
-        lock (_gate)
-            if (_word.CurrentCount == 0) _word.Release();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        await _stopping.CancelAsync();
-        if (_listening is { } listening) await listening;
-        _stopping.Dispose();
-    }
 }

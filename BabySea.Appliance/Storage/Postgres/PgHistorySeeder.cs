@@ -6,8 +6,7 @@ using BabySea.Appliance.Webhooks;
 namespace BabySea.Appliance.Storage.Postgres;
 
 /// <summary>
-/// Writes the <see cref="HistoryPlan"/> history (accounts with their webhook endpoint, generations, ledger, settled
-/// deliveries with their attempt, request logs, rollups) with multi-row inserts, a few thousand rows per transaction. Seeding runs
+/// Writes the <see cref="HistoryPlan"/> history with multi-row inserts, a few thousand rows per transaction. Seeding runs
 /// on a database nothing else writes to, so balances are carried in memory between batches (no row locks) and the rollups
 /// are added up in memory and written once at the end, leaving out hour buckets older than those kept. Each seeded account
 /// starts with <see cref="HistoryPlan.StartingCredits"/>, far above any low-balance threshold, so no alert is due.
@@ -17,9 +16,6 @@ public sealed class PgHistorySeeder(PgDatabase db, TimeProvider time, int seed =
     private const int Batch = 5000;
     private static readonly string[] LedgerCasts = ["", "", "", "", "", "", "", "", ""];
     private const string LedgerColumns = "account_id, type, amount, delta, balance_after, generation_id, description, created_at, movement_key";
-    private const string DeliveryColumns = "id, event_id, endpoint_id, account_id, event_type, data_json, created_at, status, attempts, next_attempt_at, "
-        + "last_attempt_at, last_status_code, last_error, delivered_at";
-    private const string AttemptColumns = "id, delivery_id, endpoint_id, account_id, number, attempted_at, status_code, error, latency_ms, succeeded";
 
     private readonly HistoryPlan _plan = new(seed);
 
@@ -32,8 +28,8 @@ public sealed class PgHistorySeeder(PgDatabase db, TimeProvider time, int seed =
         var hoursFrom = RollupGrains.HoursKeptFrom(now);
         var ids = Enumerable.Range(0, accounts).Select(_ => Guid.CreateVersion7(from).ToString()).ToArray();
         var balances = ids.ToDictionary(id => id, _ => 0m, StringComparer.Ordinal);
-        var endpoints = ids.Select((id, i) => HistoryPlan.Endpoint(id, i, from)).ToDictionary(e => e.AccountId, StringComparer.Ordinal);
 
+        var endpoints = ids.Select((id, i) => HistoryPlan.Endpoint(id, i, from)).ToDictionary(e => e.AccountId, StringComparer.Ordinal);
         var grants = LedgerRows(ids.Select(id => (new LedgerMovement(id, LedgerType.Add, HistoryPlan.StartingCredits, null, "Seeded credits"), from)),
             balances, rollups, hoursFrom);
         await db.WriteAsync(async tx =>
@@ -41,7 +37,7 @@ public sealed class PgHistorySeeder(PgDatabase db, TimeProvider time, int seed =
             await tx.InsertRowsAsync("accounts", "id, name, plan, balance, created_at, updated_at", ["", "", "", "", "", ""],
                 ids.Select((id, i) => new object?[] { id, $"Seeded {i + 1}", plan, 0m, from, from }));
             await tx.InsertRowsAsync("ledger", LedgerColumns, LedgerCasts, grants, chunk: 2000);
-            await tx.InsertRowsAsync("webhook_endpoints", PgOutboxRows.EndpointColumns, [.. Enumerable.Repeat("", 11)], endpoints.Values.Select(e => new object?[]
+            await tx.InsertRowsAsync("webhook_endpoints", PgOutboxRows.EndpointColumns, new string[11], endpoints.Values.Select(e => new object?[]
             {
                 e.Id, e.AccountId, e.Url, e.Events.ToArray(), e.Enabled, e.Secret, e.CreatedAt, e.UpdatedAt, e.ConsecutiveFailures, e.DisabledReason, e.DisabledAt,
             }));
@@ -53,13 +49,13 @@ public sealed class PgHistorySeeder(PgDatabase db, TimeProvider time, int seed =
         {
             done += chunk.Length;
             var entries = LedgerRows(chunk.Select(step => (step.Movement, step.At)), balances, rollups, hoursFrom);
-            var (deliveries, attempts) = Deliveries(chunk.Where(step => step.IsEnd).Select(step => step.Generation), endpoints, rollups, hoursFrom);
+            var (deliveries, attempts) = DeliveryRows(chunk.Where(step => step.IsEnd), endpoints, rollups, hoursFrom);
             await db.WriteAsync(async tx =>
             {
                 await tx.InsertRowsAsync("ledger", LedgerColumns, LedgerCasts, entries, chunk: 2000);
-                await tx.InsertRowsAsync("webhook_deliveries", DeliveryColumns, [.. Enumerable.Repeat("", 14)], deliveries, chunk: 2000);
-                await tx.InsertRowsAsync("webhook_attempts", AttemptColumns, [.. Enumerable.Repeat("", 10)], attempts, chunk: 2000);
                 await PgGenerationRows.InsertAsync(tx, chunk.Where(step => !step.IsEnd).Select(step => step.Generation));
+                await tx.InsertRowsAsync("webhook_deliveries", DeliveryColumns, new string[14], deliveries);
+                await tx.InsertRowsAsync("webhook_attempts", AttemptColumns, new string[10], attempts);
                 return true;
             });
             PgRollupRows.MergeInto(rollups, chunk.Select(step => step.Rollup), hoursFrom);
@@ -87,26 +83,29 @@ public sealed class PgHistorySeeder(PgDatabase db, TimeProvider time, int seed =
         return new SeededHistory(accounts, generations, requestLogs, started.Elapsed);
     }
 
+    private const string DeliveryColumns = "id, event_id, endpoint_id, account_id, event_type, data_json, created_at, status, attempts, next_attempt_at, "
+        + "last_attempt_at, last_status_code, last_error, delivered_at";
+    private const string AttemptColumns = "id, delivery_id, endpoint_id, account_id, number, attempted_at, status_code, error, latency_ms, succeeded";
+
     /// <summary>
-    /// Each ending's delivery, settled, and its one attempt, as the outbox would have staged and the sender recorded them;
-    /// the rollups count the delivery staged (pending) and then settled. Made before the transaction, as the ledger rows are.
+    /// The deliveries of <paramref name="ends"/> to their account's endpoint, settled with their one attempt as a live
+    /// appliance would have left them (in creation order, which their seq keeps), and their attempts; counted into <paramref name="rollups"/>.
     /// </summary>
-    private static (List<object?[]> Deliveries, List<object?[]> Attempts) Deliveries(IEnumerable<Generation> ended,
+    private static (List<object?[]> Deliveries, List<object?[]> Attempts) DeliveryRows(IEnumerable<HistoryPlan.Step> ends,
         Dictionary<string, WebhookEndpoint> endpoints, Dictionary<PgRollupRows.Cell, decimal> rollups, DateTimeOffset hoursFrom)
     {
         var (deliveries, attempts) = (new List<object?[]>(), new List<object?[]>());
-        foreach (var g in ended)
+        foreach (var step in ends)
         {
-            var endpoint = endpoints[g.AccountId];
-            var ending = HistoryPlan.Ending(g);
-            var id = Guid.CreateVersion7(ending.At).ToString();
-            var a = ending.Attempt(id, endpoint.Id);
-            deliveries.Add([id, ending.EventId, endpoint.Id, g.AccountId, ending.Event.Type, ending.Event.Data.ToJsonString(), ending.At, ending.Status, 1, null,
-                a.AttemptedAt, a.StatusCode, a.Error, ending.Delivered ? a.AttemptedAt : null]);
-            attempts.Add([a.Id, id, endpoint.Id, g.AccountId, 1, a.AttemptedAt, a.StatusCode, a.Error, a.LatencyMs, a.Succeeded]);
-            var initial = DeliveryRules.InitialStatus(endpoint.Enabled);
-            PgRollupRows.MergeInto(rollups, [RollupRules.ForDeliveryStatus(g.AccountId, ending.At, null, initial),
-                RollupRules.ForDeliveryStatus(g.AccountId, ending.At, initial, ending.Status)], hoursFrom);
+            var (endpoint, e, at) = (endpoints[step.Generation.AccountId], step.Announcement, step.At);
+            var (deliveryId, attemptedAt) = (Guid.CreateVersion7(at).ToString(), at.AddMilliseconds(40));
+            var status = step.Delivered ? DeliveryStatus.Delivered : DeliveryStatus.Exhausted;
+            int? code = step.Delivered ? 200 : 503;
+            var error = step.Delivered ? null : "HTTP 503";
+            deliveries.Add([deliveryId, Guid.CreateVersion7(at).ToString(), endpoint.Id, endpoint.AccountId, e.Type, e.Data.ToJsonString(), at, status, 1, null,
+                attemptedAt, code, error, step.Delivered ? attemptedAt : null]);
+            attempts.Add([Guid.CreateVersion7(at).ToString(), deliveryId, endpoint.Id, endpoint.AccountId, 1, attemptedAt, code, error, 40d, step.Delivered]);
+            PgRollupRows.MergeInto(rollups, [RollupRules.ForDeliveryStatus(endpoint.AccountId, at, null, status)], hoursFrom);
         }
         return (deliveries, attempts);
     }

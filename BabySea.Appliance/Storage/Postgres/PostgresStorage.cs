@@ -16,7 +16,7 @@ public static class PostgresStorage
     /// <summary>
     /// Opens the pool, brings the schema up to date (once, whichever node starts first) and registers the stores on it,
     /// with the output files under <paramref name="artifactsRoot"/> (a folder the nodes share), and what the nodes share:
-    /// job locks, request windows, word of released work (LISTEN/NOTIFY) and the <paramref name="secrets"/>. Needs a <see cref="TimeProvider"/> and an
+    /// job locks, request windows, word of released work and the <paramref name="secrets"/>. Needs a <see cref="TimeProvider"/> and an
     /// <see cref="OutboxSignal"/> registered beside it.
     /// </summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString, string artifactsRoot, out ISharedSecrets secrets)
