@@ -117,6 +117,34 @@ public sealed class ClusterTests : IAsyncLifetime
         Assert.True(code == 0, report);
     }
 
+    [Fact]
+    public async Task ANodeStoppingCleanly_HandsItsRunsToAnotherAtOnce_NotAtItsNextLook()
+    {
+        var emulatorPort = TestApp.FreePort();
+        await using var emulator = await NativeBinary.StartEmulatorAsync(emulatorPort);
+        // Leases of a minute: the others' regular look for work comes every 20 s, so only the word of the stop is fast.
+        var (a, b, _) = await StartThreeAsync(new()
+        {
+            ["Providers__replicate__BaseUrl"] = $"http://127.0.0.1:{emulatorPort}/emulator/replicate/v1",
+            ["Generations__LeaseDuration"] = "00:01:00",
+        });
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++) ids.Add(await CreateAsync(a, $"[[emulate latency:3000]] tern {i}"));
+        foreach (var id in ids) await WaitForAsync(a, id, s => s == "processing", TimeSpan.FromSeconds(30));
+
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        _nodes.Remove(a);
+        await a.DisposeAsync(); // SIGTERM: runs are interrupted (no drain here), their leases given back, the others told
+        Directory.Delete(a.DataDir, recursive: true);
+        foreach (var id in ids)
+        {
+            var done = await WaitTerminalAsync(b, id, TimeSpan.FromSeconds(15));
+            Assert.Equal("succeeded", done.GetProperty("generation_status").GetString());
+            Assert.Single(done.GetProperty("generation_attempts").EnumerateArray());
+        }
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(15), $"taken up after {stopped.Elapsed}");
+    }
+
     private async Task<(NativeBinary, NativeBinary, NativeBinary)> StartThreeAsync(Dictionary<string, string>? extra = null)
     {
         var settings = Settings();
