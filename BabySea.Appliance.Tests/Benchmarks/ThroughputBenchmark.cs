@@ -175,7 +175,8 @@ public sealed class ThroughputBenchmark(ITestOutputHelper output)
             using var plans = new UncappedPlans();
             var settings = Settings(upstream, plans);
             settings["Storage__Engine"] = "postgres";
-            settings["Storage__ConnectionString"] = PostgresServer.NewDatabase();
+            // Npgsql's own default pool (100), not the suite's smaller one: 32 requests and the worker write at once.
+            settings["Storage__ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer.NewDatabase()) { MaxPoolSize = 100 }.ConnectionString;
             var folders = Enumerable.Range(0, nodes + 1).Select(_ => TestApp.NewDataDir()).ToArray();
             settings["Storage__ArtifactsPath"] = folders[^1];
             var apps = await Task.WhenAll(folders[..nodes].Select(dir => NativeBinary.StartAsync(dir, TestApp.FreePort(), settings)));
