@@ -83,6 +83,25 @@ public sealed class ArtifactStore(string root)
         }
     }
 
+    /// <summary>
+    /// A file written, read back and removed: the folder is there and takes files. Each probe has its own file, so
+    /// concurrent probes (of this process or of another node sharing the folder) never meet.
+    /// </summary>
+    public async Task ProbeAsync(CancellationToken ct)
+    {
+        var file = Path.Combine(root, $".probe-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        try
+        {
+            await File.WriteAllTextAsync(file, "ok", ct);
+            if (await File.ReadAllTextAsync(file, ct) != "ok") throw new IOException("The artifact folder returned different bytes.");
+        }
+        finally
+        {
+            File.Delete(file); // a full disk may leave the file half-written
+        }
+    }
+
     public FileInfo? Find(Artifact artifact)
     {
         var relative = artifact.RelativePath.StartsWith(RecordPrefix, StringComparison.Ordinal) ? artifact.RelativePath[RecordPrefix.Length..] : artifact.RelativePath;

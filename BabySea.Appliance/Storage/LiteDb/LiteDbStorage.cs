@@ -22,7 +22,7 @@ public static class LiteDbStorage
         services.AddMetrics();
         services.AddSingleton<WriterMetrics>();
         services.AddSingleton<WriteQueue>();
-        services.AddSingleton<IStorageProbe>(sp => new LiteStorageProbe(sp.GetRequiredService<WriteQueue>(), artifactsRoot));
+        services.AddSingleton<IStorageProbe, LiteStorageProbe>();
         services.AddSingleton<IStorageBackup>(sp => new LiteStorageBackup(sp.GetRequiredService<WriteQueue>(), artifactsRoot));
         services.AddSingleton<IHistorySeeder>(sp => new HistorySeeder(sp.GetRequiredService<WriteQueue>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAccountStore, LiteAccountStore>();

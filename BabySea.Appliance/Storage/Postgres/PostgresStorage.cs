@@ -38,7 +38,7 @@ public static class PostgresStorage
         services.AddSingleton<IJobLocks, PgJobLocks>();
         services.AddSingleton<IRequestWindows, PgRequestWindows>();
         services.AddSingleton<IReleasedWorkSignal, PgReleasedWorkSignal>();
-        services.AddSingleton<IStorageProbe>(sp => new PgStorageProbe(sp.GetRequiredService<PgDatabase>(), artifactsRoot));
+        services.AddSingleton<IStorageProbe, PgStorageProbe>();
         services.AddSingleton<IStorageBackup, PgStorageBackup>();
         services.AddSingleton<IHistorySeeder>(sp => new PgHistorySeeder(sp.GetRequiredService<PgDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAccountStore, PgAccountStore>();
