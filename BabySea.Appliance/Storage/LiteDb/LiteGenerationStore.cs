@@ -23,7 +23,9 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             var outcome = Admission.Decide(generation, idempotency, maxInFlight, facts);
             if (outcome is not CreateOutcome.Created) return outcome;
             if (Lifecycle.Reserve(generation) is { } reserve) LedgerRows.Apply(s, reserve, generation.CreatedAt);
-            s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(generation));
+            var doc = GenerationDocuments.ToDocument(generation);
+            s.Collection(Schema.Generations).Insert(doc);
+            s.Slots.Moved(null, doc["slot"].AsString);
             RollupRows.Apply(s, RollupRules.ForCreated(generation));
             if (idempotency is not null) LiteIdempotencyStore.Record(s, generation.AccountId, idempotency, generation.Id, now);
             return outcome;
@@ -42,6 +44,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             // A terminal generation needs no worker: its lease goes with the change.
             if (!change.Next.Status.IsTerminal()) CopyLease(stored, doc);
             generations.Update(doc);
+            s.Slots.Moved(stored["slot"].AsString, doc["slot"].AsString);
             RollupRows.Apply(s, RollupRules.ForTransition(current, change.Next));
             if (change.Pays is { } movement) LedgerRows.Apply(s, movement, now);
             if (change.Emits is { } emitted) OutboxRows.Stage(s, WebhookEvents.For(emitted, change.Next), now);
@@ -117,10 +120,10 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             .Where(d => !HeldByOther(d, includeOwnedBy, now))
             .Select(GenerationDocuments.FromDocument).OrderBy(g => g.Id, StringComparer.Ordinal).ToArray());
 
-    // Counted on the slot index's keys alone: Count() would load every in-flight record to count it, on every create.
+    // Counted on the slot index's keys alone (Count() would load every in-flight record), once per slot: see SlotCounts.
     private static int InFlight(LiteStore s, string accountId, MediaType type)
-        => s.Collection(Schema.Generations).Query()
-            .Where(BsonExpression.Create("slot = @0", GenerationDocuments.Slot(accountId, type, "active"))).Select("slot").ToEnumerable().Count();
+        => s.Slots.Count(GenerationDocuments.Slot(accountId, type, "active"), slot => s.Collection(Schema.Generations).Query()
+            .Where(BsonExpression.Create("slot = @0", slot)).Select("slot").ToEnumerable().Count());
 
     private static bool HeldByOther(BsonDocument doc, string? owner, DateTimeOffset now)
         => doc["lease_owner"].IsString && doc["lease_owner"].AsString != owner && doc.OptTime("lease_until") > now;
@@ -131,16 +134,17 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         to["lease_until"] = from["lease_until"];
     }
 
-    // Wakes the webhook dispatcher after a commit that staged deliveries; most steps of a generation stage none, and a
-    // wake-up for nothing still costs the dispatcher a look at every pending delivery.
+    // Wakes the webhook dispatcher after a commit that staged deliveries, naming their endpoints; most steps of a
+    // generation stage none, and a wake-up for nothing still costs the dispatcher a look at the pending deliveries.
     private async Task<T> Announce<T>(Func<LiteStore, T> command)
     {
         var (result, staged) = await writer.RunAsync(s =>
         {
-            var before = s.StagedDeliveries;
-            return (command(s), s.StagedDeliveries != before);
+            var before = s.StagedFor.Count;
+            var result = command(s);
+            return (result, s.StagedFor.Count == before ? null : s.StagedFor[before..]);
         });
-        if (staged) outbox.Notify();
+        if (staged is not null) outbox.Notify(staged);
         return result;
     }
 

@@ -36,10 +36,13 @@ public sealed class LiteStore : IDisposable
 
     internal void DeferRollups() => DeferredRollups = [];
 
-    /// <summary>Webhook deliveries staged so far (counted on the writer thread), so a write can tell whether it staged any.</summary>
-    internal long StagedDeliveries { get; set; }
+    /// <summary>The endpoint of each webhook delivery the writer's open transaction staged, so a write can tell which it staged.</summary>
+    internal List<string> StagedFor { get; } = [];
 
     internal void StopDeferringRollups() => DeferredRollups = null;
+
+    /// <summary>The in-flight slots' sizes, kept by the writer's transactions.</summary>
+    internal SlotCounts Slots { get; } = new();
 
     private LiteStore(string dataDir, FileStream lockFile, LiteDatabase db, string dataFile, bool durable)
     {

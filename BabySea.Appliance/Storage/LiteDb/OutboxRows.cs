@@ -49,7 +49,7 @@ internal static class OutboxRows
         doc["ek"] = EndpointKey(doc);
         doc["queue"] = QueueKey(doc);
         deliveries.Insert(doc);
-        s.StagedDeliveries++;
+        s.StagedFor.Add(endpoint.Id);
         RollupRows.Apply(s, RollupRules.ForDeliveryStatus(doc["account_id"].AsString, now, null, doc["status"].AsString));
         return doc;
     }
