@@ -125,15 +125,15 @@ public sealed class HistoryTests : IAsyncLifetime
         await store.AppendAsync(entries, CancellationToken.None);
         var posts = new RequestLogFilter(Method: "POST");
 
-        var first = store.Page("acc_walk", posts, null, 10, walkLimit: 20);
+        var first = (await store.PageAsync("acc_walk", posts, null, 10, walkLimit: 20, ct: CancellationToken.None));
         Assert.Empty(first.Matches);
         Assert.Equal(entries[10].RequestId, first.StoppedAt);
-        var rest = store.Page("acc_walk", posts, first.StoppedAt, 10, walkLimit: 20);
+        var rest = (await store.PageAsync("acc_walk", posts, first.StoppedAt, 10, walkLimit: 20, ct: CancellationToken.None));
         Assert.Equal(entries[0].RequestId, Assert.Single(rest.Matches).RequestId);
         Assert.Null(rest.StoppedAt);
-        Assert.Equal(10, store.Page("acc_walk", new RequestLogFilter(), null, 10, walkLimit: 10).Matches.Count);
+        Assert.Equal(10, (await store.PageAsync("acc_walk", new RequestLogFilter(), null, 10, walkLimit: 10, ct: CancellationToken.None)).Matches.Count);
         // A status has an index of its own: the walk meets only 404s, however many other rows lie between.
-        Assert.Equal(entries[0].RequestId, Assert.Single(store.Page("acc_walk", new RequestLogFilter(Status: 404), null, 10, walkLimit: 1).Matches).RequestId);
+        Assert.Equal(entries[0].RequestId, Assert.Single((await store.PageAsync("acc_walk", new RequestLogFilter(Status: 404), null, 10, walkLimit: 1, ct: CancellationToken.None)).Matches).RequestId);
     }
 
     [Fact]

@@ -8,19 +8,19 @@ public sealed class RollupWindowTests
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 15, 30, 0, TimeSpan.Zero);
 
     [Fact]
-    public void AWindowStartingWithinTwoDays_ReadsHoursUpToTheFirstMidnight_ThenDays()
+    public async Task AWindowStartingWithinTwoDays_ReadsHoursUpToTheFirstMidnight_ThenDays()
     {
         var reads = new ReadLog();
-        RollupBuckets.Covering(reads, "acc", Now.AddDays(-1), Now).ToArray();
+        await RollupBuckets.CoveringAsync(reads, "acc", Now.AddDays(-1), Now, CancellationToken.None);
         Assert.Equal([(RollupGrain.Hour, Now.AddDays(-1), new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero)),
             (RollupGrain.Day, new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero), Now)], reads.Reads);
     }
 
     [Fact]
-    public void AWindowStartingFurtherBack_ReadsWholeDaysFromItsFirstMidnight()
+    public async Task AWindowStartingFurtherBack_ReadsWholeDaysFromItsFirstMidnight()
     {
         var reads = new ReadLog();
-        RollupBuckets.Covering(reads, "acc", Now.AddDays(-30), Now).ToArray();
+        await RollupBuckets.CoveringAsync(reads, "acc", Now.AddDays(-30), Now, CancellationToken.None);
         var midnight = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
         Assert.Equal([(RollupGrain.Day, midnight, Now)], reads.Reads);
         Assert.True(RollupGrains.HoursKeptFrom(Now) < Now - RollupGrains.HoursServed, "hours a window may read must outlive the sweep");
@@ -30,14 +30,14 @@ public sealed class RollupWindowTests
     {
         public List<(RollupGrain, DateTimeOffset, DateTimeOffset)> Reads { get; } = [];
 
-        public IReadOnlyList<RollupBucket> Read(string accountId, RollupGrain grain, DateTimeOffset from, DateTimeOffset to)
+        public Task<IReadOnlyList<RollupBucket>> ReadAsync(string accountId, RollupGrain grain, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
         {
             Reads.Add((grain, from, to));
-            return [];
+            return Task.FromResult<IReadOnlyList<RollupBucket>>([]);
         }
 
-        public RollupBucket Total(string accountId) => RollupBucket.Empty;
+        public Task<RollupBucket> TotalAsync(string accountId, CancellationToken ct) => Task.FromResult(RollupBucket.Empty);
 
-        public IReadOnlyList<string> Recount(string accountId) => [];
+        public Task<IReadOnlyList<string>> RecountAsync(string accountId, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
     }
 }

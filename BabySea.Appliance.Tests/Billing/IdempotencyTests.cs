@@ -112,13 +112,13 @@ public sealed class IdempotencyTests : IAsyncLifetime
             LiteIdempotencyStore.Record(s, "acc", new IdempotencyClaim("k", "fp", "{}"), "gen-1", clock.GetUtcNow());
             return 0;
         });
-        Assert.Equal("gen-1", store.Find("acc", "k")?.GenerationId);
-        Assert.Null(store.Find("other-account", "k"));
+        Assert.Equal("gen-1", (await store.FindAsync("acc", "k", CancellationToken.None))?.GenerationId);
+        Assert.Null((await store.FindAsync("other-account", "k", CancellationToken.None)));
         clock.Advance(TimeSpan.FromHours(23));
         // No claim goes stale in between: a key is only ever written with the generation it answers for.
-        Assert.Equal("gen-1", store.Find("acc", "k")?.GenerationId);
+        Assert.Equal("gen-1", (await store.FindAsync("acc", "k", CancellationToken.None))?.GenerationId);
         clock.Advance(TimeSpan.FromHours(2));
-        Assert.Null(store.Find("acc", "k"));
+        Assert.Null((await store.FindAsync("acc", "k", CancellationToken.None)));
         Assert.Equal(1, await store.SweepExpiredAsync(CancellationToken.None));
         writer.Dispose();
         lite.Dispose();

@@ -22,7 +22,7 @@ public sealed class PlansAndVerifyTests
         await renewals.RunAsync(CancellationToken.None);
         await renewals.RunAsync(CancellationToken.None);
         Assert.Equal(10.000m, await BalanceAsync(app)); // + 9.000 once: grants add to what is left
-        var renewal = Assert.Single(app.Service<ILedgerStore>().Entries(account), e => e.Description.StartsWith("Subscription renewal", StringComparison.Ordinal));
+        var renewal = Assert.Single(await app.Service<ILedgerStore>().EntriesAsync(account, CancellationToken.None), e => e.Description.StartsWith("Subscription renewal", StringComparison.Ordinal));
         Assert.Equal(9.000m, renewal.Amount);
         await Invariants.CheckAsync(app);
     }

@@ -49,8 +49,8 @@ public sealed class RetentionTests
             Assert.Equal(1, (await TestApp.GetAsync(app.Client, "/v1/usage?days=90")).AssertOk().Data.GetProperty("usage_total_generations").GetInt32());
             // Hour buckets went after three days; the day bucket still counts the generation.
             var rollups = app.Service<IRollupStore>();
-            Assert.Empty(rollups.Read(account, RollupGrain.Hour, DateTimeOffset.UnixEpoch, clock.GetUtcNow().AddDays(-3)));
-            Assert.Equal(1, rollups.Read(account, RollupGrain.Day, DateTimeOffset.UnixEpoch, clock.GetUtcNow()).Sum(b => b.Count("gen|created")));
+            Assert.Empty(await rollups.ReadAsync(account, RollupGrain.Hour, DateTimeOffset.UnixEpoch, clock.GetUtcNow().AddDays(-3), CancellationToken.None));
+            Assert.Equal(1, (await rollups.ReadAsync(account, RollupGrain.Day, DateTimeOffset.UnixEpoch, clock.GetUtcNow(), CancellationToken.None)).Sum(b => b.Count("gen|created")));
         }
         var stdout = new StringWriter();
         var code = await CommandLine.RunAsync(["verify", "--recount", $"--BABYSEA_DATA_DIR={dir}"], stdout, new StringWriter());

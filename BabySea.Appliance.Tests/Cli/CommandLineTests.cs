@@ -123,6 +123,28 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dataDir, "babysea.db")));
     }
 
+    [Fact]
+    public async Task Seed_WritesEndingsWithTheirWebhookDeliveries_AndVerifyWithRecountAcceptsIt()
+    {
+        await RunAsync("seed", "--accounts", "2", "--generations", "120", "--request-logs", "200", "--days", "5");
+        var verify = await RunAsync("verify", "--recount");
+        Assert.True(verify.GetProperty("ok").GetBoolean(), verify.ToString());
+
+        var seeded = (await RunAsync("accounts", "list")).GetProperty("accounts").EnumerateArray()
+            .Single(a => a.GetProperty("account_name").GetString() == "Seeded 1").GetProperty("account_id").GetString()!;
+        var webhook = Assert.Single((await RunAsync("webhooks", "list", "--account", seeded)).GetProperty("webhooks").EnumerateArray());
+        var deliveries = (await RunAsync("webhooks", "deliveries", "--account", seeded, "--webhook", webhook.GetProperty("webhook_id").GetString()!,
+            "--limit", "100")).GetProperty("deliveries").EnumerateArray().ToArray();
+        Assert.NotEmpty(deliveries);
+        // Settled as a live appliance would have left them: one attempt each, nothing left for the dispatcher to send.
+        Assert.All(deliveries, d =>
+        {
+            Assert.Contains(d.GetProperty("status").GetString(), new[] { "delivered", "exhausted" });
+            Assert.Equal(1, d.GetProperty("attempts").GetArrayLength());
+            Assert.StartsWith("generation.", d.GetProperty("event").GetString(), StringComparison.Ordinal);
+        });
+    }
+
     private async Task<JsonElement> RunAsync(params string[] args)
     {
         var (code, output) = await RunRawAsync(args);

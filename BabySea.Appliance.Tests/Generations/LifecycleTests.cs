@@ -52,7 +52,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         var parts = ratio.Split(':').Select(double.Parse).ToArray();
         Assert.InRange((double)w / h, parts[0] / parts[1] * 0.95, parts[0] / parts[1] * 1.05);
 
-        var entries = _app.Service<ILedgerStore>().Entries(done.GetProperty("account_id").GetString()!).Where(e => e.GenerationId == id).ToArray();
+        var entries = (await _app.Service<ILedgerStore>().EntriesAsync(done.GetProperty("account_id").GetString()!, CancellationToken.None)).Where(e => e.GenerationId == id).ToArray();
         Assert.Equal([LedgerType.Reserve, LedgerType.Charge], entries.Select(e => e.Type));
         Assert.Equal(0.997m, (await TestApp.GetAsync(_app.Client, "/v1/user/billing")).Data.GetProperty("billing_credit_balance").GetDecimal());
     }

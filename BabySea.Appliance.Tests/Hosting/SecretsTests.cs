@@ -1,3 +1,4 @@
+using BabySea.Appliance.Storage;
 using System.Net;
 using BabySea.Appliance.Api.Admin;
 using BabySea.Appliance.Hosting;
@@ -22,7 +23,7 @@ public sealed class SecretsTests : IDisposable
     public void NewAdminToken_IsOwnerOnly_WhollyWritten_AndLeavesNoTemporaryFile()
     {
         var console = new StringWriter();
-        var token = FirstRun.AdminToken(Config(), _dir, console);
+        var token = FirstRun.AdminToken(Config(), new DataFolderSecrets(_dir), console);
 
         var path = Path.Combine(_dir, "admin-token");
         Assert.Equal(token, File.ReadAllText(path));
@@ -32,7 +33,7 @@ public sealed class SecretsTests : IDisposable
         Assert.Contains(token, console.ToString());
         // The second start reads the same token and prints nothing.
         var again = new StringWriter();
-        Assert.Equal(token, FirstRun.AdminToken(Config(), _dir, again));
+        Assert.Equal(token, FirstRun.AdminToken(Config(), new DataFolderSecrets(_dir), again));
         Assert.Empty(again.ToString());
     }
 
@@ -44,7 +45,7 @@ public sealed class SecretsTests : IDisposable
     {
         Directory.CreateDirectory(_dir);
         File.WriteAllText(Path.Combine(_dir, "admin-token"), content);
-        var error = Assert.Throws<InvalidOperationException>(() => FirstRun.AdminToken(Config(), _dir, TextWriter.Null));
+        var error = Assert.Throws<InvalidOperationException>(() => FirstRun.AdminToken(Config(), new DataFolderSecrets(_dir), TextWriter.Null));
         Assert.Contains("admin token", error.Message);
         Assert.Contains(said, error.Message);
     }
@@ -56,16 +57,16 @@ public sealed class SecretsTests : IDisposable
     {
         Directory.CreateDirectory(_dir);
         File.WriteAllText(Path.Combine(_dir, "url-signing.key"), content);
-        var error = Assert.Throws<InvalidOperationException>(() => FirstRun.UrlSigningKey(_dir));
+        var error = Assert.Throws<InvalidOperationException>(() => FirstRun.UrlSigningKey(new DataFolderSecrets(_dir)));
         Assert.Contains("URL signing key", error.Message);
     }
 
     [Fact]
     public void UrlSigningKey_IsCreatedOnce_OwnerOnly_With256RandomBits()
     {
-        var key = FirstRun.UrlSigningKey(_dir);
+        var key = FirstRun.UrlSigningKey(new DataFolderSecrets(_dir));
         Assert.Equal(43, key.Length);
-        Assert.Equal(key, FirstRun.UrlSigningKey(_dir));
+        Assert.Equal(key, FirstRun.UrlSigningKey(new DataFolderSecrets(_dir)));
         if (!OperatingSystem.IsWindows())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir, "url-signing.key")));
     }
@@ -82,7 +83,7 @@ public sealed class SecretsTests : IDisposable
 
     [Fact]
     public void FixedAdminToken_ShorterThan16_StopsStart()
-        => Assert.Throws<InvalidOperationException>(() => FirstRun.AdminToken(Config(("BABYSEA_ADMIN_TOKEN", "   short-token   ")), _dir, TextWriter.Null));
+        => Assert.Throws<InvalidOperationException>(() => FirstRun.AdminToken(Config(("BABYSEA_ADMIN_TOKEN", "   short-token   ")), new DataFolderSecrets(_dir), TextWriter.Null));
 
     [Fact]
     public void AdminToken_Empty_CannotExist_AndNothingMatchesAnEmptyCandidate()

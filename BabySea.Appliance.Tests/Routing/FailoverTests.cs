@@ -47,7 +47,7 @@ public sealed class FailoverTests : IAsyncLifetime
         Assert.Equal(wasted, attempts[0].GetProperty("wasted").GetBoolean());
         Assert.Equal("used", attempts[1].GetProperty("outcome").GetString());
         var id = done.GetProperty("generation_id").GetString();
-        var moves = _app.Service<ILedgerStore>().Entries(done.GetProperty("account_id").GetString()!).Where(e => e.GenerationId == id);
+        var moves = (await _app.Service<ILedgerStore>().EntriesAsync(done.GetProperty("account_id").GetString()!, CancellationToken.None)).Where(e => e.GenerationId == id);
         Assert.Equal([LedgerType.Reserve, LedgerType.Charge], moves.Select(e => e.Type));
     }
 

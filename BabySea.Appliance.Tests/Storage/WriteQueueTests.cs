@@ -67,7 +67,7 @@ public sealed class WriteQueueTests : IDisposable
 
         Assert.Equal(142, outcomes.Count(o => o is CreateOutcome.Created));
         Assert.Equal(258, outcomes.Count(o => o is CreateOutcome.InsufficientCredits));
-        Assert.Equal(0.006m, accounts.FindAccount(account.Id)!.Balance);
+        Assert.Equal(0.006m, (await accounts.FindAccountAsync(account.Id, CancellationToken.None))!.Balance);
 
         // Half fail, half succeed, and replays of either transition add nothing.
         var created = outcomes.OfType<CreateOutcome.Created>().Select(c => c.Generation.Id).ToArray();
@@ -78,7 +78,7 @@ public sealed class WriteQueueTests : IDisposable
                 if (i % 2 == 0) await generations.SucceedAsync(id, Used, [], null, CancellationToken.None);
                 else await generations.FailAsync(id, BseCode.ProviderError, "x", CancellationToken.None);
         })));
-        Assert.Equal(0.006m + 71 * 0.007m, accounts.FindAccount(account.Id)!.Balance);
+        Assert.Equal(0.006m + 71 * 0.007m, (await accounts.FindAccountAsync(account.Id, CancellationToken.None))!.Balance);
         await Invariants.CheckAsync(accounts, ledger, generations);
     }
 

@@ -9,9 +9,9 @@ public static class Invariants
 {
     public static async Task CheckAsync(IAccountStore accounts, ILedgerStore ledger, IGenerationStore generations)
     {
-        foreach (var account in accounts.ListAccounts())
+        foreach (var account in await accounts.ListAccountsAsync(CancellationToken.None))
         {
-            var entries = ledger.Entries(account.Id);
+            var entries = await ledger.EntriesAsync(account.Id, CancellationToken.None);
             Assert.Equal(account.Balance, entries.Sum(e => e.Delta));
             Assert.True(account.Balance >= 0, $"account {account.Id} is negative");
             Assert.All(entries, e => Assert.Equal(decimal.Round(e.Amount, 3), e.Amount));

@@ -79,7 +79,7 @@ public sealed class TestApp : IAsyncDisposable
             app.Services.GetRequiredService<BabySea.Appliance.Accounts.IAccountStore>(),
             app.Services.GetRequiredService<BabySea.Appliance.Billing.PlanCatalog>(), console, CancellationToken.None);
         var accounts = app.Services.GetRequiredService<BabySea.Appliance.Accounts.IAccountStore>();
-        foreach (var account in accounts.ListAccounts().Where(a => a.Name == "Default" && a.Plan != plan))
+        foreach (var account in (await accounts.ListAccountsAsync(CancellationToken.None)).Where(a => a.Name == "Default" && a.Plan != plan))
             await accounts.SetPlanAsync(account.Id, plan, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -11,10 +11,11 @@ public static class OutboxInvariant
     public static async Task CheckAsync(TestApp app)
     {
         var hooks = app.Service<IWebhookStore>();
-        foreach (var account in app.Service<IAccountStore>().ListAccounts())
+        foreach (var account in await app.Service<IAccountStore>().ListAccountsAsync(CancellationToken.None))
         {
-            var endpoints = hooks.ListEndpoints(account.Id).Where(e => e.Enabled).ToArray();
-            var deliveries = endpoints.ToDictionary(e => e.Id, e => hooks.ListDeliveries(e.Id, int.MaxValue, 0).Items);
+            var endpoints = (await hooks.ListEndpointsAsync(account.Id, CancellationToken.None)).Where(e => e.Enabled).ToArray();
+            var deliveries = new Dictionary<string, IReadOnlyList<WebhookDelivery>>();
+            foreach (var e in endpoints) deliveries[e.Id] = (await hooks.ListDeliveriesAsync(e.Id, int.MaxValue, 0, CancellationToken.None)).Items;
             var generations = (await app.Service<IGenerationStore>().ListAsync(account.Id, int.MaxValue, 0, CancellationToken.None)).Items;
             foreach (var g in generations.Where(g => g.Status.IsTerminal()))
             {

@@ -19,7 +19,7 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
         return (View(account), null);
     }
 
-    public AdminAccountsData ListAccounts() => new(accounts.ListAccounts().Select(View).ToArray());
+    public async Task<AdminAccountsData> ListAccountsAsync(CancellationToken ct) => new((await accounts.ListAccountsAsync(ct)).Select(View).ToArray());
 
     public async Task<(AdminAccountData? Data, ApiError? Error)> SetPlanAsync(string accountId, string? plan, CancellationToken ct)
     {
@@ -30,7 +30,7 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
     public async Task<(AdminKeyCreatedData? Data, ApiError? Error)> CreateKeyAsync(string accountId, AdminCreateKeyBody body, CancellationToken ct,
         string? rawKey = null)
     {
-        if (accounts.FindAccount(accountId) is null) return (null, AccountMissing(accountId));
+        if (await accounts.FindAccountAsync(accountId, ct) is null) return (null, AccountMissing(accountId));
         var name = string.IsNullOrWhiteSpace(body.Name) ? "API key" : body.Name.Trim();
         if (name.Length > MaxNameLength) return (null, ApiError.Field("name", $"name is at most {MaxNameLength} characters."));
 
@@ -60,8 +60,9 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
         return (new AdminKeyCreatedData(View(record), key), null);
     }
 
-    public (AdminKeysData? Data, ApiError? Error) ListKeys(string accountId)
-        => accounts.FindAccount(accountId) is null ? (null, AccountMissing(accountId)) : (new AdminKeysData(accounts.ListKeys(accountId).Select(View).ToArray()), null);
+    public async Task<(AdminKeysData? Data, ApiError? Error)> ListKeysAsync(string accountId, CancellationToken ct)
+        => await accounts.FindAccountAsync(accountId, ct) is null ? (null, AccountMissing(accountId))
+            : (new AdminKeysData((await accounts.ListKeysAsync(accountId, ct)).Select(View).ToArray()), null);
 
     public async Task<(AdminKeyData? Data, ApiError? Error)> RevokeKeyAsync(string keyId, CancellationToken ct)
         => await accounts.RevokeKeyAsync(keyId, ct) is { } key ? (View(key), null)
@@ -69,7 +70,7 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
 
     /// <summary>Revokes a key of <paramref name="accountId"/> only: another account's key is not found, whatever its id.</summary>
     public async Task<(AdminKeyData? Data, ApiError? Error)> RevokeKeyAsync(string accountId, string keyId, CancellationToken ct)
-        => accounts.ListKeys(accountId).Any(k => k.Id == keyId)
+        => (await accounts.ListKeysAsync(accountId, ct)).Any(k => k.Id == keyId)
             ? await RevokeKeyAsync(keyId, ct)
             : (null, new ApiError(BseCode.RouteNotFound, $"No API key '{keyId}' on this account.").With("apikey_id", keyId));
 
@@ -90,27 +91,27 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
             if (list.Any(t => t <= 0 || !Credits.HasValidScale(t)))
                 return (null, ApiError.Field("thresholds", "Thresholds are positive amounts with at most 3 decimals."));
         }
-        var current = accounts.Alerts(accountId);
+        var current = await accounts.AlertsAsync(accountId, ct);
         if (current is null) return (null, AccountMissing(accountId));
         var thresholds = body.Thresholds?.Distinct().OrderByDescending(t => t).ToArray();
         await accounts.SetAlertsAsync(accountId, body.Enabled ?? current.Value.Settings.Enabled, thresholds, ct);
-        return Alerts(accountId);
+        return await AlertsAsync(accountId, ct);
     }
 
-    public (AdminAlertsData? Data, ApiError? Error) Alerts(string accountId)
-        => accounts.Alerts(accountId) is { } a
+    public async Task<(AdminAlertsData? Data, ApiError? Error)> AlertsAsync(string accountId, CancellationToken ct)
+        => await accounts.AlertsAsync(accountId, ct) is { } a
             ? (new AdminAlertsData(accountId, a.Settings.Enabled, a.Settings.Thresholds, a.Settings.Custom, a.Fired), null)
             : (null, AccountMissing(accountId));
 
-    public (AdminActivityData? Data, ApiError? Error) Activity(string accountId)
-        => accounts.FindAccount(accountId) is null ? (null, AccountMissing(accountId))
-            : (new AdminActivityData(accounts.Activity(accountId).Select(e => new AdminActivityEntryData(e.Category, e.Action, e.Description,
+    public async Task<(AdminActivityData? Data, ApiError? Error)> ActivityAsync(string accountId, CancellationToken ct)
+        => await accounts.FindAccountAsync(accountId, ct) is null ? (null, AccountMissing(accountId))
+            : (new AdminActivityData((await accounts.ActivityAsync(accountId, ct)).Select(e => new AdminActivityEntryData(e.Category, e.Action, e.Description,
                 Timestamps.Format(e.At))).ToArray()), null);
 
     /// <summary>Credit packs (reference §6.2): fixed sizes, for accounts on a paid plan.</summary>
     public async Task<(AdminLedgerEntryData? Data, ApiError? Error)> AddCreditPackAsync(string accountId, decimal? amount, CancellationToken ct)
     {
-        if (accounts.FindAccount(accountId) is not { } account) return (null, AccountMissing(accountId));
+        if (await accounts.FindAccountAsync(accountId, ct) is not { } account) return (null, AccountMissing(accountId));
         if (amount is not { } size || !plans.CreditPacks.Contains(size))
             return (null, ApiError.Field("amount", $"Credit packs are {string.Join(", ", plans.CreditPacks)} credits."));
         if (plans.Get(account.Plan).MonthlyCredits <= 0)

@@ -11,19 +11,19 @@ public sealed class AnalyticsReport(IRollupStore rollups, IAccountStore accounts
 {
     public static readonly string[] Periods = ["24h", "7d", "30d", "90d"];
 
-    public async Task<AnalyticsData> BuildAsync(string accountId, string period)
+    public async Task<AnalyticsData> BuildAsync(string accountId, string period, CancellationToken ct)
     {
         await writer.FlushAsync();
         var now = time.GetUtcNow();
         var (grain, count) = period switch { "24h" => (RollupGrain.Hour, 24), "30d" => (RollupGrain.Day, 30), "90d" => (RollupGrain.Day, 90), _ => (RollupGrain.Day, 7) };
         var step = RollupGrains.Length(grain);
         var from = RollupGrains.Start(grain, now) - step * (count - 1);
-        var read = rollups.Read(accountId, grain, from, now).ToDictionary(b => b.Start);
+        var read = (await rollups.ReadAsync(accountId, grain, from, now, ct)).ToDictionary(b => b.Start);
         var series = Enumerable.Range(0, count).Select(i => from + step * i)
             .Select(start => read.GetValueOrDefault(start) ?? RollupBucket.Empty with { Start = start }).ToArray();
         var t = RollupBuckets.Merge(series);
 
-        var keys = accounts.ListKeys(accountId).ToDictionary(k => k.Id, StringComparer.Ordinal);
+        var keys = (await accounts.ListKeysAsync(accountId, ct)).ToDictionary(k => k.Id, StringComparer.Ordinal);
         var requests = new AnalyticsRequestsData(t.Count("req|total"),
             t.Dimension("req|status|").ToDictionary(s => s, s => t.Count($"req|status|{s}")),
             t.Dimension("req|ep|").ToDictionary(ep => ep, ep => t.Count($"req|ep|{ep}|total")),

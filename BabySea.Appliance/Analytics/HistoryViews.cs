@@ -15,12 +15,12 @@ public sealed partial class HistoryViews(AnalyticsReport analytics, IRequestLogS
 {
     public const int MaxPage = 500;
 
-    public async Task<(AnalyticsData? Data, ApiError? Error)> AnalyticsAsync(string accountId, string? period)
+    public async Task<(AnalyticsData? Data, ApiError? Error)> AnalyticsAsync(string accountId, string? period, CancellationToken ct)
     {
         period = string.IsNullOrEmpty(period) ? "7d" : period;
         if (!AnalyticsReport.Periods.Contains(period))
             return (null, ApiError.Field("period", $"period must be one of {string.Join(", ", AnalyticsReport.Periods)}."));
-        return (await analytics.BuildAsync(accountId, period), null);
+        return (await analytics.BuildAsync(accountId, period, ct), null);
     }
 
     /// <summary>
@@ -29,7 +29,7 @@ public sealed partial class HistoryViews(AnalyticsReport analytics, IRequestLogS
     /// </summary>
     public const int FilterWalk = 2000;
 
-    public async Task<(RequestLogPageData? Data, ApiError? Error)> LogsAsync(string accountId, IQueryCollection q)
+    public async Task<(RequestLogPageData? Data, ApiError? Error)> LogsAsync(string accountId, IQueryCollection q, CancellationToken ct)
     {
         if (!QueryInt.TryRead(q["limit"], "limit", 100, 1, MaxPage, out var limit, out var error)) return (null, error);
         string? cursor = q["cursor"];
@@ -45,10 +45,10 @@ public sealed partial class HistoryViews(AnalyticsReport analytics, IRequestLogS
         var filter = new RequestLogFilter(status, Text(q["method"])?.ToUpperInvariant(), Text(q["endpoint"]), Text(q["key_id"]),
             Text(q["bse_code"])?.ToUpperInvariant(), Text(q["q"]));
         await writer.FlushAsync();
-        var walk = logs.Page(accountId, filter, string.IsNullOrEmpty(cursor) ? null : cursor, limit + 1, filter.IsEmpty ? limit + 1 : FilterWalk);
+        var walk = await logs.PageAsync(accountId, filter, string.IsNullOrEmpty(cursor) ? null : cursor, limit + 1, filter.IsEmpty ? limit + 1 : FilterWalk, ct);
         var rows = walk.Matches;
         var page = rows.Take(limit).ToArray();
-        var keys = accounts.ListKeys(accountId).ToDictionary(k => k.Id, StringComparer.Ordinal);
+        var keys = (await accounts.ListKeysAsync(accountId, ct)).ToDictionary(k => k.Id, StringComparer.Ordinal);
         var items = page.Select(e =>
         {
             var key = e.KeyId is { } id ? keys.GetValueOrDefault(id) : null;
@@ -58,13 +58,15 @@ public sealed partial class HistoryViews(AnalyticsReport analytics, IRequestLogS
         return (new RequestLogPageData(items, rows.Count > limit ? page[^1].RequestId : walk.StoppedAt), null);
     }
 
-    public (LedgerPageData? Data, ApiError? Error) Ledger(Account account, string? rawLimit, string? cursor) => LedgerPage(ledger, account, rawLimit, cursor);
+    public Task<(LedgerPageData? Data, ApiError? Error)> LedgerAsync(Account account, string? rawLimit, string? cursor, CancellationToken ct)
+        => LedgerPageAsync(ledger, account, rawLimit, cursor, ct);
 
-    public static (LedgerPageData? Data, ApiError? Error) LedgerPage(ILedgerStore ledger, Account account, string? rawLimit, string? cursor)
+    public static async Task<(LedgerPageData? Data, ApiError? Error)> LedgerPageAsync(ILedgerStore ledger, Account account, string? rawLimit, string? cursor,
+        CancellationToken ct)
     {
         if (!QueryInt.TryRead(rawLimit, "limit", 100, 1, MaxPage, out var limit, out var error)) return (null, error);
         if (!string.IsNullOrEmpty(cursor) && !EntryIdShape().IsMatch(cursor)) return (null, ApiError.Field("cursor", "cursor is not one this endpoint returned."));
-        var rows = ledger.Page(account.Id, string.IsNullOrEmpty(cursor) ? null : cursor, limit + 1);
+        var rows = await ledger.PageAsync(account.Id, string.IsNullOrEmpty(cursor) ? null : cursor, limit + 1, ct);
         var page = rows.Take(limit).ToArray();
         return (new LedgerPageData(account.Balance, page.Select(e => new LedgerItemData(e.Id, e.Type.ToString().ToLowerInvariant(), e.Amount, e.Delta,
             e.BalanceAfter, e.Description, e.GenerationId, Timestamps.Format(e.CreatedAt))).ToArray(), rows.Count > limit ? page[^1].Id : null), null);

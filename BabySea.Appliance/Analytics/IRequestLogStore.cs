@@ -9,7 +9,7 @@ public interface IRequestLogStore
     /// An account's entries newest first, after <paramref name="cursor"/> (the last request id of the previous page), that
     /// match <paramref name="filter"/>: up to <paramref name="limit"/> of them, walking at most <paramref name="walkLimit"/> rows.
     /// </summary>
-    RequestLogWalk Page(string accountId, RequestLogFilter filter, string? cursor, int limit, int walkLimit);
+    Task<RequestLogWalk> PageAsync(string accountId, RequestLogFilter filter, string? cursor, int limit, int walkLimit, CancellationToken ct);
 }
 
 /// <summary>The entries a walk found, and where it stopped when it ran out of rows to walk before finding enough (else null).</summary>

@@ -4,11 +4,11 @@ namespace BabySea.Appliance.Analytics;
 public interface IRollupStore
 {
     /// <summary>The account's buckets of <paramref name="grain"/> that overlap [<paramref name="from"/>, <paramref name="to"/>), oldest first; empty buckets are absent.</summary>
-    IReadOnlyList<RollupBucket> Read(string accountId, RollupGrain grain, DateTimeOffset from, DateTimeOffset to);
+    Task<IReadOnlyList<RollupBucket>> ReadAsync(string accountId, RollupGrain grain, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 
     /// <summary>The account's all-time totals.</summary>
-    RollupBucket Total(string accountId);
+    Task<RollupBucket> TotalAsync(string accountId, CancellationToken ct);
 
     /// <summary>Where the account's hour and day rollups differ from a recount of the rows still present (retention aside).</summary>
-    IReadOnlyList<string> Recount(string accountId);
+    Task<IReadOnlyList<string>> RecountAsync(string accountId, CancellationToken ct);
 }

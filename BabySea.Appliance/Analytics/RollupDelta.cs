@@ -85,13 +85,14 @@ public static class RollupBuckets
     /// so any period costs at most 24 + its days documents and is exact to the hour. A window starting further back than
     /// <see cref="RollupGrains.HoursServed"/> starts at its first day's midnight instead, hour buckets being gone by then.
     /// </summary>
-    public static IEnumerable<RollupBucket> Covering(IRollupStore rollups, string accountId, DateTimeOffset from, DateTimeOffset to)
+    public static async Task<IReadOnlyList<RollupBucket>> CoveringAsync(IRollupStore rollups, string accountId, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct)
     {
         var midnight = RollupGrains.Start(RollupGrain.Day, from);
-        if (midnight == from || from < to - RollupGrains.HoursServed) return rollups.Read(accountId, RollupGrain.Day, midnight, to);
+        if (midnight == from || from < to - RollupGrains.HoursServed) return await rollups.ReadAsync(accountId, RollupGrain.Day, midnight, to, ct);
         midnight = midnight.AddDays(1);
         if (midnight > to) midnight = to;
-        return rollups.Read(accountId, RollupGrain.Hour, from, midnight).Concat(rollups.Read(accountId, RollupGrain.Day, midnight, to));
+        return [.. await rollups.ReadAsync(accountId, RollupGrain.Hour, from, midnight, ct), .. await rollups.ReadAsync(accountId, RollupGrain.Day, midnight, to, ct)];
     }
 
     /// <summary>The distinct values of dimension <paramref name="index"/> among keys starting with <paramref name="prefix"/>.</summary>

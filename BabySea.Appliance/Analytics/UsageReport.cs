@@ -8,11 +8,11 @@ namespace BabySea.Appliance.Analytics;
 /// </summary>
 public sealed class UsageReport(IRollupStore rollups, RequestLogWriter writer, TimeProvider time)
 {
-    public async Task<UsageData> BuildAsync(string accountId, decimal balance, int days)
+    public async Task<UsageData> BuildAsync(string accountId, decimal balance, int days, CancellationToken ct)
     {
         await writer.FlushAsync();
         var now = time.GetUtcNow();
-        var b = RollupBuckets.Merge(RollupBuckets.Covering(rollups, accountId, now.AddDays(-days), now));
+        var b = RollupBuckets.Merge(await RollupBuckets.CoveringAsync(rollups, accountId, now.AddDays(-days), now, ct));
 
         var endpoints = b.Dimension("req|ep|")
             .Select(ep => new UsageEndpointData(ep, (int)b.Count($"req|ep|{ep}|total"), (int)b.Count($"req|ep|{ep}|success"),

@@ -13,16 +13,16 @@ public interface ILedgerStore
     Task<LedgerEntry?> GrantOnceAsync(string accountId, decimal amount, string grantKey, string description, CancellationToken ct);
 
     /// <summary>Every entry of the account, oldest first (the verify verb).</summary>
-    IReadOnlyList<LedgerEntry> Entries(string accountId);
+    Task<IReadOnlyList<LedgerEntry>> EntriesAsync(string accountId, CancellationToken ct);
 
     /// <summary>A page of entries newest first, after <paramref name="cursor"/> (the last entry id of the previous page).</summary>
-    IReadOnlyList<LedgerEntry> Page(string accountId, string? cursor, int limit);
+    Task<IReadOnlyList<LedgerEntry>> PageAsync(string accountId, string? cursor, int limit, CancellationToken ct);
 
     /// <summary>Up to <paramref name="limit"/> entries after <paramref name="afterId"/> (from the first when null), oldest first.</summary>
-    IReadOnlyList<LedgerEntry> After(string accountId, string? afterId, int limit);
+    Task<IReadOnlyList<LedgerEntry>> AfterAsync(string accountId, string? afterId, int limit, CancellationToken ct);
 
     /// <summary>Where the account's ledger was last verified; null before the first check.</summary>
-    LedgerCheckpoint? Checkpoint(string accountId);
+    Task<LedgerCheckpoint?> CheckpointAsync(string accountId, CancellationToken ct);
 
     Task SaveCheckpointsAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, CancellationToken ct);
 }

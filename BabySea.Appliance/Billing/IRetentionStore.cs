@@ -12,7 +12,7 @@ public interface IRetentionStore
     Task<RetentionSwept> SweepAsync(string accountId, RetentionCutoffs cutoffs, int batch, CancellationToken ct);
 
     /// <summary>When the account's rows of a category were last swept up to (null: never), so checks know what may be gone.</summary>
-    DateTimeOffset? SweptUntil(string accountId, string category);
+    Task<DateTimeOffset?> SweptUntilAsync(string accountId, string category, CancellationToken ct);
 }
 
 public sealed record RetentionSwept(int OutputFiles, int Generations, int RequestLogs, int WebhookDeliveries, int Activity, int LedgerFolded, int HourRollups)

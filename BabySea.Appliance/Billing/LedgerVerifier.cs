@@ -24,11 +24,11 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
         var violations = new List<string>();
         var checkpoints = new List<LedgerCheckpoint>();
         int generationCount = 0, entryCount = 0;
-        var all = accounts.ListAccounts();
+        var all = await accounts.ListAccountsAsync(ct);
         foreach (var account in all)
         {
             var before = violations.Count;
-            var entries = ledger.Entries(account.Id);
+            var entries = await ledger.EntriesAsync(account.Id, ct);
             entryCount += entries.Count;
             var sum = entries.Sum(e => e.Delta);
             if (sum != account.Balance) violations.Add($"account {account.Id}: balance {account.Balance} but its ledger sums to {sum}");
@@ -57,7 +57,7 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
             }
             var known = items.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
             // Retention removes finished generations before their ledger entries; only an entry newer than the sweep needs its generation.
-            var swept = retention.SweptUntil(account.Id, "generations") ?? DateTimeOffset.MinValue;
+            var swept = await retention.SweptUntilAsync(account.Id, "generations", ct) ?? DateTimeOffset.MinValue;
             foreach (var orphan in byGeneration.Where(x => !known.Contains(x.Key) && x.Any(e => e.CreatedAt >= swept)).Select(x => x.Key))
                 violations.Add($"account {account.Id}: ledger entries for unknown generation {orphan}");
             if (violations.Count == before) checkpoints.Add(new LedgerCheckpoint(account.Id, entries.Count > 0 ? entries[^1].Id : null, account.Balance));
@@ -75,11 +75,11 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
         var violations = new List<string>();
         var moved = new List<LedgerCheckpoint>();
         int touched = 0, entryCount = 0;
-        foreach (var account in accounts.ListAccounts())
+        foreach (var account in await accounts.ListAccountsAsync(ct))
         {
-            var checkpoint = ledger.Checkpoint(account.Id) ?? new LedgerCheckpoint(account.Id, null, 0m);
+            var checkpoint = await ledger.CheckpointAsync(account.Id, ct) ?? new LedgerCheckpoint(account.Id, null, 0m);
             var (last, running, before) = (checkpoint.LastEntryId, checkpoint.Balance, violations.Count);
-            for (var page = ledger.After(account.Id, last, Batch); page.Count > 0; page = ledger.After(account.Id, last, Batch))
+            for (var page = await ledger.AfterAsync(account.Id, last, Batch, ct); page.Count > 0; page = await ledger.AfterAsync(account.Id, last, Batch, ct))
             {
                 foreach (var e in page)
                 {

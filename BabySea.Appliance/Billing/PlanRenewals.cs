@@ -19,7 +19,7 @@ public sealed class PlanRenewals(IAccountStore accounts, ILedgerStore ledger, Pl
 
     public async Task RunAsync(CancellationToken ct)
     {
-        foreach (var account in accounts.ListAccounts())
+        foreach (var account in await accounts.ListAccountsAsync(ct))
         {
             var plan = plans.Get(account.Plan);
             if (plan.MonthlyCredits <= 0) continue;

@@ -24,7 +24,7 @@ public sealed class RetentionSweep(IAccountStore accounts, PlanCatalog plans, IR
     public async Task<RetentionSwept> SweepAsync(CancellationToken ct)
     {
         var all = RetentionSwept.None;
-        foreach (var account in accounts.ListAccounts())
+        foreach (var account in await accounts.ListAccountsAsync(ct))
         {
             var cutoffs = plans.Get(account.Plan).Retention.Cutoffs(time.GetUtcNow());
             var total = RetentionSwept.None;

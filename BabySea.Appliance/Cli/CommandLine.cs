@@ -97,14 +97,16 @@ public static class CommandLine
                 var rollups = services.GetRequiredService<IRollupStore>();
                 var report = await Verifier(services).RunAsync(ct);
                 var recount = Opt(options, "recount") == "true";
-                var violations = report.Violations.Concat(recount ? accounts.ListAccounts().SelectMany(a => rollups.Recount(a.Id)) : []).ToArray();
-                stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(violations.Length == 0, report.AccountsChecked, report.GenerationsChecked,
+                var violations = report.Violations.ToList();
+                if (recount)
+                    foreach (var holder in await accounts.ListAccountsAsync(ct)) violations.AddRange(await rollups.RecountAsync(holder.Id, ct));
+                stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(violations.Count == 0, report.AccountsChecked, report.GenerationsChecked,
                     report.EntriesChecked, violations, recount), ctx.VerifyData));
-                return violations.Length == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+                return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
             case ("accounts", "create"):
                 return Print(stdout, await admin.CreateAccountAsync(Opt(options, "name"), Opt(options, "plan"), ct), ctx.AdminAccountData);
             case ("accounts", "list"):
-                return Print(stdout, (admin.ListAccounts(), null), ctx.AdminAccountsData);
+                return Print(stdout, (await admin.ListAccountsAsync(ct), null), ctx.AdminAccountsData);
             case ("accounts", "plan"):
                 return Print(stdout, await admin.SetPlanAsync(Opt(options, "account") ?? "", Opt(options, "plan"), ct), ctx.AdminAccountData);
             case ("keys", "create"):
@@ -112,7 +114,7 @@ public static class CommandLine
                 var body = new AdminCreateKeyBody(Opt(options, "name"), Opt(options, "preset"), List(options, "scopes"), expires, List(options, "allow-ip"));
                 return Print(stdout, await admin.CreateKeyAsync(Opt(options, "account") ?? "", body, ct), ctx.AdminKeyCreatedData);
             case ("keys", "list"):
-                return Print(stdout, admin.ListKeys(Opt(options, "account") ?? ""), ctx.AdminKeysData);
+                return Print(stdout, await admin.ListKeysAsync(Opt(options, "account") ?? "", ct), ctx.AdminKeysData);
             case ("keys", "revoke"):
                 return Print(stdout, await admin.RevokeKeyAsync(Opt(options, "key") ?? "", ct), ctx.AdminKeyData);
             case ("credits", "add"):
@@ -122,7 +124,7 @@ public static class CommandLine
                 decimal? pack = decimal.TryParse(Opt(options, "amount"), NumberStyles.Number, CultureInfo.InvariantCulture, out var p) ? p : null;
                 return Print(stdout, await admin.AddCreditPackAsync(Opt(options, "account") ?? "", pack, ct), ctx.AdminLedgerEntryData);
             case ("alerts", "get"):
-                return Print(stdout, admin.Alerts(Opt(options, "account") ?? ""), ctx.AdminAlertsData);
+                return Print(stdout, await admin.AlertsAsync(Opt(options, "account") ?? "", ct), ctx.AdminAlertsData);
             case ("alerts", "set"):
                 var thresholds = Opt(options, "thresholds") is { } t
                     ? t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => decimal.Parse(x, CultureInfo.InvariantCulture)).ToArray()
@@ -130,8 +132,8 @@ public static class CommandLine
                 bool? enabled = Opt(options, "enabled") is { } en ? en == "true" : null;
                 return Print(stdout, await admin.SetAlertsAsync(Opt(options, "account") ?? "", new AdminAlertsBody(enabled, thresholds), ct), ctx.AdminAlertsData);
             case ("credits", "ledger"):
-                return accounts.FindAccount(Opt(options, "account") ?? "") is { } holder
-                    ? Print(stdout, HistoryViews.LedgerPage(ledger, holder, Opt(options, "limit"), Opt(options, "cursor")), ctx.LedgerPageData)
+                return await accounts.FindAccountAsync(Opt(options, "account") ?? "", ct) is { } owner
+                    ? Print(stdout, await HistoryViews.LedgerPageAsync(ledger, owner, Opt(options, "limit"), Opt(options, "cursor"), ct), ctx.LedgerPageData)
                     : Print<LedgerPageData>(stdout, (null, new ApiError(BseCode.AccountNotFound, "No such account.")), ctx.LedgerPageData);
             default:
                 throw new UnreachableException($"The verb '{string.Join(' ', verb)}' has no body.");
@@ -193,7 +195,7 @@ public static class CommandLine
         .AddLogging()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<OutboxSignal>()
-        .AddStorage(settings.DataDir, settings.Durable)
+        .AddStorage(settings.DataDir, settings.Durable, out _)
         .BuildServiceProvider();
 
     private static LedgerVerifier Verifier(IServiceProvider storage) => new(storage.GetRequiredService<IAccountStore>(),

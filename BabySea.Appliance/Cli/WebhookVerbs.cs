@@ -36,7 +36,7 @@ internal static class WebhookVerbs
                 var body = new AdminCreateWebhookBody(CommandLine.Opt(options, "url"), CommandLine.List(options, "events"), enabled);
                 return Print(stdout, await admin.CreateAsync(account, body, ct), ctx.AdminWebhookSecretData);
             case "list":
-                return Print(stdout, admin.List(account), ctx.AdminWebhooksData);
+                return Print(stdout, await admin.ListAsync(account, ct), ctx.AdminWebhooksData);
             case "enable":
                 return Print(stdout, await admin.EnableAsync(account, webhook, ct), ctx.AdminWebhookData);
             case "disable":
@@ -51,7 +51,7 @@ internal static class WebhookVerbs
                 if (!QueryInt.TryRead(CommandLine.Opt(options, "limit"), "limit", 20, 1, 100, out var limit, out var error)
                     || !QueryInt.TryRead(CommandLine.Opt(options, "offset"), "offset", 0, 0, int.MaxValue, out var offset, out error))
                     return Print<AdminWebhookDeliveriesData>(stdout, (null, error), ctx.AdminWebhookDeliveriesData);
-                var (data, _, failure) = admin.Deliveries(account, webhook, limit, offset);
+                var (data, _, failure) = await admin.DeliveriesAsync(account, webhook, limit, offset, ct);
                 return Print(stdout, (data, failure), ctx.AdminWebhookDeliveriesData);
             case "replay":
                 return Print(stdout, await admin.ReplayAsync(account, webhook, CommandLine.Opt(options, "delivery") ?? "", ct),

@@ -38,7 +38,7 @@ public sealed class GenerationIntake(
                     "Idempotency-Key must be 1–255 characters of letters, digits, '_', '-', ':' or '.'.").With("field", IdempotencyKeys.Header));
             fingerprint = IdempotencyKeys.Fingerprint(route.Name(), modelId, body);
             // The fast path; admission checks again in its transaction, which is what decides.
-            if (idempotency.Find(account.Id, idempotencyKey) is { } earlier)
+            if (await idempotency.FindAsync(account.Id, idempotencyKey, ct) is { } earlier)
                 return earlier.Fingerprint == fingerprint ? await ReplayAsync(earlier.ResponseJson, earlier.GenerationId, ct) : (null, false, KeyReused());
         }
         return await CreateNewAsync(account, route, modelId, body, idempotencyKey is null ? null : (idempotencyKey, fingerprint!), ct);

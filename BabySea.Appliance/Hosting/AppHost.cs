@@ -47,7 +47,7 @@ public static class AppHost
         var generations = GenerationOptions.From(config);
         var emulator = EmulatorOptions.From(config);
         // Opened before the log file, so a second process on the same folder stops without touching it.
-        builder.Services.AddStorage(settings.DataDir, settings.Durable);
+        builder.Services.AddStorage(settings.DataDir, settings.Durable, out var secrets);
         builder.Services.AddSerilog(CreateLogger(config, settings.DataDir), dispose: true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 
@@ -67,11 +67,11 @@ public static class AppHost
         services.AddSingleton<BillingPeriods>();
         services.AddSingleton<LedgerVerifier>();
         services.AddSingleton<AccountAdmin>();
-        services.AddSingleton(new AdminToken(FirstRun.AdminToken(config, settings.DataDir, console)));
+        services.AddSingleton(new AdminToken(FirstRun.AdminToken(config, secrets, console)));
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AuthFailureLimiter>();
         services.AddSingleton<AccountRateLimiter>();
-        var urlSigningKey = FirstRun.UrlSigningKey(settings.DataDir);
+        var urlSigningKey = FirstRun.UrlSigningKey(secrets);
         services.AddSingleton(sp => new OutputUrls(urlSigningKey, settings.OutputUrlLifetime, settings.PublicBaseUrl, sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(routing));
@@ -85,7 +85,7 @@ public static class AppHost
         services.AddSingleton<EmulatorFaults>();
         services.AddSingleton<EmulatorFiles>();
         services.AddSingleton<EmulatorContext>();
-        emulator.TokenKey = FirstRun.EmulatorTokenKey(settings.DataDir);
+        emulator.TokenKey = FirstRun.EmulatorTokenKey(secrets);
         generations.WorkerId = FirstRun.WorkerId(settings.DataDir);
         var baseUrls = new List<string>();
         services.AddSingleton(sp => ProviderHttp.Create(sp.GetRequiredService<OutboundPolicy>(), baseUrls));

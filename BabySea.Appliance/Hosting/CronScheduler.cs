@@ -4,9 +4,10 @@ namespace BabySea.Appliance.Hosting;
 
 /// <summary>
 /// Runs each <see cref="ICronJob"/> at its occurrences. The next occurrence is computed from the previous one,
-/// never from "now": a timer that wakes a millisecond early would otherwise fire the same occurrence again.
+/// never from "now": a timer that wakes a millisecond early would otherwise fire the same occurrence again. With several
+/// nodes on one database, an occurrence runs on whichever node takes the job's lock (<see cref="IJobLocks"/>).
 /// </summary>
-public sealed class CronScheduler(IEnumerable<ICronJob> jobs, TimeProvider time, ILogger<CronScheduler> log) : BackgroundService
+public sealed class CronScheduler(IEnumerable<ICronJob> jobs, IJobLocks locks, TimeProvider time, ILogger<CronScheduler> log) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
         => Task.WhenAll(jobs.Select(job => LoopAsync(job, stoppingToken)));
@@ -21,7 +22,8 @@ public sealed class CronScheduler(IEnumerable<ICronJob> jobs, TimeProvider time,
             try
             {
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
-                await job.RunAsync(ct);
+                if (!await locks.RunExclusiveAsync(job.Name, job.RunAsync, ct))
+                    log.LogDebug("Scheduled job {Job} is running on another node; skipped here", job.Name);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -1,6 +1,7 @@
 using BabySea.Appliance.Accounts;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
+using BabySea.Appliance.Storage;
 
 namespace BabySea.Appliance.Hosting;
 
@@ -16,7 +17,7 @@ public static class FirstRun
     // A generated signing key carries 256 random bits (43 characters); a hand-written one must not be much weaker.
     private const int MinSigningKeyLength = 32;
 
-    public static string AdminToken(IConfiguration config, string dataDir, TextWriter console)
+    public static string AdminToken(IConfiguration config, ISharedSecrets secrets, TextWriter console)
     {
         if (config["BABYSEA_ADMIN_TOKEN"] is { Length: > 0 } fixedToken)
         {
@@ -24,24 +25,21 @@ public static class FirstRun
                 throw new InvalidOperationException($"BABYSEA_ADMIN_TOKEN must be at least {MinAdminTokenLength} characters.");
             return fixedToken.Trim();
         }
-        var path = Path.Combine(dataDir, "admin-token");
-        var (token, created) = Secrets.ReadOrCreate(path, "admin token", MinAdminTokenLength, () => Secrets.NewToken("bsa_"));
-        if (created) console.WriteLine($"Admin token (kept in {path}, shown once): {token}");
+        var (token, created) = secrets.ReadOrCreate("admin-token", "admin token", MinAdminTokenLength, () => Secrets.NewToken("bsa_"));
+        if (created) console.WriteLine($"Admin token (kept in {secrets.Where("admin-token")}, shown once): {token}");
         return token;
     }
 
     /// <summary>The key that signs output links (<c>url-signing.key</c>), read or created at start so a bad one stops start-up.</summary>
-    public static byte[] UrlSigningKey(string dataDir)
-        => System.Text.Encoding.UTF8.GetBytes(Secrets.ReadOrCreate(Path.Combine(dataDir, "url-signing.key"), "URL signing key", MinSigningKeyLength,
-            () => Secrets.NewToken("")).Value);
+    public static byte[] UrlSigningKey(ISharedSecrets secrets)
+        => System.Text.Encoding.UTF8.GetBytes(secrets.ReadOrCreate("url-signing.key", "URL signing key", MinSigningKeyLength, () => Secrets.NewToken("")).Value);
 
     /// <summary>
     /// The key that signs emulated job ids (<c>emulator-token.key</c>): kept, so emulated jobs are resumed across a restart
     /// by the ids the emulator handed out.
     /// </summary>
-    public static byte[] EmulatorTokenKey(string dataDir)
-        => System.Text.Encoding.UTF8.GetBytes(Secrets.ReadOrCreate(Path.Combine(dataDir, "emulator-token.key"), "emulator token key", MinSigningKeyLength,
-            () => Secrets.NewToken("")).Value);
+    public static byte[] EmulatorTokenKey(ISharedSecrets secrets)
+        => System.Text.Encoding.UTF8.GetBytes(secrets.ReadOrCreate("emulator-token.key", "emulator token key", MinSigningKeyLength, () => Secrets.NewToken("")).Value);
 
     /// <summary>
     /// The name this appliance's worker holds generation leases under (<c>worker-id</c>): kept, so after a crash the
@@ -53,7 +51,7 @@ public static class FirstRun
     public static async Task EnsureDefaultAccountAsync(IConfiguration config, AccountAdmin admin, IAccountStore accounts, PlanCatalog plans,
         TextWriter console, CancellationToken ct)
     {
-        if (accounts.AnyAccount()) return;
+        if (await accounts.AnyAccountAsync(ct)) return;
         var fixedKey = config["BABYSEA_BOOTSTRAP_API_KEY"] is { Length: > 0 } k ? k : null;
         if (fixedKey is not null && !ApiKeyMaterial.IsStrongEnough(fixedKey))
             throw new InvalidOperationException(

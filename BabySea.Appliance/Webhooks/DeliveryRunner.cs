@@ -25,6 +25,12 @@ public sealed class DeliveryRunner(
     private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
+    // This process's name on endpoint leases: a new one per start, so a crashed process's leases simply run out.
+    private readonly string _owner = "sender-" + Guid.NewGuid().ToString("N");
+
+    // Covers one attempt with room to spare; renewed before each one.
+    private TimeSpan LeaseFor => options.Value.AttemptTimeout + TimeSpan.FromSeconds(30);
+
     /// <summary>Starts sending <paramref name="due"/> (oldest first); returns how many endpoint tasks it started.</summary>
     public int Start(IReadOnlyList<WebhookDelivery> due)
     {
@@ -79,6 +85,12 @@ public sealed class DeliveryRunner(
             foreach (var d in batch)
             {
                 if (ct.IsCancellationRequested) break;
+                // Another process sharing the database is sending to this endpoint: it has these deliveries in hand.
+                if (!await store.LeaseEndpointAsync(endpointId, _owner, time.GetUtcNow() + LeaseFor, ct))
+                {
+                    wake = false;
+                    break;
+                }
                 var next = await AttemptAsync(d, recording, ct);
                 // Not ready yet: the next regular look retries, rather than a wake-up straight away.
                 if (next == Next.Later) wake = false;
@@ -105,9 +117,23 @@ public sealed class DeliveryRunner(
                 wake = false;
                 log.LogError(ex, "Recording webhook deliveries to endpoint {EndpointId} failed; they go out again", endpointId);
             }
+            await ReleaseAsync(endpointId);
             lock (_lock) _running.Remove(endpointId);
         }
         if (wake) signal.Notify();
+    }
+
+    private async Task ReleaseAsync(string endpointId)
+    {
+        try
+        {
+            await store.ReleaseEndpointAsync(endpointId, _owner, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The lease runs out by itself; only another process's wait gets longer.
+            log.LogWarning(ex, "The send lease of webhook endpoint {EndpointId} could not be given back", endpointId);
+        }
     }
 
     /// <summary>One attempt of <paramref name="queued"/>, and whether its endpoint gets the rest of the batch now.</summary>
@@ -115,8 +141,8 @@ public sealed class DeliveryRunner(
     {
         // 1. Re-read both rows: a delivery or endpoint changed since the rows were listed (disabled, deleted, already
         //    attempted) is skipped. Nothing has been sent yet.
-        if (store.FindEndpoint(queued.EndpointId) is not { Enabled: true } endpoint) return Next.Stop;
-        if (store.FindDelivery(queued.Id) is not { } d || d.Attempts != queued.Attempts || d.Status != queued.Status) return Next.Continue;
+        if (await store.FindEndpointAsync(queued.EndpointId, ct) is not { Enabled: true } endpoint) return Next.Stop;
+        if (await store.FindDeliveryAsync(queued.Id, ct) is not { } d || d.Attempts != queued.Attempts || d.Status != queued.Status) return Next.Continue;
         var attemptedAt = time.GetUtcNow();
         WebhookMessage? message;
         try

@@ -7,9 +7,9 @@ namespace BabySea.Appliance.Webhooks;
 public interface IWebhookStore
 {
     Task InsertEndpointAsync(WebhookEndpoint endpoint, CancellationToken ct);
-    WebhookEndpoint? FindEndpoint(string endpointId);
-    IReadOnlyList<WebhookEndpoint> ListEndpoints(string accountId);
-    int CountHeld(string endpointId);
+    Task<WebhookEndpoint?> FindEndpointAsync(string endpointId, CancellationToken ct);
+    Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string accountId, CancellationToken ct);
+    Task<int> CountHeldAsync(string endpointId, CancellationToken ct);
 
     /// <summary>
     /// Enables the endpoint, resets its failure counter and re-sends its held deliveries created at or after
@@ -31,15 +31,25 @@ public interface IWebhookStore
     /// <summary>A new delivery of the same event to the same endpoint, with a fresh delivery id.</summary>
     Task<WebhookDelivery?> ReplayAsync(string deliveryId, CancellationToken ct);
 
-    WebhookDelivery? FindDelivery(string deliveryId);
+    Task<WebhookDelivery?> FindDeliveryAsync(string deliveryId, CancellationToken ct);
 
     /// <summary>An endpoint's deliveries, newest first.</summary>
-    (IReadOnlyList<WebhookDelivery> Items, int Total) ListDeliveries(string endpointId, int limit, int offset);
+    Task<(IReadOnlyList<WebhookDelivery> Items, int Total)> ListDeliveriesAsync(string endpointId, int limit, int offset, CancellationToken ct);
 
-    IReadOnlyList<WebhookAttempt> Attempts(string deliveryId);
+    Task<IReadOnlyList<WebhookAttempt>> AttemptsAsync(string deliveryId, CancellationToken ct);
 
     /// <summary>Deliveries in <paramref name="status"/> whose next attempt is due, oldest first.</summary>
-    IReadOnlyList<WebhookDelivery> Due(string status, DateTimeOffset now, int limit);
+    Task<IReadOnlyList<WebhookDelivery>> DueAsync(string status, DateTimeOffset now, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// Takes or extends <paramref name="owner"/>'s right to send <paramref name="endpointId"/>'s deliveries until
+    /// <paramref name="until"/>; false while another owner's right runs. Processes sharing one database thus send an
+    /// endpoint's deliveries from one of them at a time: in order, and none twice at once.
+    /// </summary>
+    Task<bool> LeaseEndpointAsync(string endpointId, string owner, DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>Gives the right back early, so another process may send at once.</summary>
+    Task ReleaseEndpointAsync(string endpointId, string owner, CancellationToken ct);
 
     /// <summary>
     /// Logs an attempt and applies its outcome, compare-and-set on the delivery's attempt count: a 2xx makes it delivered,

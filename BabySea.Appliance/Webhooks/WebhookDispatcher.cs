@@ -28,7 +28,7 @@ public sealed class WebhookDispatcher(
         {
             while (true)
             {
-                if (look) runner.Start(store.Due(DeliveryStatus.Pending, time.GetUtcNow(), BatchSize));
+                if (look) runner.Start(await store.DueAsync(DeliveryStatus.Pending, time.GetUtcNow(), BatchSize, stoppingToken));
                 signaled ??= signal.WaitAsync(stoppingToken);
                 ticked ??= tick.WaitForNextTickAsync(stoppingToken).AsTask();
                 var woken = await Task.WhenAny(signaled, ticked);

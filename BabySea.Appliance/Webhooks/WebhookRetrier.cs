@@ -55,7 +55,7 @@ public sealed class WebhookRetrier(
         var o = options.Value;
         var expired = await store.ExpireAsync(now - o.RetryWindow, now - o.HoldWindow, CancellationToken.None);
         if (expired > 0) log.LogWarning("{Count} webhook deliveries ran out of time (exhausted or expired)", expired);
-        var started = runner.Start(store.Due(DeliveryStatus.Failed, now, BatchSize));
+        var started = runner.Start(await store.DueAsync(DeliveryStatus.Failed, now, BatchSize, CancellationToken.None));
         LastRun = now;
         return started;
     }

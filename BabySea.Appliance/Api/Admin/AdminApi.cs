@@ -15,17 +15,17 @@ public static class AdminApi
         admin.MapPost("/retention/sweep", async (BabySea.Appliance.Billing.RetentionSweep sweep, CancellationToken ct)
             => ApiResults.Ok(AdminRetentionSweptData.From(await sweep.SweepAsync(ct)), AppJsonContext.Default.AdminRetentionSweptData, "Retention applied"))
             .Returns<AdminRetentionSweptData>();
-        admin.MapGet("/accounts", (AccountAdmin a) => ApiResults.Ok(a.ListAccounts(), AppJsonContext.Default.AdminAccountsData, "Accounts retrieved")).Returns<AdminAccountsData>();
+        admin.MapGet("/accounts", async (AccountAdmin a, CancellationToken ct) => ApiResults.Ok(await a.ListAccountsAsync(ct), AppJsonContext.Default.AdminAccountsData, "Accounts retrieved")).Returns<AdminAccountsData>();
         admin.MapPost("/accounts/{accountId}/plan", SetPlanAsync).Takes<AdminPlanBody>().Returns<AdminAccountData>();
         admin.MapPost("/accounts/{accountId}/keys", CreateKeyAsync).Takes<AdminCreateKeyBody>().Returns<AdminKeyCreatedData>();
-        admin.MapGet("/accounts/{accountId}/keys", (string accountId, AccountAdmin a) => Answer(a.ListKeys(accountId), AppJsonContext.Default.AdminKeysData, "Keys retrieved")).Returns<AdminKeysData>();
+        admin.MapGet("/accounts/{accountId}/keys", async (string accountId, AccountAdmin a, CancellationToken ct) => Answer(await a.ListKeysAsync(accountId, ct), AppJsonContext.Default.AdminKeysData, "Keys retrieved")).Returns<AdminKeysData>();
         admin.MapPost("/keys/{keyId}/revoke", async (string keyId, AccountAdmin a, CancellationToken ct)
             => Answer(await a.RevokeKeyAsync(keyId, ct), AppJsonContext.Default.AdminKeyData, "Key revoked")).Returns<AdminKeyData>();
         admin.MapPost("/accounts/{accountId}/credits", AddCreditsAsync).Takes<AdminCreditsBody>().Returns<AdminLedgerEntryData>();
         admin.MapPost("/accounts/{accountId}/credit-packs", AddCreditPackAsync).Takes<AdminCreditPackBody>().Returns<AdminLedgerEntryData>();
-        admin.MapGet("/accounts/{accountId}/alerts", (string accountId, AccountAdmin a) => Answer(a.Alerts(accountId), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved")).Returns<AdminAlertsData>();
+        admin.MapGet("/accounts/{accountId}/alerts", async (string accountId, AccountAdmin a, CancellationToken ct) => Answer(await a.AlertsAsync(accountId, ct), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved")).Returns<AdminAlertsData>();
         admin.MapPut("/accounts/{accountId}/alerts", SetAlertsAsync).Takes<AdminAlertsBody>().Returns<AdminAlertsData>();
-        admin.MapGet("/accounts/{accountId}/activity", (string accountId, AccountAdmin a) => Answer(a.Activity(accountId), AppJsonContext.Default.AdminActivityData, "Activity retrieved")).Returns<AdminActivityData>();
+        admin.MapGet("/accounts/{accountId}/activity", async (string accountId, AccountAdmin a, CancellationToken ct) => Answer(await a.ActivityAsync(accountId, ct), AppJsonContext.Default.AdminActivityData, "Activity retrieved")).Returns<AdminActivityData>();
     }
 
     private static async Task<IResult> BackupAsync(HttpContext http, BabySea.Appliance.Storage.IStorageBackup backup, CancellationToken ct)

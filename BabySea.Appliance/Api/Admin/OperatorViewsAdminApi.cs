@@ -48,7 +48,7 @@ public static class OperatorViewsAdminApi
     private static async Task<IResult> ListGenerationsAsync(HttpContext http, string accountId, IAccountStore accounts, IGenerationStore store, OutputUrls urls,
         string? limit, string? offset, CancellationToken ct)
     {
-        if (accounts.FindAccount(accountId) is null) return new ApiError(BseCode.AccountNotFound, $"No account '{accountId}'.").With("account_id", accountId);
+        if (await accounts.FindAccountAsync(accountId, ct) is null) return new ApiError(BseCode.AccountNotFound, $"No account '{accountId}'.").With("account_id", accountId);
         if (!QueryInt.TryRead(limit, "limit", 50, 1, 100, out var take, out var error)) return error!;
         if (!QueryInt.TryRead(offset, "offset", 0, 0, int.MaxValue, out var skip, out error)) return error!;
         var (items, total) = await store.ListAsync(accountId, take, skip, ct);

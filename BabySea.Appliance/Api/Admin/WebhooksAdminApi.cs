@@ -14,9 +14,9 @@ public static class WebhooksAdminApi
     {
         var hooks = app.MapGroup("/admin/v1/accounts/{accountId}/webhooks").RequireAdminToken();
         hooks.MapPost("", CreateAsync).Takes<AdminCreateWebhookBody>().Returns<AdminWebhookSecretData>();
-        hooks.MapGet("", (string accountId, WebhookAdmin w) => Answer(w.List(accountId), AppJsonContext.Default.AdminWebhooksData, "Webhook endpoints retrieved")).Returns<AdminWebhooksData>();
-        hooks.MapGet("/{webhookId}", (string accountId, string webhookId, WebhookAdmin w)
-            => Answer(w.Get(accountId, webhookId), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint retrieved")).Returns<AdminWebhookData>();
+        hooks.MapGet("", async (string accountId, WebhookAdmin w, CancellationToken ct) => Answer(await w.ListAsync(accountId, ct), AppJsonContext.Default.AdminWebhooksData, "Webhook endpoints retrieved")).Returns<AdminWebhooksData>();
+        hooks.MapGet("/{webhookId}", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
+            => Answer(await w.GetAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint retrieved")).Returns<AdminWebhookData>();
         hooks.MapDelete("/{webhookId}", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
             => Answer(await w.DeleteAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookDeletedData, "Webhook endpoint deleted")).Returns<AdminWebhookDeletedData>();
         hooks.MapPost("/{webhookId}/enable", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
@@ -27,9 +27,9 @@ public static class WebhooksAdminApi
             => Answer(await w.RotateAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookSecretData, "Secret rotated; it is shown only once")).Returns<AdminWebhookSecretData>();
         hooks.MapPost("/{webhookId}/test", async (string accountId, string webhookId, WebhookAdmin w, CancellationToken ct)
             => Answer(await w.TestAsync(accountId, webhookId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Test event queued")).Returns<AdminWebhookDeliveryData>();
-        hooks.MapGet("/{webhookId}/deliveries", Deliveries).Returns<AdminWebhookDeliveriesData>(paged: true);
-        hooks.MapGet("/{webhookId}/deliveries/{deliveryId}", (string accountId, string webhookId, string deliveryId, WebhookAdmin w)
-            => Answer(w.Delivery(accountId, webhookId, deliveryId), AppJsonContext.Default.AdminWebhookDeliveryData, "Delivery retrieved")).Returns<AdminWebhookDeliveryData>();
+        hooks.MapGet("/{webhookId}/deliveries", DeliveriesAsync).Returns<AdminWebhookDeliveriesData>(paged: true);
+        hooks.MapGet("/{webhookId}/deliveries/{deliveryId}", async (string accountId, string webhookId, string deliveryId, WebhookAdmin w, CancellationToken ct)
+            => Answer(await w.DeliveryAsync(accountId, webhookId, deliveryId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Delivery retrieved")).Returns<AdminWebhookDeliveryData>();
         hooks.MapPost("/{webhookId}/deliveries/{deliveryId}/replay", async (string accountId, string webhookId, string deliveryId, WebhookAdmin w,
                 CancellationToken ct)
             => Answer(await w.ReplayAsync(accountId, webhookId, deliveryId, ct), AppJsonContext.Default.AdminWebhookDeliveryData, "Replay queued")).Returns<AdminWebhookDeliveryData>();
@@ -42,11 +42,11 @@ public static class WebhooksAdminApi
             "Webhook endpoint created; the secret is shown only once");
     }
 
-    private static IResult Deliveries(string accountId, string webhookId, string? limit, string? offset, WebhookAdmin admin)
+    private static async Task<IResult> DeliveriesAsync(string accountId, string webhookId, string? limit, string? offset, WebhookAdmin admin, CancellationToken ct)
     {
         if (!QueryInt.TryRead(limit, "limit", 20, 1, 100, out var take, out var error)) return error!;
         if (!QueryInt.TryRead(offset, "offset", 0, 0, int.MaxValue, out var skip, out error)) return error!;
-        var (data, page, failure) = admin.Deliveries(accountId, webhookId, take, skip);
+        var (data, page, failure) = await admin.DeliveriesAsync(accountId, webhookId, take, skip, ct);
         return failure ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.AdminWebhookDeliveriesData, "Deliveries retrieved", page);
     }
 }

@@ -15,16 +15,16 @@ public sealed class ApiKeyAuthenticator(IAccountStore accounts, AuthFailureLimit
     private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
 
     /// <param name="scopes">Every scope the route needs; the first one the key lacks is named in BSE1003.</param>
-    public (Caller? Caller, ApiError? Error) Authenticate(HttpContext http, IReadOnlyList<string> scopes)
+    public async Task<(Caller? Caller, ApiError? Error)> AuthenticateAsync(HttpContext http, IReadOnlyList<string> scopes)
     {
         var ip = http.Connection.RemoteIpAddress;
         if (failures.Refusal(ip) is { } blocked) return (null, blocked);
-        var (caller, error) = Check(http, scopes);
+        var (caller, error) = await CheckAsync(http, scopes);
         if (error?.Code is BseCode.AuthenticationRequired or BseCode.AuthenticationFailed) failures.Failed(ip);
         return (caller, error);
     }
 
-    private (Caller? Caller, ApiError? Error) Check(HttpContext http, IReadOnlyList<string> scopes)
+    private async Task<(Caller? Caller, ApiError? Error)> CheckAsync(HttpContext http, IReadOnlyList<string> scopes)
     {
         var header = http.Request.Headers.Authorization.ToString();
         if (string.IsNullOrWhiteSpace(header))
@@ -32,7 +32,7 @@ public sealed class ApiKeyAuthenticator(IAccountStore accounts, AuthFailureLimit
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return (null, new ApiError(BseCode.AuthenticationRequired, "The Authorization header must use the Bearer scheme."));
         var raw = header[7..].Trim();
-        if (!ApiKeyMaterial.LooksValid(raw) || accounts.FindKeyByHash(ApiKeyMaterial.Hash(raw)) is not { } key)
+        if (!ApiKeyMaterial.LooksValid(raw) || await accounts.FindKeyByHashAsync(ApiKeyMaterial.Hash(raw), http.RequestAborted) is not { } key)
             return (null, new ApiError(BseCode.AuthenticationFailed, "The API key is not valid."));
 
         var now = time.GetUtcNow();
@@ -41,7 +41,7 @@ public sealed class ApiKeyAuthenticator(IAccountStore accounts, AuthFailureLimit
             case "revoked": return (null, new ApiError(BseCode.AuthenticationFailed, "The API key has been revoked."));
             case "expired": return (null, new ApiError(BseCode.AuthenticationFailed, "The API key has expired."));
         }
-        if (accounts.FindAccount(key.AccountId) is not { } account)
+        if (await accounts.FindAccountAsync(key.AccountId, http.RequestAborted) is not { } account)
             return (null, new ApiError(BseCode.AccountNotFound, "The account of this API key no longer exists."));
         if (key.IpAllowlist.Count > 0)
         {

@@ -20,11 +20,11 @@ public static class ScopeEndpoints
         {
             var http = context.HttpContext;
             var auth = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
-            var (caller, error) = auth.Authenticate(http, scopes);
+            var (caller, error) = await auth.AuthenticateAsync(http, scopes);
             if (error is not null) return error;
             caller!.AttachTo(http);
             var limit = http.RequestServices.GetRequiredService<PlanCatalog>().Get(caller.Account.Plan).RequestsPerMinute;
-            var decision = http.RequestServices.GetRequiredService<AccountRateLimiter>().Take(caller.Account.Id, limit);
+            var decision = await http.RequestServices.GetRequiredService<AccountRateLimiter>().TakeAsync(caller.Account.Id, limit, http.RequestAborted);
             var headers = http.Response.Headers;
             headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
             headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);

@@ -8,7 +8,7 @@ namespace BabySea.Appliance.Api.Idempotency;
 public interface IIdempotencyStore
 {
     /// <summary>The live record of a key, read outside any transaction: a fast answer for replays, confirmed at admission.</summary>
-    IdempotencyRecord? Find(string accountId, string key);
+    Task<IdempotencyRecord?> FindAsync(string accountId, string key, CancellationToken ct);
 
     Task<int> SweepExpiredAsync(CancellationToken ct);
 }

@@ -1,27 +1,21 @@
-using System.Collections.Concurrent;
-
 namespace BabySea.Appliance.Api.RateLimiting;
 
 /// <summary>
 /// Requests per account per minute, shared by all of the account's keys: a fixed one-minute window, so
-/// <c>X-RateLimit-Reset</c> is a plain clock minute and a client can plan around it.
+/// <c>X-RateLimit-Reset</c> is a plain clock minute and a client can plan around it. The counting is
+/// <see cref="IRequestWindows"/>'s: in memory on one node, in the shared database when several nodes serve one account.
 /// </summary>
-public sealed class AccountRateLimiter(TimeProvider time)
+public sealed class AccountRateLimiter(IRequestWindows windows, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
-
     public sealed record Decision(bool Allowed, int Limit, int Remaining, long ResetUnixSeconds, int RetryAfterSeconds);
 
-    public Decision Take(string accountId, int limit)
+    public async Task<Decision> TakeAsync(string accountId, int limit, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var minute = now / 60;
-        var window = _windows.AddOrUpdate(accountId, _ => new Window(minute, 1),
-            (_, w) => w.Minute == minute ? w with { Count = w.Count + 1 } : new Window(minute, 1));
+        var count = await windows.CountAsync(accountId, minute, ct);
         var reset = (minute + 1) * 60;
-        var allowed = window.Count <= limit;
-        return new Decision(allowed, limit, Math.Max(0, limit - window.Count), reset, allowed ? 0 : (int)Math.Max(1, reset - now));
+        var allowed = count <= limit;
+        return new Decision(allowed, limit, (int)Math.Max(0, limit - count), reset, allowed ? 0 : (int)Math.Max(1, reset - now));
     }
-
-    private sealed record Window(long Minute, int Count);
 }

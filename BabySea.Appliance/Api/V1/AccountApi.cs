@@ -42,11 +42,11 @@ public static class AccountApi
             AppJsonContext.Default.BillingData, "User billing data retrieved successfully");
     }
 
-    private static async Task<IResult> UsageAsync(HttpContext http, UsageReport usage, string? days)
+    private static async Task<IResult> UsageAsync(HttpContext http, UsageReport usage, string? days, CancellationToken ct)
     {
         if (!QueryInt.TryRead(days, "days", 30, 1, 90, out var period, out var error)) return error!;
         var account = Caller.From(http).Account;
-        return ApiResults.Ok(await usage.BuildAsync(account.Id, account.Balance, period), AppJsonContext.Default.UsageData,
+        return ApiResults.Ok(await usage.BuildAsync(account.Id, account.Balance, period, ct), AppJsonContext.Default.UsageData,
             "Usage data retrieved successfully");
     }
 }

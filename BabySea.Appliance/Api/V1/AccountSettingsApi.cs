@@ -22,9 +22,9 @@ public static class AccountSettingsApi
             "Key retrieved")).RequireScopes([]).Returns<AdminKeyData>();
 
         var read = app.MapGroup("/v1").RequireScope(Scopes.AccountRead);
-        read.MapGet("/keys", (HttpContext http, AccountAdmin a) => Answer(a.ListKeys(Account(http)), AppJsonContext.Default.AdminKeysData, "Keys retrieved")).Returns<AdminKeysData>();
-        read.MapGet("/activity", (HttpContext http, AccountAdmin a) => Answer(a.Activity(Account(http)), AppJsonContext.Default.AdminActivityData, "Activity retrieved")).Returns<AdminActivityData>();
-        read.MapGet("/alerts", (HttpContext http, AccountAdmin a) => Answer(a.Alerts(Account(http)), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved")).Returns<AdminAlertsData>();
+        read.MapGet("/keys", async (HttpContext http, AccountAdmin a, CancellationToken ct) => Answer(await a.ListKeysAsync(Account(http), ct), AppJsonContext.Default.AdminKeysData, "Keys retrieved")).Returns<AdminKeysData>();
+        read.MapGet("/activity", async (HttpContext http, AccountAdmin a, CancellationToken ct) => Answer(await a.ActivityAsync(Account(http), ct), AppJsonContext.Default.AdminActivityData, "Activity retrieved")).Returns<AdminActivityData>();
+        read.MapGet("/alerts", async (HttpContext http, AccountAdmin a, CancellationToken ct) => Answer(await a.AlertsAsync(Account(http), ct), AppJsonContext.Default.AdminAlertsData, "Alerts retrieved")).Returns<AdminAlertsData>();
 
         var manage = app.MapGroup("/v1").RequireScopes(ManageScopes);
         manage.MapPost("/keys", CreateKeyAsync).Takes<AdminCreateKeyBody>().Returns<AdminKeyCreatedData>();

@@ -16,10 +16,10 @@ public static class WebhooksApi
     public static void MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var read = app.MapGroup("/v1/webhooks").RequireScope(Scopes.AccountRead);
-        read.MapGet("", (HttpContext http, WebhookAdmin w) => Answer(w.List(Account(http)), AppJsonContext.Default.AdminWebhooksData, "Webhook endpoints retrieved")).Returns<AdminWebhooksData>();
-        read.MapGet("/{webhookId}", (HttpContext http, string webhookId, WebhookAdmin w)
-            => Answer(w.Get(Account(http), webhookId), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint retrieved")).Returns<AdminWebhookData>();
-        read.MapGet("/{webhookId}/deliveries", Deliveries).Returns<AdminWebhookDeliveriesData>(paged: true);
+        read.MapGet("", async (HttpContext http, WebhookAdmin w, CancellationToken ct) => Answer(await w.ListAsync(Account(http), ct), AppJsonContext.Default.AdminWebhooksData, "Webhook endpoints retrieved")).Returns<AdminWebhooksData>();
+        read.MapGet("/{webhookId}", async (HttpContext http, string webhookId, WebhookAdmin w, CancellationToken ct)
+            => Answer(await w.GetAsync(Account(http), webhookId, ct), AppJsonContext.Default.AdminWebhookData, "Webhook endpoint retrieved")).Returns<AdminWebhookData>();
+        read.MapGet("/{webhookId}/deliveries", DeliveriesAsync).Returns<AdminWebhookDeliveriesData>(paged: true);
 
         var manage = app.MapGroup("/v1/webhooks").RequireScopes(AccountSettingsApi.ManageScopes);
         manage.MapPost("", CreateAsync).Takes<AdminCreateWebhookBody>().Returns<AdminWebhookSecretData>();
@@ -47,11 +47,11 @@ public static class WebhooksApi
             "Webhook endpoint created; the secret is shown only once");
     }
 
-    private static IResult Deliveries(HttpContext http, string webhookId, string? limit, string? offset, WebhookAdmin admin)
+    private static async Task<IResult> DeliveriesAsync(HttpContext http, string webhookId, string? limit, string? offset, WebhookAdmin admin, CancellationToken ct)
     {
         if (!QueryInt.TryRead(limit, "limit", 20, 1, 100, out var take, out var error)) return error!;
         if (!QueryInt.TryRead(offset, "offset", 0, 0, int.MaxValue, out var skip, out error)) return error!;
-        var (data, page, failure) = admin.Deliveries(Account(http), webhookId, take, skip);
+        var (data, page, failure) = await admin.DeliveriesAsync(Account(http), webhookId, take, skip, ct);
         return failure ?? (IResult)ApiResults.Ok(data!, AppJsonContext.Default.AdminWebhookDeliveriesData, "Deliveries retrieved", page);
     }
 }

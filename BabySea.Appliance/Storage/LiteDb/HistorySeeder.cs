@@ -2,14 +2,16 @@ using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Api;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Generations;
+using BabySea.Appliance.Webhooks;
 using LiteDB;
 
 namespace BabySea.Appliance.Storage.LiteDb;
 
 /// <summary>
 /// Writes realistic history for benchmarks and demos through the same row writers the appliance uses (generation records,
-/// ledger movements, request logs, rollups), in large writer batches. One account holds a fifth of everything, the rest
-/// share the remainder; generations succeed, fail over, fail and get canceled in plausible proportions.
+/// ledger movements, webhook deliveries and their attempts, request logs, rollups), in large writer batches. One account
+/// holds a fifth of everything, the rest share the remainder; generations succeed, fail over, fail and get canceled in
+/// plausible proportions, and each ending is delivered to the account's webhook endpoint (a few deliveries exhausted).
 /// </summary>
 public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed = 1) : IHistorySeeder
 {
@@ -24,7 +26,7 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
     private static readonly string[] Endpoints = ["GET /v1/status", "GET /v1/content/{generationId}", "GET /v1/content/list", "POST /v1/generate/image/{**model}", "GET /v1/usage"];
 
     private readonly Random _random = new(seed);
-
+    private readonly Dictionary<string, WebhookEndpoint> _endpoints = new(StringComparer.Ordinal);
 
     public async Task<SeededHistory> SeedAsync(int accounts, int generations, int requestLogs, int days, string plan, Action<string> progress, CancellationToken ct)
     {
@@ -45,6 +47,10 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
                 });
                 // Enough for every generation it will make, so the ledger never refuses a seeded reserve.
                 LedgerRows.Apply(s, new LedgerMovement(id, LedgerType.Add, 1_000_000m, null, "Seeded credits"), from);
+                var endpoint = new WebhookEndpoint(Guid.CreateVersion7(from).ToString(), id, $"https://hooks.example.com/babysea/{i + 1}",
+                    [WebhookEvents.Completed, WebhookEvents.Failed, WebhookEvents.Canceled], true, WebhookSigner.NewSecret(), from, from, 0, null, null);
+                s.Collection(Schema.WebhookEndpoints).Insert(WebhookDocuments.ToDocument(endpoint));
+                _endpoints[id] = endpoint;
                 return id;
             }).ToArray());
 
@@ -114,7 +120,7 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
     /// Each generation's admission and its end as two steps, in time order across generations (an end waits until every
     /// admission before it), as the appliance would have written them: the ledger's balance chain then holds in id order.
     /// </summary>
-    private static IEnumerable<Action<LiteStore>> Steps(IEnumerable<Generation> generations)
+    private IEnumerable<Action<LiteStore>> Steps(IEnumerable<Generation> generations)
     {
         var ends = new PriorityQueue<Generation, DateTimeOffset>();
         foreach (var g in generations)
@@ -133,12 +139,38 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
         RollupRows.Apply(s, RollupRules.ForCreated(g));
     }
 
-    private static Action<LiteStore> End(Generation g) => s =>
+    private Action<LiteStore> End(Generation g) => s =>
     {
         var settle = g.Status == GenerationStatus.Succeeded ? LedgerType.Charge : LedgerType.Refund;
         LedgerRows.Apply(s, new LedgerMovement(g.AccountId, settle, g.Cost, g.Id, $"{settle} for generation {g.Id}"), g.CompletedAt!.Value);
         RollupRows.Apply(s, RollupRules.ForTransition(g with { Status = GenerationStatus.Processing }, g));
+        Deliver(s, _endpoints[g.AccountId], g);
     };
+
+    /// <summary>The ending's event, delivered at the first attempt, or (about 3 in 100, by the id's random tail) refused until exhausted.</summary>
+    private static void Deliver(LiteStore s, WebhookEndpoint endpoint, Generation g)
+    {
+        var e = WebhookEvents.For(g.Status switch
+        {
+            GenerationStatus.Succeeded => GenerationEvent.Completed,
+            GenerationStatus.Failed => GenerationEvent.Failed,
+            _ => GenerationEvent.Canceled,
+        }, g);
+        var at = g.CompletedAt!.Value;
+        var delivery = OutboxRows.Add(s, endpoint, Guid.CreateVersion7(at).ToString(), e.Type, e.Data.ToJsonString(), at);
+        var delivered = Convert.ToInt32(g.Id[^2..], 16) >= 8;
+        var attempt = new WebhookAttempt(Guid.CreateVersion7(at).ToString(), delivery["_id"].AsString, endpoint.Id, 1, at.AddMilliseconds(40),
+            delivered ? 200 : 503, delivered ? null : "HTTP 503", 40, delivered);
+        s.Collection(Schema.WebhookAttempts).Insert(WebhookDocuments.AttemptToDocument(attempt, endpoint.AccountId));
+        delivery["attempts"] = 1;
+        delivery["last_attempt_at"] = Bson.Time(attempt.AttemptedAt);
+        delivery["last_status_code"] = attempt.StatusCode!.Value;
+        delivery["next_attempt_at"] = BsonValue.Null;
+        if (delivered) delivery["delivered_at"] = Bson.Time(attempt.AttemptedAt);
+        else delivery["last_error"] = attempt.Error;
+        OutboxRows.SetStatus(s, delivery, delivered ? DeliveryStatus.Delivered : DeliveryStatus.Exhausted);
+        s.Collection(Schema.WebhookDeliveries).Update(delivery);
+    }
 
     private Generation Generation(string accountId, DateTimeOffset at, DateTimeOffset now)
     {

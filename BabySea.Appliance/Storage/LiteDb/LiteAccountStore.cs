@@ -16,13 +16,13 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
             return FromDocument(s.Collection(Schema.Accounts).FindById(account.Id));
         });
 
-    public Account? FindAccount(string accountId)
-        => store.Collection(Schema.Accounts).FindById(accountId) is { } d ? FromDocument(d) : null;
+    public Task<Account?> FindAccountAsync(string accountId, CancellationToken ct)
+        => Task.FromResult<Account?>(store.Collection(Schema.Accounts).FindById(accountId) is { } d ? FromDocument(d) : null);
 
-    public IReadOnlyList<Account> ListAccounts()
-        => store.Collection(Schema.Accounts).FindAll().Select(FromDocument).OrderBy(a => a.CreatedAt).ToArray();
+    public Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken ct)
+        => Task.FromResult<IReadOnlyList<Account>>(store.Collection(Schema.Accounts).FindAll().Select(FromDocument).OrderBy(a => a.CreatedAt).ToArray());
 
-    public bool AnyAccount() => store.Collection(Schema.Accounts).Count() > 0;
+    public Task<bool> AnyAccountAsync(CancellationToken ct) => Task.FromResult(store.Collection(Schema.Accounts).Count() > 0);
 
     public Task<Account?> SetPlanAsync(string accountId, string plan, CancellationToken ct)
         => writer.RunAsync(s =>
@@ -55,14 +55,14 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
             return settings;
         });
 
-    public (LowBalanceAlerts.Settings Settings, IReadOnlyList<decimal> Fired)? Alerts(string accountId)
-        => store.Collection(Schema.Accounts).FindById(accountId) is { } d
+    public Task<(LowBalanceAlerts.Settings Settings, IReadOnlyList<decimal> Fired)?> AlertsAsync(string accountId, CancellationToken ct)
+        => Task.FromResult<(LowBalanceAlerts.Settings Settings, IReadOnlyList<decimal> Fired)?>(store.Collection(Schema.Accounts).FindById(accountId) is { } d
             ? (LedgerRows.AlertSettings(d), d["alerts_fired"].IsArray ? d["alerts_fired"].AsArray.Select(v => v.AsDecimal).ToArray() : [])
-            : null;
+            : null);
 
-    public IReadOnlyList<ActivityEntry> Activity(string accountId)
-        => store.Collection(Schema.Activity).Query().Where("account_id = @0", accountId).OrderBy("_id").ToEnumerable()
-            .Select(d => new ActivityEntry(d["category"].AsString, d["action"].AsString, d["description"].AsString, d.Time("at"))).ToArray();
+    public Task<IReadOnlyList<ActivityEntry>> ActivityAsync(string accountId, CancellationToken ct)
+        => Task.FromResult<IReadOnlyList<ActivityEntry>>(store.Collection(Schema.Activity).Query().Where("account_id = @0", accountId).OrderBy("_id").ToEnumerable()
+            .Select(d => new ActivityEntry(d["category"].AsString, d["action"].AsString, d["description"].AsString, d.Time("at"))).ToArray());
 
     public Task InsertKeyAsync(ApiKey key, CancellationToken ct)
         => writer.RunAsync<bool>(s =>
@@ -72,11 +72,11 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
             return true;
         });
 
-    public ApiKey? FindKeyByHash(string hash)
-        => store.Collection(Schema.ApiKeys).FindOne("hash = @0", hash) is { } d ? KeyFromDocument(d) : null;
+    public Task<ApiKey?> FindKeyByHashAsync(string hash, CancellationToken ct)
+        => Task.FromResult<ApiKey?>(store.Collection(Schema.ApiKeys).FindOne("hash = @0", hash) is { } d ? KeyFromDocument(d) : null);
 
-    public IReadOnlyList<ApiKey> ListKeys(string accountId)
-        => store.Collection(Schema.ApiKeys).Find(BsonExpression.Create("account_id = @0", accountId)).Select(KeyFromDocument).OrderBy(k => k.CreatedAt).ToArray();
+    public Task<IReadOnlyList<ApiKey>> ListKeysAsync(string accountId, CancellationToken ct)
+        => Task.FromResult<IReadOnlyList<ApiKey>>(store.Collection(Schema.ApiKeys).Find(BsonExpression.Create("account_id = @0", accountId)).Select(KeyFromDocument).OrderBy(k => k.CreatedAt).ToArray());
 
     public Task<ApiKey?> RevokeKeyAsync(string keyId, CancellationToken ct)
         => writer.RunAsync(s =>

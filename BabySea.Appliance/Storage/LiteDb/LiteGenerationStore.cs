@@ -54,17 +54,17 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
     public Task<Generation?> FindAsync(string generationId, string? accountId, CancellationToken ct)
         => Task.FromResult(Load(store, generationId) is { } g && (accountId is null || g.AccountId == accountId) ? g : null);
 
-    public Task<GenerationPage> ListAsync(string accountId, int limit, int offset, CancellationToken ct)
+    public async Task<GenerationPage> ListAsync(string accountId, int limit, int offset, CancellationToken ct)
     {
         var generations = store.Collection(Schema.Generations);
-        var totals = rollups.Total(accountId);
+        var totals = await rollups.TotalAsync(accountId, ct);
         var total = (int)(totals.Count("gen|created") - totals.Count("gen|deleted"));
         // The walk down the "ak" index (account|UUIDv7, so newest first) reads index keys only; only the page's own documents are loaded.
         var ids = generations.Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~"))
             .OrderByDescending("ak").Select("ak").Offset(offset).Limit(limit).ToEnumerable()
             .Select(d => d["ak"].AsString[(accountId.Length + 1)..]).ToArray();
         var items = ids.Select(id => generations.FindById(id)).Where(d => d is not null).Select(GenerationDocuments.FromDocument).ToArray();
-        return Task.FromResult(new GenerationPage(items, total));
+        return new GenerationPage(items, total);
     }
 
     public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct)

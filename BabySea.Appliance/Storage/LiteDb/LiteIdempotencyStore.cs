@@ -7,7 +7,7 @@ public sealed class LiteIdempotencyStore(LiteStore store, WriteQueue writer, Tim
 {
     public static readonly TimeSpan Window = TimeSpan.FromHours(24);
 
-    public IdempotencyRecord? Find(string accountId, string key) => Read(store, accountId, key, time.GetUtcNow());
+    public Task<IdempotencyRecord?> FindAsync(string accountId, string key, CancellationToken ct) => Task.FromResult(Read(store, accountId, key, time.GetUtcNow()));
 
     public Task<int> SweepExpiredAsync(CancellationToken ct)
         => writer.RunAsync(s => s.Collection(Schema.Idempotency).DeleteMany(BsonExpression.Create("expires_at < @0", Bson.Time(time.GetUtcNow()))));

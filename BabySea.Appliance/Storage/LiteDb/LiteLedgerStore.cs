@@ -14,19 +14,19 @@ public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProv
             ? null
             : LedgerRows.Apply(s, new LedgerMovement(accountId, LedgerType.Add, amount, null, description, grantKey), time.GetUtcNow()));
 
-    public IReadOnlyList<LedgerEntry> Entries(string accountId)
-        => store.Collection(Schema.Ledger).Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~")).OrderBy("ak")
-            .ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
+    public Task<IReadOnlyList<LedgerEntry>> EntriesAsync(string accountId, CancellationToken ct)
+        => Task.FromResult<IReadOnlyList<LedgerEntry>>(store.Collection(Schema.Ledger).Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~")).OrderBy("ak")
+            .ToEnumerable().Select(LedgerRows.FromDocument).ToArray());
 
-    public IReadOnlyList<LedgerEntry> After(string accountId, string? afterId, int limit)
-        => store.Collection(Schema.Ledger).Query()
+    public Task<IReadOnlyList<LedgerEntry>> AfterAsync(string accountId, string? afterId, int limit, CancellationToken ct)
+        => Task.FromResult<IReadOnlyList<LedgerEntry>>(store.Collection(Schema.Ledger).Query()
             .Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|" + (afterId ?? ""), accountId + "|~")).OrderBy("ak")
-            .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
+            .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray());
 
-    public LedgerCheckpoint? Checkpoint(string accountId)
-        => store.Collection(Schema.LedgerCheckpoints).FindById(accountId) is { } d
+    public Task<LedgerCheckpoint?> CheckpointAsync(string accountId, CancellationToken ct)
+        => Task.FromResult<LedgerCheckpoint?>(store.Collection(Schema.LedgerCheckpoints).FindById(accountId) is { } d
             ? new LedgerCheckpoint(accountId, d.OptString("last_entry_id"), d["balance"].AsDecimal)
-            : null;
+            : null);
 
     public Task SaveCheckpointsAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, CancellationToken ct)
         => writer.RunAsync(s => s.Collection(Schema.LedgerCheckpoints).Upsert(checkpoints.Select(c => new BsonDocument
@@ -37,8 +37,8 @@ public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProv
             ["at"] = Bson.Time(time.GetUtcNow()),
         })));
 
-    public IReadOnlyList<LedgerEntry> Page(string accountId, string? cursor, int limit)
-        => store.Collection(Schema.Ledger).Query()
+    public Task<IReadOnlyList<LedgerEntry>> PageAsync(string accountId, string? cursor, int limit, CancellationToken ct)
+        => Task.FromResult<IReadOnlyList<LedgerEntry>>(store.Collection(Schema.Ledger).Query()
             .Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|" + (cursor ?? "~"))).OrderByDescending("ak")
-            .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray();
+            .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray());
 }

@@ -13,7 +13,7 @@ public sealed class LiteRequestLogStore(LiteStore store, WriteQueue writer) : IR
             return entries.Count;
         });
 
-    public RequestLogWalk Page(string accountId, RequestLogFilter filter, string? cursor, int limit, int walkLimit)
+    public Task<RequestLogWalk> PageAsync(string accountId, RequestLogFilter filter, string? cursor, int limit, int walkLimit, CancellationToken ct)
     {
         // "ak" is account|request id and request ids sort by time; "akb", "aks" and "akk" put the BSE code, the status or
         // the key between the two. A page is a descending walk of one index range (the narrowest the filter allows) that
@@ -36,9 +36,9 @@ public sealed class LiteRequestLogStore(LiteStore store, WriteQueue writer) : IR
             var e = FromDocument(d);
             (last, walked) = (e.RequestId, walked + 1);
             if (filter.Matches(e)) matches.Add(e);
-            if (matches.Count == limit) return new RequestLogWalk(matches, null);
+            if (matches.Count == limit) return Task.FromResult(new RequestLogWalk(matches, null));
         }
-        return new RequestLogWalk(matches, walked == walkLimit ? last : null);
+        return Task.FromResult(new RequestLogWalk(matches, walked == walkLimit ? last : null));
     }
 
     internal static string SortKey(string? accountId, string requestId) => (accountId ?? "") + "|" + requestId;

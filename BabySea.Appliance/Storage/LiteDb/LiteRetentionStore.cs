@@ -32,8 +32,8 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         return new RetentionSwept(files.Count, generations.Count, logs, deliveries, activity, folded, hours);
     }
 
-    public DateTimeOffset? SweptUntil(string accountId, string category)
-        => store.Collection(Schema.RetentionMarks).FindById($"{accountId}|{category}") is { } d ? d.Time("until") : null;
+    public Task<DateTimeOffset?> SweptUntilAsync(string accountId, string category, CancellationToken ct)
+        => Task.FromResult<DateTimeOffset?>(store.Collection(Schema.RetentionMarks).FindById($"{accountId}|{category}") is { } d ? d.Time("until") : null);
 
     private List<string> RemoveFiles(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
     {

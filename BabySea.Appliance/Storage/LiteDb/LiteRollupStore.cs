@@ -5,17 +5,17 @@ namespace BabySea.Appliance.Storage.LiteDb;
 
 public sealed class LiteRollupStore(LiteStore store, TimeProvider time) : IRollupStore
 {
-    public IReadOnlyList<RollupBucket> Read(string accountId, RollupGrain grain, DateTimeOffset from, DateTimeOffset to)
+    public Task<IReadOnlyList<RollupBucket>> ReadAsync(string accountId, RollupGrain grain, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         // Bucket ids sort by time within an account and grain: the period is one range scan of the primary key.
         var lo = RollupRows.Id(accountId, grain, RollupGrains.Start(grain, from));
         var hi = RollupRows.Id(accountId, grain, RollupGrains.Start(grain, to));
-        return store.Collection(Schema.Rollups).Find(BsonExpression.Create("_id BETWEEN @0 AND @1", lo, hi))
+        return Task.FromResult<IReadOnlyList<RollupBucket>>(store.Collection(Schema.Rollups).Find(BsonExpression.Create("_id BETWEEN @0 AND @1", lo, hi))
             .Select(RollupRows.FromDocument).Where(b => b.Start >= RollupGrains.Start(grain, from) && b.Start < to)
-            .OrderBy(b => b.Start).ToArray();
+            .OrderBy(b => b.Start).ToArray());
     }
 
-    public IReadOnlyList<string> Recount(string accountId)
+    public Task<IReadOnlyList<string>> RecountAsync(string accountId, CancellationToken ct)
     {
         var marks = store.Collection(Schema.RetentionMarks);
         DateTimeOffset Until(string category) => marks.FindById($"{accountId}|{category}") is { } d ? d.Time("until") : DateTimeOffset.MinValue;
@@ -28,12 +28,12 @@ public sealed class LiteRollupStore(LiteStore store, TimeProvider time) : IRollu
         // Hour buckets that old are gone or going (retention; seeding never writes them): nothing to compare.
         var hours = RollupGrains.HoursKeptFrom(time.GetUtcNow());
         // A generation counts when created and again when it ends, up to a day later, so a day past a sweep may count rows now gone.
-        return RollupRecount.Compare(store, accountId, (key, grain, start) => (grain == RollupGrain.Hour && start < hours)
-            || (until.GetValueOrDefault(key[..key.IndexOf('|')]) is var u && u > DateTimeOffset.MinValue && start < u + TimeSpan.FromDays(1)));
+        return Task.FromResult<IReadOnlyList<string>>(RollupRecount.Compare(store, accountId, (key, grain, start) => (grain == RollupGrain.Hour && start < hours)
+            || (until.GetValueOrDefault(key[..key.IndexOf('|')]) is var u && u > DateTimeOffset.MinValue && start < u + TimeSpan.FromDays(1))));
     }
 
-    public RollupBucket Total(string accountId)
-        => store.Collection(Schema.Rollups).FindById(RollupRows.Id(accountId, RollupGrain.Total, DateTimeOffset.UnixEpoch)) is { } d
+    public Task<RollupBucket> TotalAsync(string accountId, CancellationToken ct)
+        => Task.FromResult(store.Collection(Schema.Rollups).FindById(RollupRows.Id(accountId, RollupGrain.Total, DateTimeOffset.UnixEpoch)) is { } d
             ? RollupRows.FromDocument(d)
-            : RollupBucket.Empty;
+            : RollupBucket.Empty);
 }

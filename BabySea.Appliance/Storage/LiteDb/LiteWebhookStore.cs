@@ -28,15 +28,15 @@ public sealed class LiteWebhookStore : IWebhookStore
             return true;
         });
 
-    public WebhookEndpoint? FindEndpoint(string endpointId)
-        => _store.Collection(Schema.WebhookEndpoints).FindById(endpointId) is { } d ? WebhookDocuments.EndpointFrom(d) : null;
+    public Task<WebhookEndpoint?> FindEndpointAsync(string endpointId, CancellationToken ct)
+        => Task.FromResult<WebhookEndpoint?>(_store.Collection(Schema.WebhookEndpoints).FindById(endpointId) is { } d ? WebhookDocuments.EndpointFrom(d) : null);
 
-    public IReadOnlyList<WebhookEndpoint> ListEndpoints(string accountId)
-        => _store.Collection(Schema.WebhookEndpoints).Find(BsonExpression.Create("account_id = @0", accountId))
-            .Select(WebhookDocuments.EndpointFrom).OrderBy(e => e.Id, StringComparer.Ordinal).ToArray();
+    public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string accountId, CancellationToken ct)
+        => Task.FromResult<IReadOnlyList<WebhookEndpoint>>(_store.Collection(Schema.WebhookEndpoints).Find(BsonExpression.Create("account_id = @0", accountId))
+            .Select(WebhookDocuments.EndpointFrom).OrderBy(e => e.Id, StringComparer.Ordinal).ToArray());
 
-    public int CountHeld(string endpointId)
-        => _store.Collection(Schema.WebhookDeliveries).Count(BsonExpression.Create("endpoint_id = @0 AND status = @1", endpointId, DeliveryStatus.Held));
+    public Task<int> CountHeldAsync(string endpointId, CancellationToken ct)
+        => Task.FromResult(_store.Collection(Schema.WebhookDeliveries).Count(BsonExpression.Create("endpoint_id = @0 AND status = @1", endpointId, DeliveryStatus.Held)));
 
     public Task<WebhookEndpoint?> EnableAsync(string endpointId, DateTimeOffset holdCutoff, CancellationToken ct)
         => _writer.RunAsync(s =>
@@ -114,10 +114,10 @@ public sealed class LiteWebhookStore : IWebhookStore
                 original["data_json"].AsString, _time.GetUtcNow(), replayOf: deliveryId));
         });
 
-    public WebhookDelivery? FindDelivery(string deliveryId)
-        => _store.Collection(Schema.WebhookDeliveries).FindById(deliveryId) is { } d ? WebhookDocuments.DeliveryFrom(d) : null;
+    public Task<WebhookDelivery?> FindDeliveryAsync(string deliveryId, CancellationToken ct)
+        => Task.FromResult<WebhookDelivery?>(_store.Collection(Schema.WebhookDeliveries).FindById(deliveryId) is { } d ? WebhookDocuments.DeliveryFrom(d) : null);
 
-    public (IReadOnlyList<WebhookDelivery> Items, int Total) ListDeliveries(string endpointId, int limit, int offset)
+    public Task<(IReadOnlyList<WebhookDelivery> Items, int Total)> ListDeliveriesAsync(string endpointId, int limit, int offset, CancellationToken ct)
     {
         var deliveries = _store.Collection(Schema.WebhookDeliveries);
         var total = deliveries.Count(BsonExpression.Create("endpoint_id = @0", endpointId));
@@ -125,20 +125,25 @@ public sealed class LiteWebhookStore : IWebhookStore
         var ids = deliveries.Query().Where(BsonExpression.Create("ek BETWEEN @0 AND @1 AND ek > @0 AND ek < @1", endpointId + "|", endpointId + "|~"))
             .OrderByDescending("ek").Select("ek").Offset(offset).Limit(limit).ToEnumerable().Select(d => d["ek"].AsString.Split('|')[^1]).ToArray();
         var items = ids.Select(id => deliveries.FindById(id)).Where(d => d is not null).Select(WebhookDocuments.DeliveryFrom).ToArray();
-        return (items, total);
+        return Task.FromResult<(IReadOnlyList<WebhookDelivery> Items, int Total)>((items, total));
     }
 
-    public IReadOnlyList<WebhookAttempt> Attempts(string deliveryId)
-        => _store.Collection(Schema.WebhookAttempts).Find(BsonExpression.Create("delivery_id = @0", deliveryId))
-            .Select(WebhookDocuments.AttemptFrom).OrderBy(a => a.Number).ToArray();
+    public Task<IReadOnlyList<WebhookAttempt>> AttemptsAsync(string deliveryId, CancellationToken ct)
+        => Task.FromResult<IReadOnlyList<WebhookAttempt>>(_store.Collection(Schema.WebhookAttempts).Find(BsonExpression.Create("delivery_id = @0", deliveryId))
+            .Select(WebhookDocuments.AttemptFrom).OrderBy(a => a.Number).ToArray());
 
     // A walk from the start of the status's queue range, already in seq order, that stops at the limit: the dispatcher asks
     // after every commit that staged a delivery, and loading and sorting every waiting delivery each time made a backlog
     // its main cost.
-    public IReadOnlyList<WebhookDelivery> Due(string status, DateTimeOffset now, int limit)
-        => _store.Collection(Schema.WebhookDeliveries).Query()
+    public Task<IReadOnlyList<WebhookDelivery>> DueAsync(string status, DateTimeOffset now, int limit, CancellationToken ct)
+        => Task.FromResult<IReadOnlyList<WebhookDelivery>>(_store.Collection(Schema.WebhookDeliveries).Query()
             .Where(BsonExpression.Create("queue BETWEEN @0 AND @1 AND next_attempt_at <= @2", status + "|", status + "|~", Bson.Time(now)))
-            .Limit(limit).ToEnumerable().Select(WebhookDocuments.DeliveryFrom).ToArray();
+            .Limit(limit).ToEnumerable().Select(WebhookDocuments.DeliveryFrom).ToArray());
+
+    // One process holds the data folder, and its DeliveryRunner already sends each endpoint's deliveries from one task.
+    public Task<bool> LeaseEndpointAsync(string endpointId, string owner, DateTimeOffset until, CancellationToken ct) => Task.FromResult(true);
+
+    public Task ReleaseEndpointAsync(string endpointId, string owner, CancellationToken ct) => Task.CompletedTask;
 
     public Task<AttemptRecorded> RecordAttemptAsync(AttemptRecord record, CancellationToken ct)
         => _writer.RunAsync(s =>
