@@ -18,7 +18,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             var now = time.GetUtcNow();
             var facts = new AdmissionFacts(
                 idempotency is null ? null : LiteIdempotencyStore.Read(s, generation.AccountId, idempotency.Key, now),
-                s.Collection(Schema.Accounts).FindById(generation.AccountId)?["balance"].AsDecimal,
+                s.Collection(Schema.Accounts).ById(generation.AccountId)?["balance"].AsDecimal,
                 InFlight(s, generation.AccountId, generation.MediaType));
             var outcome = Admission.Decide(generation, idempotency, maxInFlight, facts);
             if (outcome is not CreateOutcome.Created) return outcome;
@@ -35,7 +35,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         => Announce<TransitionOutcome>(s =>
         {
             var generations = s.Collection(Schema.Generations);
-            if (generations.FindById(generationId) is not { } stored) return new TransitionOutcome.NotFound();
+            if (generations.ById(generationId) is not { } stored) return new TransitionOutcome.NotFound();
             var current = GenerationDocuments.FromDocument(stored);
             if (accountId is not null && current.AccountId != accountId) return new TransitionOutcome.NotFound();
             var now = time.GetUtcNow();
@@ -63,7 +63,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         var ids = generations.Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~"))
             .OrderByDescending("ak").Select("ak").Offset(offset).Limit(limit).ToEnumerable()
             .Select(d => d["ak"].AsString[(accountId.Length + 1)..]).ToArray();
-        var items = ids.Select(id => generations.FindById(id)).Where(d => d is not null).Select(GenerationDocuments.FromDocument).ToArray();
+        var items = ids.Select(id => generations.ById(id)).OfType<BsonDocument>().Select(GenerationDocuments.FromDocument).ToArray();
         return new GenerationPage(items, total);
     }
 
@@ -71,7 +71,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         => Announce(s =>
         {
             var generations = s.Collection(Schema.Generations);
-            if (generations.FindById(generationId) is not { } stored) return null;
+            if (generations.ById(generationId) is not { } stored) return null;
             var g = GenerationDocuments.FromDocument(stored);
             var now = time.GetUtcNow();
             if (g.Status.IsTerminal() || HeldByOther(stored, owner, now)) return null;
@@ -94,7 +94,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         {
             var generations = s.Collection(Schema.Generations);
             foreach (var id in generationIds)
-                if (generations.FindById(id) is { } doc && doc["lease_owner"] == owner)
+                if (generations.ById(id) is { } doc && doc["lease_owner"] == owner)
                 {
                     doc["lease_until"] = Bson.Time(until);
                     generations.Update(doc);
@@ -106,7 +106,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         => writer.RunAsync(s =>
         {
             var generations = s.Collection(Schema.Generations);
-            if (generations.FindById(generationId) is not { } doc || doc["lease_owner"] != owner) return false;
+            if (generations.ById(generationId) is not { } doc || doc["lease_owner"] != owner) return false;
             doc["lease_owner"] = BsonValue.Null;
             doc["lease_until"] = BsonValue.Null;
             return generations.Update(doc);
@@ -149,5 +149,5 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
     }
 
     private static Generation? Load(LiteStore s, string id)
-        => s.Collection(Schema.Generations).FindById(id) is { } d ? GenerationDocuments.FromDocument(d) : null;
+        => s.Collection(Schema.Generations).ById(id) is { } d ? GenerationDocuments.FromDocument(d) : null;
 }

@@ -18,7 +18,7 @@ public sealed class LiteRollupStore(LiteStore store, TimeProvider time) : IRollu
     public Task<IReadOnlyList<string>> RecountAsync(string accountId, CancellationToken ct)
     {
         var marks = store.Collection(Schema.RetentionMarks);
-        DateTimeOffset Until(string category) => marks.FindById($"{accountId}|{category}") is { } d ? d.Time("until") : DateTimeOffset.MinValue;
+        DateTimeOffset Until(string category) => marks.ById($"{accountId}|{category}") is { } d ? d.Time("until") : DateTimeOffset.MinValue;
         var generations = Until("generations");
         var until = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal)
         {
@@ -33,7 +33,7 @@ public sealed class LiteRollupStore(LiteStore store, TimeProvider time) : IRollu
     }
 
     public Task<RollupBucket> TotalAsync(string accountId, CancellationToken ct)
-        => Task.FromResult(store.Collection(Schema.Rollups).FindById(RollupRows.Id(accountId, RollupGrain.Total, DateTimeOffset.UnixEpoch)) is { } d
+        => Task.FromResult(store.Collection(Schema.Rollups).ById(RollupRows.Id(accountId, RollupGrain.Total, DateTimeOffset.UnixEpoch)) is { } d
             ? RollupRows.FromDocument(d)
             : RollupBucket.Empty);
 }
