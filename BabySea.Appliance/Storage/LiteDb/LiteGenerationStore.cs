@@ -67,7 +67,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         return new GenerationPage(items, total);
     }
 
-    public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct)
+    public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, Func<Generation, Attempt?>? opening, CancellationToken ct)
         => Announce(s =>
         {
             var generations = s.Collection(Schema.Generations);
@@ -75,18 +75,21 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             var g = GenerationDocuments.FromDocument(stored);
             var now = time.GetUtcNow();
             if (g.Status.IsTerminal() || HeldByOther(stored, owner, now)) return null;
-            var doc = stored;
+            var claimed = g;
             if (Lifecycle.Decide(g, new LifecycleEvent.Start(), now) is LifecycleDecision.Changed started)
             {
-                doc = GenerationDocuments.ToDocument(started.Next);
                 RollupRows.Apply(s, RollupRules.ForTransition(g, started.Next));
                 if (started.Emits is { } emitted) OutboxRows.Stage(s, WebhookEvents.For(emitted, started.Next), now);
-                g = started.Next;
+                claimed = started.Next;
             }
+            if (opening?.Invoke(claimed) is { } attempt
+                && Lifecycle.Decide(claimed, new LifecycleEvent.AttemptRecorded(attempt), now) is LifecycleDecision.Changed recorded)
+                claimed = recorded.Next;
+            var doc = ReferenceEquals(claimed, g) ? stored : GenerationDocuments.ToDocument(claimed);
             doc["lease_owner"] = owner;
             doc["lease_until"] = Bson.Time(until);
             generations.Update(doc);
-            return g;
+            return claimed;
         });
 
     public Task RenewAsync(string owner, IReadOnlyCollection<string> generationIds, DateTimeOffset until, CancellationToken ct)
