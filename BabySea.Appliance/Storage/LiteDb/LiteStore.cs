@@ -44,6 +44,16 @@ public sealed class LiteStore : IDisposable
     /// <summary>The in-flight slots' sizes, kept by the writer's transactions.</summary>
     internal SlotCounts Slots { get; } = new();
 
+    /// <summary>The last webhook delivery sequence number handed out; null until read from the seq index (writer thread only).</summary>
+    internal long? LastDeliverySeq { get; set; }
+
+    /// <summary>Drops what the writer keeps between transactions: after a rollback it may count writes that never happened.</summary>
+    internal void ForgetKept()
+    {
+        Slots.Forget();
+        LastDeliverySeq = null;
+    }
+
     private LiteStore(string dataDir, FileStream lockFile, LiteDatabase db, string dataFile, bool durable)
     {
         DataDir = dataDir;

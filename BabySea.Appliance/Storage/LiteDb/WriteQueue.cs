@@ -118,7 +118,7 @@ public sealed class WriteQueue : IDisposable
     private void Rollback()
     {
         _store.StopDeferringRollups();
-        _store.Slots.Forget();
+        _store.ForgetKept();
         _store.Db.Rollback();
     }
 
