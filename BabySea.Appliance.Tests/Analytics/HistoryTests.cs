@@ -177,6 +177,7 @@ public sealed class HistoryTests : IAsyncLifetime
 public sealed class RollupUpgradeTests
 {
     [Fact]
+    [Trait("Engine", "LiteDb")]
     public async Task ADatabaseWrittenBeforeRollups_GetsThemOnOpen_AndTheyEqualARecount()
     {
         var dir = TestApp.NewDataDir();
@@ -202,6 +203,8 @@ public sealed class RollupUpgradeTests
     }
 }
 
+/// <summary>The LiteDB data folder's own backup and compaction (a PostgreSQL database is backed up with pg_dump).</summary>
+[Trait("Engine", "LiteDb")]
 public sealed class BackupTests
 {
     [Fact]

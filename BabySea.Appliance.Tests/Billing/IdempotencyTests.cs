@@ -99,7 +99,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
         Assert.Equal([false, true], logs.Select(l => l.GetProperty("replay").GetBoolean()));
     }
 
-    [Fact]
+    [Fact, Trait("Engine", "LiteDb")]
     public async Task Records_ExpireAfter24Hours_AndTheSweepRemovesThem()
     {
         var dir = TestApp.NewDataDir();

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using BabySea.Appliance.Storage.LiteDb;
 using BabySea.Appliance.Tests.Support;
 using BabySea.Appliance.Webhooks;
 
@@ -39,8 +38,7 @@ public sealed class LowBalanceAlertTests : IAsyncLifetime
         Assert.Empty(await LowBalanceActivityAsync());
         await GenerateVideoAsync(); // 0.510 → 0.020: crosses 0.5
         Assert.Single(await LowBalanceActivityAsync());
-        var delivery = Assert.Single(Deliveries());
-        var data = JsonNode.Parse(delivery["data_json"].AsString)!;
+        var data = JsonNode.Parse(Assert.Single(await DeliveriesAsync()))!;
         Assert.Equal(0.02m, data["current_balance"]!.GetValue<decimal>());
         Assert.Equal(0.5m, data["thresholds_crossed"]![0]!["threshold"]!.GetValue<decimal>());
 
@@ -51,7 +49,7 @@ public sealed class LowBalanceAlertTests : IAsyncLifetime
         await GenerateVideoAsync(); // 0.630
         await GenerateVideoAsync(); // 0.140: crosses again
         Assert.Equal(2, (await LowBalanceActivityAsync()).Length);
-        Assert.Equal(2, Deliveries().Length);
+        Assert.Equal(2, (await DeliveriesAsync()).Length);
     }
 
     [Fact]
@@ -63,7 +61,7 @@ public sealed class LowBalanceAlertTests : IAsyncLifetime
         await GenerateVideoAsync(); // 1.000 → 0.510 crosses 0.9 and 0.8 at once
         var activity = Assert.Single(await LowBalanceActivityAsync());
         Assert.Contains("0.900, 0.800", activity);
-        var data = JsonNode.Parse(Assert.Single(Deliveries())["data_json"].AsString)!;
+        var data = JsonNode.Parse(Assert.Single(await DeliveriesAsync()))!;
         Assert.Equal([0.9m, 0.8m], data["thresholds_crossed"]!.AsArray().Select(t => t!["threshold"]!.GetValue<decimal>()));
 
         (await TestApp.PutAsync(_app.Admin, $"/admin/v1/accounts/{_account}/alerts", new JsonObject { ["thresholds"] = new JsonArray(-1) }))
@@ -86,6 +84,5 @@ public sealed class LowBalanceAlertTests : IAsyncLifetime
         => (await TestApp.GetAsync(_app.Admin, $"/admin/v1/accounts/{_account}/activity")).AssertOk().Data.GetProperty("entries").EnumerateArray()
             .Where(e => e.GetProperty("action").GetString() == "low_balance").Select(e => e.GetProperty("description").GetString()!).ToArray();
 
-    private LiteDB.BsonDocument[] Deliveries()
-        => _app.Service<LiteStore>().Collection(Schema.WebhookDeliveries).Find(LiteDB.BsonExpression.Create("event_type = @0", "credits.low_balance")).ToArray();
+    private Task<string[]> DeliveriesAsync() => DirectStores.DeliveryDataAsync(_app, "credits.low_balance");
 }

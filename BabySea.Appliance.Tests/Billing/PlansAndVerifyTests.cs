@@ -41,7 +41,7 @@ public sealed class PlansAndVerifyTests
         Assert.Equal(26.000m, await BalanceAsync(app));
     }
 
-    [Fact]
+    [Fact, Trait("Engine", "LiteDb")]
     public async Task Verify_HealthyFolderPasses_ATamperedLedgerFails()
     {
         var dir = TestApp.NewDataDir();
@@ -92,13 +92,35 @@ public sealed class PlansAndVerifyTests
         Directory.Delete(dir, recursive: true);
     }
 
+    [Fact]
+    public async Task StartCheck_ABalanceThatDisagreesWithAnUnchangedLedger_IsReported()
+    {
+        var dir = TestApp.NewDataDir();
+        await using (var app = await TestApp.StartAsync(dir))
+            Assert.True((await app.Service<LedgerVerifier>().RunSinceCheckpointsAsync(CancellationToken.None)).Ok);
+        // The balance changed behind the appliance's back, with no entry to explain it: no writer is moving it, so the
+        // check reports it rather than waiting for the ledger to catch up.
+        using (var lite = BabySea.Appliance.Storage.LiteDb.LiteStore.Open(dir))
+        {
+            var account = lite.Collection("accounts").FindAll().First();
+            account["balance"] = account["balance"].AsDecimal + 1m;
+            lite.Collection("accounts").Update(account);
+        }
+        await using (var app = await TestApp.StartAsync(dir))
+        {
+            var since = await app.Service<LedgerVerifier>().RunSinceCheckpointsAsync(CancellationToken.None);
+            Assert.Contains(since.Violations, v => v.Contains("ledger sums to"));
+        }
+        Directory.Delete(dir, recursive: true);
+    }
+
     private static async Task<decimal> BalanceAsync(TestApp app)
         => (await TestApp.GetAsync(app.Client, "/v1/user/billing")).Data.GetProperty("billing_credit_balance").GetDecimal();
 
     private static async Task<(int Code, JsonElement Report)> VerifyAsync(string dataDir, params string[] options)
     {
         var stdout = new StringWriter();
-        var code = await CommandLine.RunAsync(["verify", .. options, $"--BABYSEA_DATA_DIR={dataDir}"], stdout, new StringWriter());
+        var code = await CommandLine.RunAsync(["verify", .. options, $"--BABYSEA_DATA_DIR={dataDir}", .. TestApp.EngineArgs(dataDir)], stdout, new StringWriter());
         return (code, JsonDocument.Parse(stdout.ToString()).RootElement.Clone());
     }
 }

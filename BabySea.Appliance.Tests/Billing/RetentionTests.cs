@@ -53,7 +53,7 @@ public sealed class RetentionTests
             Assert.Equal(1, (await rollups.ReadAsync(account, RollupGrain.Day, DateTimeOffset.UnixEpoch, clock.GetUtcNow(), CancellationToken.None)).Sum(b => b.Count("gen|created")));
         }
         var stdout = new StringWriter();
-        var code = await CommandLine.RunAsync(["verify", "--recount", $"--BABYSEA_DATA_DIR={dir}"], stdout, new StringWriter());
+        var code = await CommandLine.RunAsync(["verify", "--recount", $"--BABYSEA_DATA_DIR={dir}", .. TestApp.EngineArgs(dir)], stdout, new StringWriter());
         Assert.True(code == 0, stdout.ToString());
         Directory.Delete(dir, recursive: true);
     }

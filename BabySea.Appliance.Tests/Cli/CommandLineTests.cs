@@ -46,7 +46,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal("BSE1008", JsonDocument.Parse(output).RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 
-    [Fact]
+    [Fact, Trait("Engine", "LiteDb")]
     public async Task SecondInstance_OnTheSameDataFolder_IsRefusedWithAClearMessage()
     {
         await using var app = await TestApp.StartAsync(_dataDir);
@@ -113,7 +113,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(version, stdout.ToString().Trim());
     }
 
-    [Fact]
+    [Fact, Trait("Engine", "LiteDb")]
     public async Task SettingsAfterAVerb_AreConfiguration_NotFlags()
     {
         var stdout = new StringWriter();
@@ -158,7 +158,7 @@ public sealed class CommandLineTests : IDisposable
         try
         {
             var stdout = new StringWriter();
-            var code = await CommandLine.RunAsync(args, stdout, new StringWriter());
+            var code = await CommandLine.RunAsync([.. args, .. TestApp.EngineArgs(_dataDir)], stdout, new StringWriter());
             return (code, stdout.ToString());
         }
         finally

@@ -102,7 +102,7 @@ public sealed class RecoveryTests : IDisposable
             var created = (CreateOutcome.Created)await store.CreateAsync(NewGeneration(accountId, []), 100, null, CancellationToken.None);
             await store.MarkProcessingAsync(created.Generation.Id, CancellationToken.None);
             await store.SaveAttemptAsync(created.Generation.Id, running, CancellationToken.None);
-            await new BabySea.Appliance.Storage.ArtifactStore(_dataDir).SaveAsync(created.Generation.Id, running,
+            await new BabySea.Appliance.Storage.ArtifactStore(Path.Combine(_dataDir, "artifacts")).SaveAsync(created.Generation.Id, running,
                 [new BabySea.Appliance.Routing.FetchedOutput(png, "image/png", "png")], 1.5, CancellationToken.None);
             return created.Generation.Id;
         });
@@ -144,12 +144,7 @@ public sealed class RecoveryTests : IDisposable
         await Invariants.CheckAsync(second);
     }
 
-    private async Task<T> WithStoreAsync<T>(Func<LiteGenerationStore, Task<T>> use)
-    {
-        using var lite = LiteStore.Open(_dataDir);
-        using var writer = new WriteQueue(lite, NullLogger<WriteQueue>.Instance);
-        return await use(new LiteGenerationStore(lite, writer, TimeProvider.System, new BabySea.Appliance.Webhooks.OutboxSignal(), new LiteRollupStore(lite, TimeProvider.System)));
-    }
+    private Task<T> WithStoreAsync<T>(Func<IGenerationStore, Task<T>> use) => DirectStores.WithGenerationStoreAsync(_dataDir, use);
 
     private static Generation NewGeneration(string accountId, IReadOnlyList<Attempt> attempts)
         => TestGenerations.Pending(accountId, "recovered") with { Attempts = attempts };

@@ -19,7 +19,7 @@ public sealed class ArtifactStoreTests : IDisposable
     [Fact]
     public async Task Delete_RacingAWriter_NeverThrows_AndLeavesNoCompleteSetBehind()
     {
-        var store = new ArtifactStore(_dataDir);
+        var store = new ArtifactStore(Path.Combine(_dataDir, "artifacts"));
         var outputs = Enumerable.Range(0, 4).Select(i => new FetchedOutput(new byte[64 * 1024], "image/png", "png")).ToArray();
         for (var round = 0; round < 20; round++)
         {
@@ -38,7 +38,7 @@ public sealed class ArtifactStoreTests : IDisposable
     [Fact]
     public async Task FindCompleted_NeedsTheManifestAndEveryFile()
     {
-        var store = new ArtifactStore(_dataDir);
+        var store = new ArtifactStore(Path.Combine(_dataDir, "artifacts"));
         var saved = await store.SaveAsync("g2", Used, [new FetchedOutput([1, 2, 3], "image/png", "png")], 2.5, CancellationToken.None);
         var found = store.FindCompleted("g2");
         Assert.NotNull(found);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BabySea.Appliance.Tests.Storage;
 
+[Trait("Engine", "LiteDb")]
 public sealed class WriteQueueTests : IDisposable
 {
     private readonly string _dataDir = TestApp.NewDataDir();

@@ -73,6 +73,7 @@ public sealed class TestApp : IAsyncDisposable
             "--Generations:DrainTimeout=00:00:00",
         };
         args.AddRange(settings.Select(s => "--" + s));
+        if (!settings.Any(s => s.StartsWith("Storage:Engine", StringComparison.OrdinalIgnoreCase))) args.AddRange(EngineSettings(dataDir).Select(s => "--" + s));
         var console = new StringWriter();
         var app = AppHost.Build([.. args], console, services);
         await FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<BabySea.Appliance.Accounts.AccountAdmin>(),
@@ -85,6 +86,30 @@ public sealed class TestApp : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, dataDir, address, owns, console);
     }
+
+    /// <summary>
+    /// The engine the suite runs on: LiteDB, or with <c>BABYSEA_TEST_ENGINE=postgres</c> PostgreSQL (the storage conformance
+    /// run), where each data folder gets a fresh database of <see cref="PostgresServer"/>, kept for it so that an app
+    /// restarted on the same folder finds its data again.
+    /// </summary>
+    public static bool OnPostgres { get; } = string.Equals(Environment.GetEnvironmentVariable("BABYSEA_TEST_ENGINE"), "postgres", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> Databases = new(StringComparer.Ordinal);
+
+    /// <summary>The storage settings of <paramref name="dataDir"/> on the suite's engine (none: LiteDB in the folder).</summary>
+    public static string[] EngineSettings(string dataDir)
+        => OnPostgres ? ["Storage:Engine=postgres", $"Storage:ConnectionString={PostgresDatabase(dataDir)}"] : [];
+
+    /// <summary>The storage settings of <paramref name="dataDir"/> on the suite's engine, for tests that open its stores directly.</summary>
+    public static BabySea.Appliance.Storage.StorageSettings StorageOf(string dataDir)
+        => new(OnPostgres ? "postgres" : "litedb", OnPostgres ? PostgresDatabase(dataDir) : null, Path.Combine(dataDir, "artifacts"), Durable: true);
+
+    /// <summary>The same as command-line arguments, for the CLI verbs.</summary>
+    public static string[] EngineArgs(string dataDir) => [.. EngineSettings(dataDir).Select(s => "--" + s)];
+
+    /// <summary>The connection string of <paramref name="dataDir"/>'s database (created on first use).</summary>
+    public static string PostgresDatabase(string dataDir)
+        => Databases.GetOrAdd(Path.GetFullPath(dataDir), _ => new Lazy<string>(PostgresServer.NewDatabase)).Value;
 
     public static string NewDataDir() => Path.Combine(Path.GetTempPath(), "babysea-tests", Guid.NewGuid().ToString("N"));
 

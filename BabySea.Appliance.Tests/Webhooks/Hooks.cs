@@ -54,7 +54,7 @@ public static class Hooks
     {
         var e = WebhookEvents.LowBalanceCrossed(account, balance, thresholds);
         var now = app.Service<TimeProvider>().GetUtcNow();
-        await app.Service<BabySea.Appliance.Storage.LiteDb.WriteQueue>().RunAsync(s => BabySea.Appliance.Storage.LiteDb.OutboxRows.Stage(s, e, now));
+        await DirectStores.StageAsync(app, e, now);
         app.Service<OutboxSignal>().Notify();
     }
 

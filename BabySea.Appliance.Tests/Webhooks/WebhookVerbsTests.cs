@@ -1,3 +1,4 @@
+using BabySea.Appliance.Storage;
 using System.Text.Json;
 using BabySea.Appliance.Cli;
 using BabySea.Appliance.Storage.LiteDb;
@@ -103,7 +104,7 @@ public sealed class WebhookVerbsTests : IAsyncLifetime
         for (var i = 0; i < args.Length; i += 2) options[args[i][2..]] = args[i + 1];
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         await using var storage = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddSingleton<OutboxSignal>()
-            .AddLiteDbStorage(_dataDir, durable: true).BuildServiceProvider();
+            .AddStorage(_dataDir, TestApp.StorageOf(_dataDir), out _).BuildServiceProvider();
         var stdout = new StringWriter();
         var code = await WebhookVerbs.RunAsync(verb, options, config, storage, stdout);
         _lastOutput = stdout.ToString();

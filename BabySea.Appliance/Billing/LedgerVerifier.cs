@@ -14,6 +14,9 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
 {
     private const int Batch = 1000;
 
+    // Walks of an account that another node keeps writing to, before the start-up check leaves it to the full verify.
+    private const int SettleRounds = 3;
+
     public sealed record Report(int AccountsChecked, int GenerationsChecked, int EntriesChecked, IReadOnlyList<string> Violations)
     {
         public bool Ok => Violations.Count == 0;
@@ -79,21 +82,34 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
         {
             var checkpoint = await ledger.CheckpointAsync(account.Id, ct) ?? new LedgerCheckpoint(account.Id, null, 0m);
             var (last, running, before) = (checkpoint.LastEntryId, checkpoint.Balance, violations.Count);
-            for (var page = await ledger.AfterAsync(account.Id, last, Batch, ct); page.Count > 0; page = await ledger.AfterAsync(account.Id, last, Batch, ct))
+            // Another node sharing the database may be writing to the account meanwhile: the balance is read after the
+            // walk and the walk goes on while it moved; an account that keeps moving is left to the full verify.
+            decimal? balance = null;
+            var settled = false;
+            for (var round = 0; round < SettleRounds && !settled; round++)
             {
-                foreach (var e in page)
+                var read = 0;
+                for (var page = await ledger.AfterAsync(account.Id, last, Batch, ct); page.Count > 0; page = await ledger.AfterAsync(account.Id, last, Batch, ct))
                 {
-                    running += e.Delta;
-                    if (e.BalanceAfter != running) violations.Add($"ledger entry {e.Id}: balance_after {e.BalanceAfter} but the entries before it sum to {running}");
-                    if (!Credits.HasValidScale(e.Amount)) violations.Add($"ledger entry {e.Id}: amount {e.Amount} has more than 3 decimals");
+                    read += page.Count;
+                    foreach (var e in page)
+                    {
+                        running += e.Delta;
+                        if (e.BalanceAfter != running) violations.Add($"ledger entry {e.Id}: balance_after {e.BalanceAfter} but the entries before it sum to {running}");
+                        if (!Credits.HasValidScale(e.Amount)) violations.Add($"ledger entry {e.Id}: amount {e.Amount} has more than 3 decimals");
+                    }
+                    entryCount += page.Count;
+                    last = page[^1].Id;
                 }
-                entryCount += page.Count;
-                last = page[^1].Id;
+                var previous = balance;
+                balance = (await accounts.FindAccountAsync(account.Id, ct))?.Balance ?? running;
+                // Nothing new since the last look: a difference now is the ledger's, not a writer's.
+                settled = balance == running || violations.Count > before || (read == 0 && previous == balance);
             }
-            if (last == checkpoint.LastEntryId && running == account.Balance) continue;
+            if (!settled || (last == checkpoint.LastEntryId && running == balance)) continue;
             touched++;
-            if (running != account.Balance) violations.Add($"account {account.Id}: balance {account.Balance} but its ledger sums to {running}");
-            if (account.Balance < 0) violations.Add($"account {account.Id}: negative balance {account.Balance}");
+            if (running != balance) violations.Add($"account {account.Id}: balance {balance} but its ledger sums to {running}");
+            if (balance < 0) violations.Add($"account {account.Id}: negative balance {balance}");
             if (violations.Count == before) moved.Add(new LedgerCheckpoint(account.Id, last, running));
         }
         if (moved.Count > 0) await ledger.SaveCheckpointsAsync(moved, ct);

@@ -73,7 +73,16 @@ public static class CommandLine
             return ExitCodes.Ok;
         }
         var settings = ApplianceSettings.From(config);
-        if (verb[0] is "backup" or "compact") return await CopyAsync(verb[0], Opt(options, "to"), settings, stdout, stderr);
+        if (verb[0] is "backup" or "compact")
+        {
+            // A PostgreSQL database is copied by PostgreSQL's own tools: say which, instead of failing on a data folder it does not use.
+            if (settings.Storage.IsPostgres)
+            {
+                stderr.WriteLine($"{verb[0]}: {BabySea.Appliance.Storage.Postgres.PgStorageBackup.Advice}");
+                return ExitCodes.Failed;
+            }
+            return await CopyAsync(verb[0], Opt(options, "to"), settings, stdout, stderr);
+        }
         await using var services = Storage(settings);
         var time = TimeProvider.System;
         var accounts = services.GetRequiredService<IAccountStore>();
@@ -195,7 +204,7 @@ public static class CommandLine
         .AddLogging()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<OutboxSignal>()
-        .AddStorage(settings.DataDir, settings.Durable, out _)
+        .AddStorage(settings.DataDir, settings.Storage, out _)
         .BuildServiceProvider();
 
     private static LedgerVerifier Verifier(IServiceProvider storage) => new(storage.GetRequiredService<IAccountStore>(),

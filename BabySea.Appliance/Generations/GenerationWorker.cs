@@ -7,7 +7,8 @@ namespace BabySea.Appliance.Generations;
 /// A run that waits on a provider holds no thread. Work is claimed, not assumed: a run starts only once it holds the
 /// generation's lease, renewed while it runs, so no two workers ever run one generation. On start it takes up what is
 /// unclaimed (its own leases from before a crash included); every third of a lease it renews its leases and takes up
-/// generations whose lease ran out. On stop it takes no new id and gives the runs it started
+/// generations whose lease ran out, or at once when another node sharing the database says it gave leases back
+/// (<see cref="IReleasedWorkSignal"/>). On stop it takes no new id and gives the runs it started
 /// <see cref="GenerationOptions.DrainTimeout"/> to finish, then interrupts the rest, which give their leases back and
 /// resume at the next start.
 /// </summary>
@@ -16,6 +17,7 @@ public sealed class GenerationWorker(
     GenerationRunner runner,
     IGenerationStore store,
     RunningGenerations running,
+    IReleasedWorkSignal released,
     IOptions<GenerationOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -71,10 +73,18 @@ public sealed class GenerationWorker(
     private async Task KeepLeasesAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Options.LeaseDuration / 3, time);
+        Task<bool>? ticked = null;
+        Task? told = null;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
+                ticked ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                told ??= released.WaitAsync(stoppingToken);
+                var woken = await Task.WhenAny(ticked, told);
+                await woken; // surfaces the cancellation at shutdown
+                if (woken == ticked) ticked = null;
+                else told = null;
                 try
                 {
                     var now = time.GetUtcNow();
@@ -139,10 +149,16 @@ public sealed class GenerationWorker(
         try
         {
             await store.ReleaseAsync(id, Options.WorkerId, CancellationToken.None);
+            await released.NotifyAsync(CancellationToken.None);
         }
         catch (ObjectDisposedException)
         {
             // The writer closed first: the lease simply runs out.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Storage refused: the lease runs out by itself, and whoever takes the generation up then resumes it.
+            log.LogWarning(ex, "The lease of generation {GenerationId} could not be given back; it runs out by itself", id);
         }
     }
 }

@@ -47,7 +47,7 @@ public static class AppHost
         var generations = GenerationOptions.From(config);
         var emulator = EmulatorOptions.From(config);
         // Opened before the log file, so a second process on the same folder stops without touching it.
-        builder.Services.AddStorage(settings.DataDir, settings.Durable, out var secrets);
+        builder.Services.AddStorage(settings.DataDir, settings.Storage, out var secrets);
         builder.Services.AddSerilog(CreateLogger(config, settings.DataDir), dispose: true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 
@@ -170,17 +170,24 @@ public static class AppHost
         return app;
     }
 
-    /// <summary>Runs first-start bootstrap and the ledger check of what changed since the last one, then serves until stopped.</summary>
+    /// <summary>
+    /// Runs first-start bootstrap and the ledger check of what changed since the last one, then serves until stopped. Nodes
+    /// starting together on one database take turns: one bootstraps, and a check another node is running is not repeated.
+    /// </summary>
     public static async Task RunAsync(WebApplication app, TextWriter console)
     {
-        await FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<AccountAdmin>(),
-            app.Services.GetRequiredService<IAccountStore>(), app.Services.GetRequiredService<PlanCatalog>(), console, CancellationToken.None);
-        var report = await app.Services.GetRequiredService<LedgerVerifier>().RunSinceCheckpointsAsync(CancellationToken.None);
+        var locks = app.Services.GetRequiredService<IJobLocks>();
+        await locks.RunExclusiveAsync("first-run", ct => FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<AccountAdmin>(),
+            app.Services.GetRequiredService<IAccountStore>(), app.Services.GetRequiredService<PlanCatalog>(), console, ct), CancellationToken.None);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Verify");
-        if (report.Ok)
-            log.LogInformation("Ledger verified since the last check: {Accounts} accounts touched, {Entries} new entries", report.AccountsChecked, report.EntriesChecked);
-        else
-            foreach (var violation in report.Violations) log.LogError("Ledger violation: {Violation}", violation);
+        await locks.RunExclusiveAsync("ledger-check", async ct =>
+        {
+            var report = await app.Services.GetRequiredService<LedgerVerifier>().RunSinceCheckpointsAsync(ct);
+            if (report.Ok)
+                log.LogInformation("Ledger verified since the last check: {Accounts} accounts touched, {Entries} new entries", report.AccountsChecked, report.EntriesChecked);
+            else
+                foreach (var violation in report.Violations) log.LogError("Ledger violation: {Violation}", violation);
+        }, CancellationToken.None);
         await app.RunAsync();
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using BabySea.Appliance.Storage;
 
 namespace BabySea.Appliance.Hosting;
 
@@ -7,9 +8,12 @@ namespace BabySea.Appliance.Hosting;
 /// <c>BABYSEA_DATA_DIR</c> or <c>Appliance:DataDir</c> (default <c>./data</c>), <c>Appliance:PublicBaseUrl</c>,
 /// <c>Appliance:OutputUrlLifetime</c>, and <c>Storage:Durability</c> (default <c>true</c>: every acknowledged write is
 /// forced to disk; <c>false</c> trades that for speed, and a power loss may then drop the last acknowledged writes).
+/// <see cref="Storage"/> says which engine holds the data and where output files go.
 /// </summary>
 public sealed record ApplianceSettings(string DataDir, string? PublicBaseUrl, TimeSpan OutputUrlLifetime, bool Durable = true)
 {
+    public StorageSettings Storage { get; init; } = new(StorageEngines.LiteDb, null, Path.Combine(DataDir, "artifacts"), Durable);
+
     /// <summary>
     /// Reads the <c>Appliance</c> and <c>Storage</c> sections and checks the other small sections of the appliance's
     /// own (<see cref="SettingsSections"/>), before anything is opened: a key the appliance does not know or a value
@@ -21,8 +25,12 @@ public sealed record ApplianceSettings(string DataDir, string? PublicBaseUrl, Ti
         var storage = Section<StorageSection>(config, "Storage", (s, o) => s.Bind(o, Strictly));
         SettingsSections.Check(config);
         var dataDir = Path.GetFullPath(config["BABYSEA_DATA_DIR"] is { Length: > 0 } d ? d : appliance.DataDir is { Length: > 0 } a ? a : "./data");
+        var artifacts = Path.GetFullPath(storage.ArtifactsPath is { Length: > 0 } p ? p : Path.Combine(dataDir, "artifacts"));
         return new ApplianceSettings(dataDir, string.IsNullOrWhiteSpace(appliance.PublicBaseUrl) ? null : appliance.PublicBaseUrl,
-            appliance.OutputUrlLifetime, storage.Durability);
+            appliance.OutputUrlLifetime, storage.Durability)
+        {
+            Storage = new StorageSettings(storage.Engine.ToLowerInvariant(), storage.ConnectionString, artifacts, storage.Durability),
+        };
     }
 
     /// <summary>

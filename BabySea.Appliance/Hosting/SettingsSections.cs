@@ -1,4 +1,5 @@
 using BabySea.Appliance.Providers;
+using BabySea.Appliance.Storage;
 using Serilog.Events;
 
 namespace BabySea.Appliance.Hosting;
@@ -86,13 +87,35 @@ public sealed class ApplianceSection : ISettingsSection
     }
 }
 
-/// <summary><c>Storage</c>: whether every group commit is forced to disk.</summary>
+/// <summary><c>Storage</c>: the engine, where output files go, and (LiteDB) whether every group commit is forced to disk.</summary>
 public sealed class StorageSection : ISettingsSection
 {
-    /// <value><c>true</c> (default): an acknowledged write survives a power loss; <c>false</c> skips the fsync.</value>
+    /// <value><c>litedb</c> (default: one file in the data folder) or <c>postgres</c> (a PostgreSQL database several nodes may share).</value>
+    public string Engine { get; set; } = StorageEngines.LiteDb;
+
+    /// <value>The PostgreSQL connection string; required with <c>postgres</c>, refused with <c>litedb</c>. It may hold a password: never logged.</value>
+    public string? ConnectionString { get; set; }
+
+    /// <value>The folder of output files, relative to the current folder. Default <c>{data}/artifacts</c>.</value>
+    public string? ArtifactsPath { get; set; }
+
+    /// <value><c>true</c> (default): an acknowledged write survives a power loss; <c>false</c> skips the fsync (LiteDB).</value>
     public bool Durability { get; set; } = true;
 
-    public string? Problem(string path) => null;
+    public string? Problem(string path)
+    {
+        if (!StorageEngines.All.Contains(Engine, StringComparer.OrdinalIgnoreCase))
+            return $"{path}:Engine '{Engine}' must be {string.Join(" or ", StorageEngines.All)}.";
+        var postgres = string.Equals(Engine, StorageEngines.Postgres, StringComparison.OrdinalIgnoreCase);
+        if (postgres && string.IsNullOrWhiteSpace(ConnectionString))
+            return $"{path}:ConnectionString is required when {path}:Engine is postgres (e.g. Host=db.internal;Database=babysea;Username=babysea;Password=...).";
+        if (!postgres && !string.IsNullOrWhiteSpace(ConnectionString))
+            return $"{path}:ConnectionString is only read when {path}:Engine is postgres; remove it or set the engine.";
+        // The value itself is never repeated: it may hold a password.
+        if (postgres && BabySea.Appliance.Storage.Postgres.PostgresStorage.ConnectionStringProblem(ConnectionString!) is { } problem)
+            return $"{path}:ConnectionString is not a PostgreSQL connection string: {problem}";
+        return null;
+    }
 }
 
 /// <summary><c>Billing</c>: the plans file and the schedule of plan renewals.</summary>

@@ -6,16 +6,23 @@ using BabySea.Appliance.Routing;
 namespace BabySea.Appliance.Storage;
 
 /// <summary>
-/// Output files on disk under <c>{data}/artifacts/{yyyy-MM-dd}/{generation}/</c> (the day its UUIDv7 id was made, so no
-/// folder grows without bound; sets written before that layout stay readable in <c>artifacts/{generation}/</c>), each with its hash, size and type. A complete set
+/// Output files on disk under <c>{root}/{yyyy-MM-dd}/{generation}/</c> (the day its UUIDv7 id was made, so no folder grows
+/// without bound; sets written before that layout stay readable in <c>{root}/{generation}/</c>), each with its hash, size and
+/// type. The root is <c>Storage:ArtifactsPath</c> (default <c>{data}/artifacts</c>), a folder several nodes may share. A complete set
 /// ends with a manifest naming the attempt that produced it, so outputs on disk whose success was never committed
 /// (a crash in between) are found again at restart instead of being fetched anew or lost.
 /// </summary>
-public sealed class ArtifactStore(string dataDir)
+public sealed class ArtifactStore(string root)
 {
     private const string ManifestName = "outputs.json";
 
-    private string Root => Path.Combine(dataDir, "artifacts");
+    /// <summary>
+    /// Records name a file as <c>artifacts/{day}/{generation}/{n}.{ext}</c>, as they did when the folder always sat in the
+    /// data folder: a record resolves against the root, wherever the root is now.
+    /// </summary>
+    private const string RecordPrefix = "artifacts/";
+
+    public string Root => root;
 
     private string Folder(string generationId) => Shard(generationId) is { } day ? Path.Combine(Root, day, generationId) : Path.Combine(Root, generationId);
 
@@ -40,7 +47,7 @@ public sealed class ArtifactStore(string dataDir)
             var output = outputs[i];
             var name = $"{i}.{output.Extension}";
             await WriteDurablyAsync(Path.Combine(folder, name), output.Bytes, ct);
-            artifacts.Add(new Artifact(i, Path.GetRelativePath(dataDir, Path.Combine(folder, name)).Replace('\\', '/'), Convert.ToHexStringLower(SHA256.HashData(output.Bytes)),
+            artifacts.Add(new Artifact(i, RecordPrefix + Path.GetRelativePath(root, Path.Combine(folder, name)).Replace('\\', '/'), Convert.ToHexStringLower(SHA256.HashData(output.Bytes)),
                 output.Bytes.LongLength, output.ContentType, output.Extension));
         }
         var manifest = new JsonObject
@@ -78,7 +85,8 @@ public sealed class ArtifactStore(string dataDir)
 
     public FileInfo? Find(Artifact artifact)
     {
-        var file = new FileInfo(Path.Combine(dataDir, artifact.RelativePath));
+        var relative = artifact.RelativePath.StartsWith(RecordPrefix, StringComparison.Ordinal) ? artifact.RelativePath[RecordPrefix.Length..] : artifact.RelativePath;
+        var file = new FileInfo(Path.Combine(root, relative));
         return file.Exists ? file : null;
     }
 

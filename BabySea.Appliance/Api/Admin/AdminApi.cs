@@ -35,7 +35,16 @@ public static class AdminApi
         if (body!.To is not { Length: > 0 } to || !Path.IsPathFullyQualified(to))
             return ApiError.Field("to", "to must be an absolute path to an empty or new folder.");
         if (Directory.Exists(to) && Directory.EnumerateFileSystemEntries(to).Any()) return ApiError.Field("to", "The folder is not empty.");
-        var documents = await backup.BackupAsync(to, ct);
+        long documents;
+        try
+        {
+            documents = await backup.BackupAsync(to, ct);
+        }
+        catch (NotSupportedException ex)
+        {
+            // The engine has no copy of its own to make (PostgreSQL: pg_dump does it); its message says what to use.
+            return new ApiError(BseCode.InvalidInput, ex.Message);
+        }
         return ApiResults.Ok(new AdminBackupData(to, documents), AppJsonContext.Default.AdminBackupData, "Backup written");
     }
 

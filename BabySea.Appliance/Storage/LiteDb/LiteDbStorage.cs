@@ -11,18 +11,19 @@ namespace BabySea.Appliance.Storage.LiteDb;
 public static class LiteDbStorage
 {
     /// <summary>
-    /// Opens the data folder's database (refusing a folder another process holds) and registers the stores on it.
-    /// Needs a <see cref="TimeProvider"/>, logging and an <see cref="OutboxSignal"/> registered beside it.
+    /// Opens the data folder's database (refusing a folder another process holds) and registers the stores on it, with the
+    /// output files under <paramref name="artifactsRoot"/>. Needs a <see cref="TimeProvider"/>, logging and an
+    /// <see cref="OutboxSignal"/> registered beside it.
     /// </summary>
-    public static IServiceCollection AddLiteDbStorage(this IServiceCollection services, string dataDir, bool durable)
+    public static IServiceCollection AddLiteDbStorage(this IServiceCollection services, string dataDir, bool durable, string artifactsRoot)
     {
         var store = LiteStore.Open(dataDir, durable);
         services.AddSingleton(_ => store); // a factory registration, so the container disposes it after the writer
         services.AddMetrics();
         services.AddSingleton<WriterMetrics>();
         services.AddSingleton<WriteQueue>();
-        services.AddSingleton<IStorageProbe, LiteStorageProbe>();
-        services.AddSingleton<IStorageBackup, LiteStorageBackup>();
+        services.AddSingleton<IStorageProbe>(sp => new LiteStorageProbe(sp.GetRequiredService<WriteQueue>(), artifactsRoot));
+        services.AddSingleton<IStorageBackup>(sp => new LiteStorageBackup(sp.GetRequiredService<WriteQueue>(), artifactsRoot));
         services.AddSingleton<IHistorySeeder>(sp => new HistorySeeder(sp.GetRequiredService<WriteQueue>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAccountStore, LiteAccountStore>();
         services.AddSingleton<ILedgerStore, LiteLedgerStore>();
@@ -32,7 +33,7 @@ public static class LiteDbStorage
         services.AddSingleton<IIdempotencyStore, LiteIdempotencyStore>();
         services.AddSingleton<IRollupStore, LiteRollupStore>();
         services.AddSingleton<IRetentionStore, LiteRetentionStore>();
-        services.AddSingleton(new ArtifactStore(dataDir));
+        services.AddSingleton(new ArtifactStore(artifactsRoot));
         return services;
     }
 }

@@ -18,18 +18,8 @@ public sealed class LiteRollupStore(LiteStore store, TimeProvider time) : IRollu
     public Task<IReadOnlyList<string>> RecountAsync(string accountId, CancellationToken ct)
     {
         var marks = store.Collection(Schema.RetentionMarks);
-        DateTimeOffset Until(string category) => marks.ById($"{accountId}|{category}") is { } d ? d.Time("until") : DateTimeOffset.MinValue;
-        var generations = Until("generations");
-        var until = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal)
-        {
-            ["req"] = Until("request_logs"), ["gen"] = generations, ["model"] = generations, ["prov"] = generations,
-            ["cr"] = Until("ledger"), ["wh"] = Until("webhook_deliveries"),
-        };
-        // Hour buckets that old are gone or going (retention; seeding never writes them): nothing to compare.
-        var hours = RollupGrains.HoursKeptFrom(time.GetUtcNow());
-        // A generation counts when created and again when it ends, up to a day later, so a day past a sweep may count rows now gone.
-        return Task.FromResult<IReadOnlyList<string>>(RollupRecount.Compare(store, accountId, (key, grain, start) => (grain == RollupGrain.Hour && start < hours)
-            || (until.GetValueOrDefault(key[..key.IndexOf('|')]) is var u && u > DateTimeOffset.MinValue && start < u + TimeSpan.FromDays(1))));
+        return Task.FromResult<IReadOnlyList<string>>(RollupRecount.Compare(store, accountId, RollupComparison.Swept(time.GetUtcNow(),
+            category => marks.ById($"{accountId}|{category}") is { } d ? d.Time("until") : DateTimeOffset.MinValue)));
     }
 
     public Task<RollupBucket> TotalAsync(string accountId, CancellationToken ct)

@@ -1,6 +1,6 @@
 namespace BabySea.Appliance.Storage.LiteDb;
 
-public sealed class LiteStorageProbe(WriteQueue writer, LiteStore store) : IStorageProbe
+public sealed class LiteStorageProbe(WriteQueue writer, string artifactsRoot) : IStorageProbe
 {
     private const string Collection = "readiness";
 
@@ -10,8 +10,8 @@ public sealed class LiteStorageProbe(WriteQueue writer, LiteStore store) : IStor
         // database and its disk accept writes.
         await writer.RunAsync(s => s.Collection(Collection).Upsert(new LiteDB.BsonDocument { ["_id"] = "probe", ["at"] = DateTime.UtcNow }));
         // Each probe has its own file, so concurrent probes never read, overwrite or delete each other's.
-        var file = Path.Combine(store.DataDir, "artifacts", $".probe-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var file = Path.Combine(artifactsRoot, $".probe-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(artifactsRoot);
         try
         {
             await File.WriteAllTextAsync(file, "ok", ct);

@@ -27,34 +27,11 @@ internal static class RollupRecount
             yield return RollupRules.ForDeliveryStatus(accountId, d.Time("created_at"), null, d["status"].AsString);
     }
 
-    /// <summary>
-    /// Every hour and day bucket where the stored rollups differ from a recount of the rows. <paramref name="swept"/> says,
-    /// for a key and a bucket, whether retention may have removed rows it counted (those rollups rightly count more) or
-    /// the bucket itself.
-    /// </summary>
+    /// <summary>Every hour and day bucket where the stored rollups differ from a recount of the rows (see <see cref="RollupComparison"/>).</summary>
     public static List<string> Compare(LiteStore s, string accountId, Func<string, RollupGrain, DateTimeOffset, bool> swept)
-    {
-        var recounted = RollupRows.Merge(Deltas(s, accountId)).Where(x => x.Value.Grain != RollupGrain.Total)
-            .ToDictionary(x => x.Key, x => x.Value.Delta, StringComparer.Ordinal);
-        var stored = s.Collection(Schema.Rollups)
+        => RollupComparison.Mismatches(accountId, Deltas(s, accountId), s.Collection(Schema.Rollups)
             .Find(BsonExpression.Create("_id BETWEEN @0 AND @1", accountId + "|", accountId + "|~"))
-            .Where(d => d["grain"].AsString != "t").ToDictionary(d => d["_id"].AsString, RollupRows.FromDocument, StringComparer.Ordinal);
-        var mismatches = new List<string>();
-        foreach (var id in recounted.Keys.Union(stored.Keys).Order(StringComparer.Ordinal))
-        {
-            var kept = stored.GetValueOrDefault(id) ?? RollupBucket.Empty;
-            var counted = recounted.GetValueOrDefault(id) ?? new RollupDelta(accountId, kept.Start);
-            var start = recounted.TryGetValue(id, out var c) ? c.At : kept.Start;
-            var grain = RollupRows.GrainOf(id);
-            foreach (var key in counted.Counts.Keys.Union(kept.Counts.Keys).Where(k => !swept(k, grain, start)))
-                if (counted.Counts.GetValueOrDefault(key) != kept.Count(key))
-                    mismatches.Add($"rollup {id}: {key} is {kept.Count(key)} but the rows count {counted.Counts.GetValueOrDefault(key)}");
-            foreach (var key in counted.Sums.Keys.Union(kept.Sums.Keys).Where(k => !swept(k, grain, start)))
-                if (counted.Sums.GetValueOrDefault(key) != kept.Sum(key))
-                    mismatches.Add($"rollup {id}: {key} is {kept.Sum(key)} but the rows sum to {counted.Sums.GetValueOrDefault(key)}");
-        }
-        return mismatches;
-    }
+            .Select(d => (RollupRows.GrainOf(d["_id"].AsString), RollupRows.FromDocument(d))), swept);
 
     /// <summary>
     /// Builds the rollups of a database written before they existed, once, in one transaction: when it holds history but
