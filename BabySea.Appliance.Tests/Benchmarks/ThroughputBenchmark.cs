@@ -18,7 +18,9 @@ namespace BabySea.Appliance.Tests.Benchmarks;
 /// nothing polls per generation). Between steps the backlog drains (every generation completed, every webhook delivered);
 /// CPU per generation is the appliance process's own CPU time (<c>/proc</c>) from the window's start until that drain
 /// ended, divided by the generations the window created;</item>
-/// <item>the create path alone: the upstream never answers, so nothing completes during the window.</item>
+/// <item>the create path alone: the upstream never answers, so nothing completes during the window;</item>
+/// <item>completed generations at c=32 on the PostgreSQL engine (a server of the test run's own), with one node and with
+/// two nodes on one database sharing the load (c=16 each).</item>
 /// </list>
 /// The appliance runs as shipped (Information logging, <c>Storage:Durability</c> on) with an uncapped plan and one
 /// webhook endpoint subscribed to <c>generation.completed</c>, delivered to the upstream. It prints every figure, the
@@ -69,14 +71,17 @@ public sealed class ThroughputBenchmark(ITestOutputHelper output)
 
         var portkey = await MeasurePortkeyAsync(upstream.BaseUrl, window);
         var appliance = await MeasureApplianceAsync(upstream.BaseUrl, window, () => Volatile.Write(ref hang, true));
+        Volatile.Write(ref hang, false);
+        var postgres = await MeasurePostgresAsync(upstream.BaseUrl, window);
 
-        Write(report, portkey, appliance);
+        Write(report, portkey, appliance, postgres);
         output.WriteLine(report.ToString());
         var results = Environment.GetEnvironmentVariable("BABYSEA_BENCH_RESULTS") ?? Path.Combine(Directory.GetCurrentDirectory(), "bench-results");
         Directory.CreateDirectory(results);
         await File.WriteAllTextAsync(Path.Combine(results, "throughput.txt"), report.ToString());
 
-        Assert.True(appliance.Completed.All(s => s.Load.Failed == 0) && appliance.Creates.All(s => s.Load.Failed == 0), report.ToString());
+        Assert.True(appliance.Completed.All(s => s.Load.Failed == 0) && appliance.Creates.All(s => s.Load.Failed == 0)
+            && postgres.All(s => s.Loads.All(l => l.Failed == 0)), report.ToString());
     }
 
     private sealed record PortkeyRun(string? NotRun, IReadOnlyList<LoadResult> Loads, long IdleRssMiB, long AfterRssMiB);
@@ -84,6 +89,12 @@ public sealed class ThroughputBenchmark(ITestOutputHelper output)
     private sealed record CompletedStep(int Concurrency, LoadResult Load, double CompletedPerSecond, double CpuMsPerGeneration, TimeSpan Drain);
 
     private sealed record CreateStep(int Concurrency, LoadResult Load);
+
+    /// <summary>One PostgreSQL step: the load each node took, and the generations completed per second by all of them.</summary>
+    private sealed record PostgresStep(int Nodes, IReadOnlyList<LoadResult> Loads, double CompletedPerSecond, TimeSpan Drain)
+    {
+        public double CreatesPerSecond => Loads.Sum(l => l.PerSecond);
+    }
 
     private sealed record ApplianceRun(IReadOnlyList<CompletedStep> Completed, IReadOnlyList<CreateStep> Creates, long IdleRssMiB, long AfterCompletedRssMiB,
         long AfterCreatesRssMiB);
@@ -116,31 +127,11 @@ public sealed class ThroughputBenchmark(ITestOutputHelper output)
     {
         using var plans = new UncappedPlans();
         var dataDir = TestApp.NewDataDir();
-        var settings = new Dictionary<string, string>
-        {
-            ["Providers__openai__BaseUrl"] = upstream + "/v1",
-            ["Providers__openai__ApiKey"] = "sk-bench",
-            ["Outbound__AllowedPrivateHosts__0"] = "127.0.0.1",
-            ["Billing__PlansFile"] = plans.FilePath,
-            // The create-path runs leave every generation waiting on the upstream; the queue must hold them all.
-            ["Generations__QueueCapacity"] = "1000000",
-            ["Logging__Level"] = "Information",
-        };
         try
         {
-            await using var app = await NativeBinary.StartAsync(dataDir, TestApp.FreePort(), settings);
-            var account = (await TestApp.GetAsync(app.Client, "/v1/status")).AssertOk().Data.GetProperty("account_id").GetString();
-            (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/credits", new JsonObject { ["amount"] = 1_000_000 })).AssertOk();
-            (await TestApp.PostAsync(app.Client, "/v1/webhooks",
-                new JsonObject { ["url"] = upstream + "/hooks", ["events"] = new JsonArray("generation.completed") })).AssertOk();
-
+            await using var app = await NativeBinary.StartAsync(dataDir, TestApp.FreePort(), Settings(upstream, plans));
+            await PrepareAccountAsync(app, upstream);
             using var client = ClosedLoopLoad.NewClient(app.BaseUrl);
-            HttpRequestMessage Create()
-            {
-                var r = new HttpRequestMessage(HttpMethod.Post, $"/v1/generate/image/{Model}") { Content = new StringContent(CreateBody, Encoding.UTF8, "application/json") };
-                r.Headers.Authorization = new("Bearer", TestApp.ApiKey);
-                return r;
-            }
             await Task.Delay(500);
             var idle = RssMiB(app.ProcessId);
             var created = (await ClosedLoopLoad.RunAsync(client, Create, 8, TimeSpan.FromSeconds(1))).Succeeded; // warm-up, not counted
@@ -173,6 +164,73 @@ public sealed class ThroughputBenchmark(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Completed generations at c=32 on PostgreSQL: one node, then two nodes on one database (each its own data folder,
+    /// c=16 each, started together), each run on a fresh database, the backlog drained before the window.
+    /// </summary>
+    private static async Task<IReadOnlyList<PostgresStep>> MeasurePostgresAsync(string upstream, TimeSpan window)
+    {
+        var steps = new List<PostgresStep>();
+        foreach (var nodes in new[] { 1, 2 })
+        {
+            using var plans = new UncappedPlans();
+            var settings = Settings(upstream, plans);
+            settings["Storage__Engine"] = "postgres";
+            // Npgsql's own default pool (100), not the suite's smaller one: 32 requests and the worker write at once.
+            settings["Storage__ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer.NewDatabase()) { MaxPoolSize = 100 }.ConnectionString;
+            var folders = Enumerable.Range(0, nodes + 1).Select(_ => TestApp.NewDataDir()).ToArray();
+            settings["Storage__ArtifactsPath"] = folders[^1];
+            var apps = await Task.WhenAll(folders[..nodes].Select(dir => NativeBinary.StartAsync(dir, TestApp.FreePort(), settings)));
+            try
+            {
+                await PrepareAccountAsync(apps[0], upstream);
+                var clients = apps.Select(a => ClosedLoopLoad.NewClient(a.BaseUrl)).ToArray();
+                var created = (await Task.WhenAll(clients.Select(c => ClosedLoopLoad.RunAsync(c, Create, 8 / nodes, TimeSpan.FromSeconds(1))))).Sum(l => l.Succeeded);
+                await DrainAsync(apps[0].Client, created);
+                var before = await UsedAsync(apps[0].Client);
+                var loads = await Task.WhenAll(clients.Select(c => ClosedLoopLoad.RunAsync(c, Create, 32 / nodes, window)));
+                var after = await UsedAsync(apps[0].Client);
+                var drain = await DrainAsync(apps[0].Client, created + loads.Sum(l => l.Succeeded));
+                steps.Add(new PostgresStep(nodes, loads, (after - before) / loads.Max(l => l.Elapsed.TotalSeconds), drain));
+                foreach (var client in clients) client.Dispose();
+            }
+            finally
+            {
+                foreach (var app in apps) await app.DisposeAsync();
+                foreach (var dir in folders.Where(Directory.Exists)) Directory.Delete(dir, recursive: true);
+            }
+        }
+        return steps;
+    }
+
+    /// <summary>The appliance as shipped, pointed at the upstream, with an uncapped plan.</summary>
+    private static Dictionary<string, string> Settings(string upstream, UncappedPlans plans) => new()
+    {
+        ["Providers__openai__BaseUrl"] = upstream + "/v1",
+        ["Providers__openai__ApiKey"] = "sk-bench",
+        ["Outbound__AllowedPrivateHosts__0"] = "127.0.0.1",
+        ["Billing__PlansFile"] = plans.FilePath,
+        // The create-path runs leave every generation waiting on the upstream; the queue must hold them all.
+        ["Generations__QueueCapacity"] = "1000000",
+        ["Logging__Level"] = "Information",
+    };
+
+    /// <summary>Credits for the whole run and one webhook endpoint on <c>generation.completed</c>, delivered to the upstream.</summary>
+    private static async Task PrepareAccountAsync(NativeBinary app, string upstream)
+    {
+        var account = (await TestApp.GetAsync(app.Client, "/v1/status")).AssertOk().Data.GetProperty("account_id").GetString();
+        (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/credits", new JsonObject { ["amount"] = 1_000_000 })).AssertOk();
+        (await TestApp.PostAsync(app.Client, "/v1/webhooks",
+            new JsonObject { ["url"] = upstream + "/hooks", ["events"] = new JsonArray("generation.completed") })).AssertOk();
+    }
+
+    private static HttpRequestMessage Create()
+    {
+        var r = new HttpRequestMessage(HttpMethod.Post, $"/v1/generate/image/{Model}") { Content = new StringContent(CreateBody, Encoding.UTF8, "application/json") };
+        r.Headers.Authorization = new("Bearer", TestApp.ApiKey);
+        return r;
+    }
+
+    /// <summary>
     /// Generations whose charge is committed (the upstream's used submissions) and webhook deliveries acknowledged, from
     /// <c>/v1/usage</c>.
     /// </summary>
@@ -198,7 +256,7 @@ public sealed class ThroughputBenchmark(ITestOutputHelper output)
         return clock.Elapsed;
     }
 
-    private static void Write(StringBuilder report, PortkeyRun portkey, ApplianceRun appliance)
+    private static void Write(StringBuilder report, PortkeyRun portkey, ApplianceRun appliance, IReadOnlyList<PostgresStep> postgres)
     {
         string Cell(LoadResult r) => string.Create(CultureInfo.InvariantCulture, $"{r.PerSecond,6:0}/s p50 {r.P50Ms,5:0.00} p99 {r.P99Ms,6:0.0}");
         report.AppendLine(CultureInfo.InvariantCulture, $"{"",-30}{"c=1",-32}{"c=8",-32}{"c=32",-32}   (latencies in ms)");
@@ -222,6 +280,12 @@ public sealed class ThroughputBenchmark(ITestOutputHelper output)
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"goals: completed/Portkey at c=32 {appliance.Completed[2].CompletedPerSecond / p[2].PerSecond:0.00} (>= 1.5); create path/Portkey at c=32 {appliance.Creates[2].Load.PerSecond / p[2].PerSecond:0.00} (>= 3) with p99 {appliance.Creates[2].Load.P99Ms:0.0} ms (<= 20); sequential create p50 {appliance.Creates[0].Load.P50Ms:0.00} ms vs Portkey {p[0].P50Ms:0.00} ms (<=)");
             report.AppendLine(CultureInfo.InvariantCulture, $"Portkey RSS: idle {portkey.IdleRssMiB} MiB, after {portkey.AfterRssMiB} MiB");
+        }
+        foreach (var step in postgres)
+        {
+            var ratio = portkey.NotRun is null ? string.Create(CultureInfo.InvariantCulture, $", completed/Portkey {step.CompletedPerSecond / portkey.Loads[2].PerSecond:0.00}") : "";
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"PostgreSQL, {step.Nodes} node{(step.Nodes > 1 ? "s" : "")} at c=32: completed {step.CompletedPerSecond:0}/s, creates {step.CreatesPerSecond:0}/s (p99 {step.Loads.Max(l => l.P99Ms):0.0} ms), drained after {step.Drain.TotalSeconds:0.0} s{ratio}");
         }
         report.AppendLine(CultureInfo.InvariantCulture,
             $"appliance RSS: idle {appliance.IdleRssMiB} MiB, after the completed runs {appliance.AfterCompletedRssMiB} MiB ({(double)appliance.AfterCompletedRssMiB / appliance.IdleRssMiB:0.00}x idle, goal <= 2), after the create runs {appliance.AfterCreatesRssMiB} MiB ({appliance.Creates.Sum(s => s.Load.Succeeded)} generations still waiting on the upstream)");

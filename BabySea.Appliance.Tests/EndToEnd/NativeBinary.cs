@@ -91,12 +91,44 @@ public sealed class NativeBinary : IAsyncDisposable
         }
     }
 
+    /// <summary>The provider emulators alone (<c>emulate --port</c>), answering once this returns; disposing kills it.</summary>
+    public static async Task<IAsyncDisposable> StartEmulatorAsync(int port)
+    {
+        var process = Process.Start(new ProcessStartInfo(Path, $"emulate --port {port}") { UseShellExecute = false, RedirectStandardOutput = true })!;
+        using var probe = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                if ((await probe.GetAsync($"http://127.0.0.1:{port}/healthz")).IsSuccessStatusCode) return new Killed(process);
+            }
+            catch (HttpRequestException) { }
+            Assert.True(!process.HasExited && DateTime.UtcNow < deadline, "The emulator did not come up.");
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed class Killed(Process process) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+    }
+
     /// <summary>Runs a CLI verb of the binary on a data folder; returns its exit code and standard output.</summary>
-    public static async Task<(int Code, string Output)> RunVerbAsync(string dataDir, params string[] args)
+    public static Task<(int Code, string Output)> RunVerbAsync(string dataDir, params string[] args) => RunVerbAsync(dataDir, null, args);
+
+    /// <param name="settings">Configuration as environment variables, as for <see cref="StartProcess"/>.</param>
+    public static async Task<(int Code, string Output)> RunVerbAsync(string dataDir, IReadOnlyDictionary<string, string>? settings, params string[] args)
     {
         var start = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["BABYSEA_DATA_DIR"] = dataDir;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -48,5 +48,8 @@ public sealed record AdminActivityData(IReadOnlyList<AdminActivityEntryData> Ent
 
 public sealed record AdminCreditPackBody(decimal? Amount);
 
+/// <summary>What <c>migrate</c> copied, per table, and the verify of each side.</summary>
+public sealed record MigrateData(IReadOnlyDictionary<string, long> Copied, VerifyData Source, VerifyData Target);
+
 public sealed record VerifyData(bool Ok, int AccountsChecked, int GenerationsChecked, int EntriesChecked, IReadOnlyList<string> Violations,
     bool RollupsRecounted);

@@ -43,6 +43,7 @@ namespace BabySea.Appliance.Api;
 [JsonSerializable(typeof(AdminActivityData))]
 [JsonSerializable(typeof(AdminCreditPackBody))]
 [JsonSerializable(typeof(VerifyData))]
+[JsonSerializable(typeof(MigrateData))]
 [JsonSerializable(typeof(AdminBackupBody))]
 [JsonSerializable(typeof(AdminBackupData))]
 [JsonSerializable(typeof(AdminRetentionSweptData))]

@@ -11,6 +11,7 @@ using BabySea.Appliance.Routing.Catalog;
 using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Generations;
 using BabySea.Appliance.Storage;
+using BabySea.Appliance.Storage.Migration;
 using BabySea.Appliance.Webhooks;
 
 namespace BabySea.Appliance.Cli;
@@ -83,7 +84,8 @@ public static class CommandLine
             }
             return await CopyAsync(verb[0], Opt(options, "to"), settings, stdout, stderr);
         }
-        await using var services = Storage(settings);
+        if (verb[0] == "migrate") return await MigrateAsync(Opt(options, "from-litedb")!, settings, stdout, stderr);
+        await using var services = Storage(settings.DataDir, settings.Storage);
         var time = TimeProvider.System;
         var accounts = services.GetRequiredService<IAccountStore>();
         var ledger = services.GetRequiredService<ILedgerStore>();
@@ -103,15 +105,9 @@ public static class CommandLine
         switch (verb[0], verb.Length > 1 ? verb[1] : "")
         {
             case ("verify", _):
-                var rollups = services.GetRequiredService<IRollupStore>();
-                var report = await Verifier(services).RunAsync(ct);
-                var recount = Opt(options, "recount") == "true";
-                var violations = report.Violations.ToList();
-                if (recount)
-                    foreach (var holder in await accounts.ListAccountsAsync(ct)) violations.AddRange(await rollups.RecountAsync(holder.Id, ct));
-                stdout.WriteLine(JsonSerializer.Serialize(new VerifyData(violations.Count == 0, report.AccountsChecked, report.GenerationsChecked,
-                    report.EntriesChecked, violations, recount), ctx.VerifyData));
-                return violations.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+                var verified = await VerifyAsync(services, Opt(options, "recount") == "true", ct);
+                stdout.WriteLine(JsonSerializer.Serialize(verified, ctx.VerifyData));
+                return verified.Ok ? ExitCodes.Ok : ExitCodes.Failed;
             case ("accounts", "create"):
                 return Print(stdout, await admin.CreateAccountAsync(Opt(options, "name"), Opt(options, "plan"), ct), ctx.AdminAccountData);
             case ("accounts", "list"):
@@ -163,7 +159,7 @@ public static class CommandLine
         }
         var before = new FileInfo(Path.Combine(settings.DataDir, "babysea.db")).Length;
         long documents;
-        await using (var storage = Storage(settings))
+        await using (var storage = Storage(settings.DataDir, settings.Storage))
             documents = await storage.GetRequiredService<IStorageBackup>().BackupAsync(verb == "compact" ? Path.Combine(folder, "db") : folder, CancellationToken.None);
         if (verb == "compact")
         {
@@ -199,12 +195,65 @@ public static class CommandLine
         return ExitCodes.Ok;
     }
 
-    /// <summary>The data folder's stores, registered as the server registers them.</summary>
-    private static ServiceProvider Storage(ApplianceSettings settings) => new ServiceCollection()
+    /// <summary>Every balance against its ledger, and with <paramref name="recount"/> every account's rollups against a recount.</summary>
+    private static async Task<VerifyData> VerifyAsync(IServiceProvider storage, bool recount, CancellationToken ct)
+    {
+        var report = await Verifier(storage).RunAsync(ct);
+        var violations = report.Violations.ToList();
+        if (recount)
+        {
+            var rollups = storage.GetRequiredService<IRollupStore>();
+            foreach (var account in await storage.GetRequiredService<IAccountStore>().ListAccountsAsync(ct)) violations.AddRange(await rollups.RecountAsync(account.Id, ct));
+        }
+        return new VerifyData(violations.Count == 0, report.AccountsChecked, report.GenerationsChecked, report.EntriesChecked, violations, recount);
+    }
+
+    /// <summary>
+    /// Verifies the LiteDB folder (a folder that does not verify is not copied), copies it into the configured PostgreSQL
+    /// database, and verifies that with the rollups recounted: the copy is good when both sides agree.
+    /// </summary>
+    private static async Task<int> MigrateAsync(string from, ApplianceSettings settings, TextWriter stdout, TextWriter stderr)
+    {
+        if (!settings.Storage.IsPostgres)
+        {
+            stderr.WriteLine("migrate: the target is the PostgreSQL database of Storage:Engine=postgres and Storage:ConnectionString; set both.");
+            return ExitCodes.Failed;
+        }
+        var ct = CancellationToken.None;
+        from = Path.GetFullPath(from);
+        VerifyData source;
+        await using (var lite = Storage(from, new StorageSettings(StorageEngines.LiteDb, null, Path.Combine(from, "artifacts"), Durable: false)))
+            source = await VerifyAsync(lite, recount: true, ct);
+        if (!source.Ok)
+        {
+            foreach (var violation in source.Violations) stderr.WriteLine(violation);
+            stderr.WriteLine($"migrate: {from} does not verify; nothing was copied.");
+            return ExitCodes.Failed;
+        }
+        IReadOnlyDictionary<string, long> copied;
+        try
+        {
+            copied = await StorageMigration.FromLiteDbAsync(from, settings.Storage, stderr.WriteLine, ct);
+        }
+        catch (InvalidOperationException ex)
+        {
+            stderr.WriteLine($"migrate: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+        VerifyData target;
+        await using (var postgres = Storage(settings.DataDir, settings.Storage))
+            target = await VerifyAsync(postgres, recount: true, ct);
+        stdout.WriteLine(JsonSerializer.Serialize(new MigrateData(copied, source, target), AppJsonContext.Default.MigrateData));
+        return target.Ok && target.AccountsChecked == source.AccountsChecked && target.GenerationsChecked == source.GenerationsChecked
+            && target.EntriesChecked == source.EntriesChecked ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>The stores of a data folder (or database), registered as the server registers them.</summary>
+    private static ServiceProvider Storage(string dataDir, StorageSettings storage) => new ServiceCollection()
         .AddLogging()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<OutboxSignal>()
-        .AddStorage(settings.DataDir, settings.Storage, out _)
+        .AddStorage(dataDir, storage, out _)
         .BuildServiceProvider();
 
     private static LedgerVerifier Verifier(IServiceProvider storage) => new(storage.GetRequiredService<IAccountStore>(),

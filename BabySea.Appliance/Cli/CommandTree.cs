@@ -49,6 +49,9 @@ internal static class CommandTree
         root.Subcommands.Add(Verb(verb, ["backup"], "Consistent copy of a stopped data folder (while serving: POST /admin/v1/backup).",
             Text("--to", "PATH", "A new or empty folder for the copy.", required: true)));
         root.Subcommands.Add(Verb(verb, ["compact"], "Copy the database into a fresh file and swap it in, so deleted rows stop taking space."));
+        root.Subcommands.Add(Verb(verb, ["migrate"],
+            "Copy a stopped LiteDB data folder into the (empty) PostgreSQL database of Storage:ConnectionString, then verify both.",
+            Text("--from-litedb", "PATH", "The data folder to copy; its appliance must be stopped.", required: true)));
         root.Subcommands.Add(Verb(verb, ["models"], "The model catalog as a Markdown table (id, type, providers, price); needs no data folder."));
 
         root.Subcommands.Add(Group("accounts", "Accounts and their plans.",

@@ -128,7 +128,7 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
         ["last_used_at"] = Bson.Time(k.LastUsedAt),
     };
 
-    private static ApiKey KeyFromDocument(BsonDocument d) => new(
+    internal static ApiKey KeyFromDocument(BsonDocument d) => new(
         d["_id"].AsString, d["account_id"].AsString, d["name"].AsString, d["prefix"].AsString, d["hash"].AsString,
         d.StringArray("scopes"), d["revoked"].AsBoolean, d.OptTime("expires_at"), d.StringArray("ip_allowlist"),
         d.Time("created_at"), d.OptTime("last_used_at"));
