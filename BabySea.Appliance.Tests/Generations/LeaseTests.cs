@@ -15,13 +15,13 @@ public sealed class LeaseTests
         var created = (CreateOutcome.Created)await store.CreateAsync(TestGenerations.Pending(account, "leased"), 100, null, CancellationToken.None);
         var id = created.Generation.Id;
         var leasedUntil = DateTimeOffset.UtcNow.AddSeconds(4);
-        Assert.NotNull(await store.ClaimAsync(id, "worker-elsewhere", leasedUntil, CancellationToken.None));
+        Assert.NotNull(await store.ClaimAsync(id, "worker-elsewhere", leasedUntil, null, CancellationToken.None));
 
         // Queued here too, as a second node would see it: the claim fails, nothing runs.
         app.Service<GenerationQueue>().Enqueue(id);
         await Task.Delay(1500);
         Assert.Empty((await store.FindAsync(id, null, CancellationToken.None))!.Attempts);
-        Assert.Null(await store.ClaimAsync(id, "worker-third", DateTimeOffset.UtcNow.AddSeconds(30), CancellationToken.None));
+        Assert.Null(await store.ClaimAsync(id, "worker-third", DateTimeOffset.UtcNow.AddSeconds(30), null, CancellationToken.None));
 
         // The other worker stops renewing: once its lease ran out, this worker takes the generation up and finishes it.
         var done = await app.WaitForTerminalAsync(id);
@@ -37,7 +37,7 @@ public sealed class LeaseTests
         var id = await app.CreateGenerationAsync("done soon");
         await app.WaitForTerminalAsync(id);
         var store = app.Service<IGenerationStore>();
-        Assert.Null(await store.ClaimAsync(id, "anyone", DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        Assert.Null(await store.ClaimAsync(id, "anyone", DateTimeOffset.UtcNow.AddMinutes(1), null, CancellationToken.None));
         Assert.Empty(await store.UnclaimedAsync(DateTimeOffset.UtcNow, "anyone", CancellationToken.None));
     }
 }

@@ -77,7 +77,7 @@ public sealed class PostgresClusterTests
         // Both processes claim every generation at the same moment: each is held by exactly one of them.
         var until = DateTimeOffset.UtcNow.AddMinutes(1);
         var claims = await Task.WhenAll(ids.SelectMany(id => new[] { ("a", stores[0]), ("b", stores[1]) }
-            .Select(async c => (Id: id, Owner: c.Item1, Claimed: await c.Item2.ClaimAsync(id, c.Item1, until, CancellationToken.None)))));
+            .Select(async c => (Id: id, Owner: c.Item1, Claimed: await c.Item2.ClaimAsync(id, c.Item1, until, null, CancellationToken.None)))));
         Assert.All(claims.GroupBy(c => c.Id), g => Assert.Single(g, c => c.Claimed is not null));
         Assert.All(claims.Where(c => c.Claimed is not null), c => Assert.Equal(GenerationStatus.Processing, c.Claimed!.Status));
         Assert.Empty(await stores[1].UnclaimedAsync(DateTimeOffset.UtcNow, null, CancellationToken.None));
@@ -85,10 +85,10 @@ public sealed class PostgresClusterTests
         // Given back, a generation is the other process's to take.
         var (id, holder) = claims.Where(c => c.Claimed is not null).Select(c => (c.Id, c.Owner)).First();
         var (mine, theirs, otherOwner) = holder == "a" ? (stores[0], stores[1], "b") : (stores[1], stores[0], "a");
-        Assert.Null(await theirs.ClaimAsync(id, otherOwner, until, CancellationToken.None));
+        Assert.Null(await theirs.ClaimAsync(id, otherOwner, until, null, CancellationToken.None));
         await mine.ReleaseAsync(id, holder, CancellationToken.None);
         Assert.Equal([id], (await theirs.UnclaimedAsync(DateTimeOffset.UtcNow, null, CancellationToken.None)).Select(g => g.Id));
-        Assert.NotNull(await theirs.ClaimAsync(id, otherOwner, until, CancellationToken.None));
+        Assert.NotNull(await theirs.ClaimAsync(id, otherOwner, until, null, CancellationToken.None));
     }
 
     [Fact]

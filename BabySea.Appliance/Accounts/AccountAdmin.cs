@@ -5,7 +5,7 @@ using BabySea.Appliance.Billing;
 namespace BabySea.Appliance.Accounts;
 
 /// <summary>The operator's operations on accounts, keys and credits, shared by the admin API and the CLI verbs.</summary>
-public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, PlanCatalog plans, TimeProvider time)
+public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, PlanCatalog plans, CredentialCache credentials, TimeProvider time)
 {
     private const int MaxNameLength = 100;
     private const int MaxAllowlist = 50;
@@ -24,7 +24,9 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
     public async Task<(AdminAccountData? Data, ApiError? Error)> SetPlanAsync(string accountId, string? plan, CancellationToken ct)
     {
         if (plan is null || plans.Find(plan) is not { } chosen) return (null, UnknownPlan(plan ?? ""));
-        return await accounts.SetPlanAsync(accountId, chosen.Id, ct) is { } account ? (View(account), null) : (null, AccountMissing(accountId));
+        var account = await accounts.SetPlanAsync(accountId, chosen.Id, ct);
+        credentials.ForgetAccount(accountId);
+        return account is not null ? (View(account), null) : (null, AccountMissing(accountId));
     }
 
     public async Task<(AdminKeyCreatedData? Data, ApiError? Error)> CreateKeyAsync(string accountId, AdminCreateKeyBody body, CancellationToken ct,
@@ -65,8 +67,12 @@ public sealed class AccountAdmin(IAccountStore accounts, ILedgerStore ledger, Pl
             : (new AdminKeysData((await accounts.ListKeysAsync(accountId, ct)).Select(View).ToArray()), null);
 
     public async Task<(AdminKeyData? Data, ApiError? Error)> RevokeKeyAsync(string keyId, CancellationToken ct)
-        => await accounts.RevokeKeyAsync(keyId, ct) is { } key ? (View(key), null)
+    {
+        var key = await accounts.RevokeKeyAsync(keyId, ct);
+        credentials.ForgetKey(keyId);
+        return key is not null ? (View(key), null)
             : (null, new ApiError(BseCode.AuthenticationFailed, $"No API key '{keyId}'.").With("apikey_id", keyId));
+    }
 
     /// <summary>Revokes a key of <paramref name="accountId"/> only: another account's key is not found, whatever its id.</summary>
     public async Task<(AdminKeyData? Data, ApiError? Error)> RevokeKeyAsync(string accountId, string keyId, CancellationToken ct)

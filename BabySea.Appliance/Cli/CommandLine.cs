@@ -89,7 +89,7 @@ public static class CommandLine
         var time = TimeProvider.System;
         var accounts = services.GetRequiredService<IAccountStore>();
         var ledger = services.GetRequiredService<ILedgerStore>();
-        var admin = new AccountAdmin(accounts, ledger, PlanCatalog.Load(AppHost.DataFile(config, "Billing:PlansFile", "plans.json")), time);
+        var admin = new AccountAdmin(accounts, ledger, PlanCatalog.Load(AppHost.DataFile(config, "Billing:PlansFile", "plans.json")), new CredentialCache(time), time);
         var ct = CancellationToken.None;
         var ctx = AppJsonContext.Default;
 

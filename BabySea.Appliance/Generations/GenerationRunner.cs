@@ -22,11 +22,15 @@ public sealed class GenerationRunner(
     GenerationMetrics metrics,
     ILogger<GenerationRunner> log)
 {
+    /// <summary>The attempt a run of <paramref name="generation"/> opens with, for the claim to record (<see cref="ProviderChain.Opening"/>).</summary>
+    public Attempt? Opening(Generation generation) => chain.Opening(generation);
+
     /// <param name="generation">The generation as its lease was claimed.</param>
+    /// <param name="opening">The attempt the claim recorded for this run (<see cref="Opening"/>), if any.</param>
     /// <param name="canceled">The owner's cancel or shutdown.</param>
     /// <param name="stopping">Shutdown alone.</param>
     /// <returns>Whether the generation is terminal now; false when the run was interrupted and resumes later.</returns>
-    public async Task<bool> RunAsync(Generation generation, CancellationToken canceled, CancellationToken stopping)
+    public async Task<bool> RunAsync(Generation generation, Attempt? opening, CancellationToken canceled, CancellationToken stopping)
     {
         var id = generation.Id;
         if (generation.Status.IsTerminal()) return true;
@@ -37,8 +41,8 @@ public sealed class GenerationRunner(
                 null, CancellationToken.None));
             return true;
         }
-        // Claiming it started it (pending → processing); outputs on disk always come from a recorded attempt.
-        if (generation.Attempts.Count > 0 && artifacts.FindCompleted(id) is { } done
+        // Claiming it started it (pending → processing); outputs on disk always come from an attempt recorded before this run.
+        if (opening is null && generation.Attempts.Count > 0 && artifacts.FindCompleted(id) is { } done
             && generation.Attempts.FirstOrDefault(a => a.Number == done.Attempt) is { } attempt)
         {
             // The provider's outputs reached the disk before the last stop, but not the commit: commit them now.
@@ -47,7 +51,7 @@ public sealed class GenerationRunner(
             return true;
         }
 
-        switch (await chain.RunAsync(generation, model, canceled, stopping))
+        switch (await chain.RunAsync(generation, model, opening, canceled, stopping))
         {
             case ChainResult.Succeeded s:
                 // Neither the files nor the commit that charges the caller stop for shutdown: half a success must not remain.

@@ -111,12 +111,14 @@ public sealed class GenerationWorker(
         try
         {
             if (cts is null) return; // already running here
-            if (await store.ClaimAsync(id, Options.WorkerId, time.GetUtcNow() + Options.LeaseDuration, CancellationToken.None) is not { } claimed)
+            Attempt? opening = null;
+            if (await store.ClaimAsync(id, Options.WorkerId, time.GetUtcNow() + Options.LeaseDuration, g => opening = runner.Opening(g),
+                    CancellationToken.None) is not { } claimed)
             {
                 release = false; // finished, or another worker holds it
                 return;
             }
-            release = !await runner.RunAsync(claimed, cts.Token, stopping);
+            release = !await runner.RunAsync(claimed, opening, cts.Token, stopping);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -28,7 +28,9 @@ public interface IGenerationStore
     /// it is terminal, gone, or leased by another owner whose lease has not expired. Taking it is the lifecycle's
     /// <see cref="LifecycleEvent.Start"/>, applied in the same transaction: a pending generation comes back processing.
     /// </summary>
-    Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct);
+    /// <param name="opening">Given the started generation, the attempt the run opens with, if it is known already: recorded in
+    /// the same transaction (<see cref="LifecycleEvent.AttemptRecorded"/>), so the run needs no write of its own before it submits.</param>
+    Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, Func<Generation, Attempt?>? opening, CancellationToken ct);
 
     /// <summary>Extends <paramref name="owner"/>'s leases on <paramref name="generationIds"/>.</summary>
     Task RenewAsync(string owner, IReadOnlyCollection<string> generationIds, DateTimeOffset until, CancellationToken ct);

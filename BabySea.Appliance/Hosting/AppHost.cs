@@ -66,6 +66,7 @@ public static class AppHost
         services.AddSingleton(ProviderDirectory.Load(ConfigFile("providers.json")));
         services.AddSingleton<BillingPeriods>();
         services.AddSingleton<LedgerVerifier>();
+        services.AddSingleton<CredentialCache>();
         services.AddSingleton<AccountAdmin>();
         services.AddSingleton(new AdminToken(FirstRun.AdminToken(config, secrets, console)));
         services.AddSingleton<ApiKeyAuthenticator>();

@@ -17,8 +17,9 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
 {
     private RoutingOptions Options => options.Value;
 
+    /// <param name="recorded">The attempt was recorded as submitting for this run already (with the claim), not by an earlier process.</param>
     /// <param name="scope">What may stop the attempt: its owner or shutdown (the job is kept), the budget (the job is given up).</param>
-    public async Task<AttemptResult> RunAsync(Generation generation, IProviderAdapter adapter, ProviderBinding binding, Attempt attempt,
+    public async Task<AttemptResult> RunAsync(Generation generation, IProviderAdapter adapter, ProviderBinding binding, Attempt attempt, bool recorded,
         AttemptScope scope)
     {
         var deadlines = Options.For(adapter.Id, generation.MediaType);
@@ -28,7 +29,7 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
             job = new ProviderJob(adapter.Id, jobId, attempt.PollUrl, attempt.CancelUrl);
             log.LogInformation("Resuming {Provider} job {JobId} for {GenerationId}", adapter.Id, jobId, generation.Id);
         }
-        else if (attempt.Outcome == AttemptOutcome.Submitting && generation.Attempts.Contains(attempt))
+        else if (!recorded && attempt.Outcome == AttemptOutcome.Submitting && generation.Attempts.Contains(attempt))
         {
             // A submit was in flight when the appliance stopped: the provider may hold a job we cannot find.
             // Sending it again could pay twice, so this provider is given up and the chain moves on.
@@ -37,7 +38,7 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
         }
         else
         {
-            if (!await SaveAsync(generation, attempt)) return new AttemptResult.Stopped();
+            if (!recorded && !await SaveAsync(generation, attempt)) return new AttemptResult.Stopped();
             var request = new ProviderRequest(generation.Id, generation.MediaType, binding.Model, NativeParameters.Map(binding, generation.Request), generation.Request);
             // An owner's cancel does not cut a submit short: once the provider answers, the job it made is known and
             // can be cancelled (below). Only shutdown and the deadlines interrupt it.
@@ -96,6 +97,10 @@ public sealed class ProviderAttempt(IGenerationStore store, IOptions<RoutingOpti
         if (attempt.JobId is { } jobId) await CancelQuietlyAsync(adapter, new ProviderJob(adapter.Id, jobId, attempt.PollUrl, attempt.CancelUrl), generation.Id);
         await FinishFailedAsync(generation, attempt, new ProviderFailure(FailureKind.ServerError, reason), wasted: true, AttemptOutcome.Abandoned);
     }
+
+    /// <summary>Closes an attempt recorded for this run that was never sent (its provider was skipped after all): failed, not wasted.</summary>
+    public Task NotSentAsync(Generation generation, Attempt attempt, string reason)
+        => FinishFailedAsync(generation, attempt, new ProviderFailure(FailureKind.ServerError, reason), wasted: false);
 
     private async Task<PollOutcome> PollUntilDoneAsync(IProviderAdapter adapter, ProviderJob job, CancellationToken ct)
     {

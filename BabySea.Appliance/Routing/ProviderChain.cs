@@ -13,6 +13,7 @@ namespace BabySea.Appliance.Routing;
 /// circuit is open, or which asked to wait (<c>Retry-After</c>), is skipped.
 /// </summary>
 public sealed class ProviderChain(
+    ModelCatalog catalog,
     ProviderRegistry registry,
     ProviderAttempt attempts,
     IOptions<RoutingOptions> options,
@@ -24,21 +25,40 @@ public sealed class ProviderChain(
 {
     private RoutingOptions Options => options.Value;
 
+    /// <summary>
+    /// The attempt a generation that has tried no provider yet opens with, when it is known before the run: the first
+    /// provider of its order, served here, its circuit closed, no Retry-After pending, the budget not spent. The worker's
+    /// claim records it as submitting, in its own transaction, which spares the run a write and a commit before the submit.
+    /// Null leaves the chain to record its attempts itself. As with any submitting record, a crash or stop before the
+    /// submit went out leaves a submit that may have been sent: it is given up at restart, never sent again.
+    /// </summary>
+    public Attempt? Opening(Generation generation)
+    {
+        if (generation.Attempts.Count > 0 || generation.ProviderOrder.Count == 0) return null;
+        var provider = generation.ProviderOrder[0];
+        if (registry.Find(provider) is null || catalog.Find(generation.ModelIdentifier)?.Binding(provider) is not { } binding) return null;
+        if (circuits.WaitingUntil(provider) is not null || circuits.State(provider) != "closed") return null;
+        var now = time.GetUtcNow();
+        if (generation.CreatedAt + Options.GenerationDeadline(generation.MediaType) <= now) return null;
+        return new Attempt(1, provider, binding.Model, AttemptOutcome.Submitting, null, null, null, null, null, now, null, false);
+    }
+
+    /// <param name="opening">The attempt the claim recorded for this run (<see cref="Opening"/>), if any.</param>
     /// <param name="canceled">Canceled when the owner cancels the generation or the appliance stops; neither is a provider failure.</param>
     /// <param name="stopping">Canceled when the appliance stops.</param>
-    public async Task<ChainResult> RunAsync(Generation generation, CatalogModel model, CancellationToken canceled, CancellationToken stopping)
+    public async Task<ChainResult> RunAsync(Generation generation, CatalogModel model, Attempt? opening, CancellationToken canceled, CancellationToken stopping)
     {
         // The whole generation has a budget too: past it, no attempt starts and a running one is given up.
         var budget = generation.CreatedAt + Options.GenerationDeadline(generation.MediaType) - time.GetUtcNow();
         using var overall = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.FromMilliseconds(1), time);
-        var result = await RunChainAsync(generation, model, new AttemptScope(canceled, stopping, overall.Token));
+        var result = await RunChainAsync(generation, model, opening, new AttemptScope(canceled, stopping, overall.Token));
         if (overall.IsCancellationRequested && !canceled.IsCancellationRequested && result is not ChainResult.Succeeded)
             return new ChainResult.Failed(BseCode.ProviderTimeout,
                 $"The generation did not finish within its {Options.GenerationDeadline(generation.MediaType).TotalMinutes:0.#}-minute budget.", []);
         return result;
     }
 
-    private async Task<ChainResult> RunChainAsync(Generation generation, CatalogModel model, AttemptScope scope)
+    private async Task<ChainResult> RunChainAsync(Generation generation, CatalogModel model, Attempt? opening, AttemptScope scope)
     {
         var errors = new List<ProviderError>();
         foreach (var earlier in generation.Attempts.Where(a => a.ErrorCode is not null))
@@ -51,6 +71,8 @@ public sealed class ProviderChain(
             if (scope.Budget.IsCancellationRequested || scope.Stop.IsCancellationRequested) return new ChainResult.Stopped();
             var previous = generation.Attempts.LastOrDefault(a => a.Provider == provider);
             if (previous is { Outcome: not (AttemptOutcome.Running or AttemptOutcome.Submitting) }) continue; // finished before a restart
+            // The attempt the claim recorded for this run is this run's own, not one a restart found.
+            var opened = opening is not null && previous == opening;
 
             var adapter = registry.Find(provider);
             var binding = model.Binding(provider);
@@ -73,7 +95,7 @@ public sealed class ProviderChain(
             {
                 var attempt = previous ?? new Attempt(++number, provider, binding.Model, AttemptOutcome.Submitting, null, null, null, null, null,
                     time.GetUtcNow(), null, false);
-                var result = await attempts.RunAsync(generation, adapter, binding, attempt, scope);
+                var result = await attempts.RunAsync(generation, adapter, binding, attempt, opened, scope);
                 return (result, result is AttemptResult.Failed { Failure.Kind: var kind } && !FailureMapping.EndsChain(kind));
             }, scope.Stop);
             switch (outcome)
@@ -86,6 +108,7 @@ public sealed class ProviderChain(
                         await attempts.AbandonAsync(generation, adapter, previous, $"Resumed job {skipped}.");
                         metrics.Wasted(provider);
                     }
+                    else if (opened) await attempts.NotSentAsync(generation, previous!, $"Not sent: {provider} was {skipped}.");
                     errors.Add(new ProviderError(provider, BseCode.ProviderError, $"{provider} is {skipped}.", true));
                     if (provider != generation.ProviderOrder[^1]) metrics.FailedOver(provider);
                     continue;

@@ -51,6 +51,12 @@ public sealed class DeliveryRunner(
         return started;
     }
 
+    /// <summary>Whether an endpoint task is sending to <paramref name="endpointId"/>.</summary>
+    public bool IsSending(string endpointId)
+    {
+        lock (_lock) return _running.ContainsKey(endpointId);
+    }
+
     /// <summary>
     /// At shutdown: cancels the requests in flight (they are not recorded, so they go out again after the restart) and
     /// waits for every endpoint task. Whichever of the dispatcher and the retrier stops first stops the sending of both.
@@ -69,6 +75,11 @@ public sealed class DeliveryRunner(
     private async Task RunEndpointAsync(string endpointId, WebhookDelivery[] batch, CancellationToken ct)
     {
         var wake = true;
+        // An acknowledged attempt's record is not waited for before the next send (each waited for a whole group commit,
+        // which bounded one endpoint to a few hundred deliveries a second): sends stay one at a time and in order, the
+        // writer applies the records in that order, and they all commit before the endpoint counts as free, so a look
+        // at the outbox never takes an acknowledged delivery for a due one.
+        var recording = new List<Task>();
         try
         {
             foreach (var d in batch)
@@ -80,7 +91,7 @@ public sealed class DeliveryRunner(
                     wake = false;
                     break;
                 }
-                var next = await AttemptAsync(d, ct);
+                var next = await AttemptAsync(d, recording, ct);
                 // Not ready yet: the next regular look retries, rather than a wake-up straight away.
                 if (next == Next.Later) wake = false;
                 if (next != Next.Continue) break;
@@ -97,6 +108,15 @@ public sealed class DeliveryRunner(
         }
         finally
         {
+            try
+            {
+                await Task.WhenAll(recording);
+            }
+            catch (Exception ex)
+            {
+                wake = false;
+                log.LogError(ex, "Recording webhook deliveries to endpoint {EndpointId} failed; they go out again", endpointId);
+            }
             await ReleaseAsync(endpointId);
             lock (_lock) _running.Remove(endpointId);
         }
@@ -117,7 +137,7 @@ public sealed class DeliveryRunner(
     }
 
     /// <summary>One attempt of <paramref name="queued"/>, and whether its endpoint gets the rest of the batch now.</summary>
-    private async Task<Next> AttemptAsync(WebhookDelivery queued, CancellationToken ct)
+    private async Task<Next> AttemptAsync(WebhookDelivery queued, List<Task> recording, CancellationToken ct)
     {
         // 1. Re-read both rows: a delivery or endpoint changed since the rows were listed (disabled, deleted, already
         //    attempted) is skipped. Nothing has been sent yet.
@@ -131,7 +151,7 @@ public sealed class DeliveryRunner(
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
         {
-            return await RecordAsync(d, attemptedAt, new SendResult(null, $"The payload could not be built: {ex.Message}", 0));
+            return await RecordAsync(d, attemptedAt, new SendResult(null, $"The payload could not be built: {ex.Message}", 0), recording);
         }
         // Not ready to sign output links (the server's origin is not known yet): left due for the next look.
         if (message is null) return Next.Later;
@@ -139,10 +159,11 @@ public sealed class DeliveryRunner(
         // 2. The request goes out. A crash between here and the commit in step 3 re-sends this attempt after a restart:
         //    delivery is at-least-once, and receivers dedupe on webhook_delivery_id.
         var result = await sender.SendAsync(endpoint.Url, message, ct);
-        return await RecordAsync(d, attemptedAt, result);
+        return await RecordAsync(d, attemptedAt, result, recording);
     }
 
-    private async Task<Next> RecordAsync(WebhookDelivery d, DateTimeOffset attemptedAt, SendResult result)
+    /// <param name="recording">Where an acknowledged attempt's record goes, to be waited for by the endpoint's run.</param>
+    private async Task<Next> RecordAsync(WebhookDelivery d, DateTimeOffset attemptedAt, SendResult result, List<Task> recording)
     {
         var number = d.Attempts + 1;
         var (status, next) = result.Succeeded
@@ -151,10 +172,15 @@ public sealed class DeliveryRunner(
         var attempt = new WebhookAttempt(Guid.CreateVersion7().ToString(), d.Id, d.EndpointId, number, attemptedAt, result.StatusCode,
             result.Error, result.LatencyMs, result.Succeeded);
         // 3. The outcome is recorded even during shutdown, so an acknowledged delivery is never sent again.
-        var recorded = await store.RecordAttemptAsync(new AttemptRecord(attempt, status, next, result.Gone, options.Value.AutoDisableAfter),
+        var record = store.RecordAttemptAsync(new AttemptRecord(attempt, status, next, result.Gone, options.Value.AutoDisableAfter),
             CancellationToken.None);
         metrics.Attempted(result.Succeeded, status);
-        if (result.Succeeded) return Next.Continue;
+        if (result.Succeeded)
+        {
+            recording.Add(record);
+            return Next.Continue;
+        }
+        var recorded = await record;
         log.LogInformation("Webhook delivery {DeliveryId} ({Event}) attempt {Attempt} failed with {StatusCode} {Error}; now {Status}",
             d.Id, d.EventType, number, result.StatusCode, result.Error, status);
         if (recorded.EndpointDisabled)

@@ -6,9 +6,10 @@ namespace BabySea.Appliance.Api.Auth;
 
 /// <summary>
 /// The per-request check of reference §5.1: bearer → key by hash → lifecycle (revoked, expired) → account →
-/// IP allowlist → scope. The raw key is never stored or logged; only its hash is looked up.
+/// IP allowlist → scope. The raw key is never stored or logged; only its hash is looked up, in the
+/// <see cref="CredentialCache"/> first (revokes and plan changes made elsewhere apply within its lifetime).
 /// </summary>
-public sealed class ApiKeyAuthenticator(IAccountStore accounts, AuthFailureLimiter failures, TimeProvider time)
+public sealed class ApiKeyAuthenticator(IAccountStore accounts, CredentialCache credentials, AuthFailureLimiter failures, TimeProvider time)
 {
     // last_used_at is display data: one write per key per minute is plenty and keeps reads off the writer.
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
@@ -32,7 +33,11 @@ public sealed class ApiKeyAuthenticator(IAccountStore accounts, AuthFailureLimit
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return (null, new ApiError(BseCode.AuthenticationRequired, "The Authorization header must use the Bearer scheme."));
         var raw = header[7..].Trim();
-        if (!ApiKeyMaterial.LooksValid(raw) || await accounts.FindKeyByHashAsync(ApiKeyMaterial.Hash(raw), http.RequestAborted) is not { } key)
+        if (!ApiKeyMaterial.LooksValid(raw)) return (null, new ApiError(BseCode.AuthenticationFailed, "The API key is not valid."));
+        var hash = ApiKeyMaterial.Hash(raw);
+        var cached = credentials.Find(hash);
+        var version = credentials.Version;
+        if ((cached?.Key ?? await accounts.FindKeyByHashAsync(hash, http.RequestAborted)) is not { } key)
             return (null, new ApiError(BseCode.AuthenticationFailed, "The API key is not valid."));
 
         var now = time.GetUtcNow();
@@ -41,8 +46,9 @@ public sealed class ApiKeyAuthenticator(IAccountStore accounts, AuthFailureLimit
             case "revoked": return (null, new ApiError(BseCode.AuthenticationFailed, "The API key has been revoked."));
             case "expired": return (null, new ApiError(BseCode.AuthenticationFailed, "The API key has expired."));
         }
-        if (await accounts.FindAccountAsync(key.AccountId, http.RequestAborted) is not { } account)
+        if ((cached?.Account ?? await accounts.FindAccountAsync(key.AccountId, http.RequestAborted)) is not { } account)
             return (null, new ApiError(BseCode.AccountNotFound, "The account of this API key no longer exists."));
+        if (cached is null) credentials.Keep(hash, key, account, version);
         if (key.IpAllowlist.Count > 0)
         {
             var ip = http.Connection.RemoteIpAddress;

@@ -14,7 +14,7 @@ public static class AccountApi
         var v1 = app.MapGroup("/v1").RequireScope(Scopes.AccountRead);
         v1.MapGet("/status", Status).WithName("Status").Returns<StatusData>();
         v1.MapGet("/user/account", AccountProfile).WithName("UserAccount").Returns<AccountData>();
-        v1.MapGet("/user/billing", Billing).WithName("UserBilling").Returns<BillingData>();
+        v1.MapGet("/user/billing", BillingAsync).WithName("UserBilling").Returns<BillingData>();
         v1.MapGet("/usage", UsageAsync).WithName("Usage").Returns<UsageData>();
     }
 
@@ -32,9 +32,9 @@ public static class AccountApi
             AppJsonContext.Default.AccountData, "User account data retrieved successfully");
     }
 
-    private static IResult Billing(HttpContext http, PlanCatalog plans, BillingPeriods periods)
+    private static async Task<IResult> BillingAsync(HttpContext http, PlanCatalog plans, BillingPeriods periods, IAccountStore accounts, CancellationToken ct)
     {
-        var account = Caller.From(http).Account;
+        var account = await Caller.From(http).CurrentAccountAsync(accounts, ct);
         var plan = plans.Get(account.Plan);
         var (start, end) = periods.Current(account);
         return ApiResults.Ok(new BillingData(account.Id, plan.Name, account.Balance, "active", false, "USD",
@@ -42,10 +42,10 @@ public static class AccountApi
             AppJsonContext.Default.BillingData, "User billing data retrieved successfully");
     }
 
-    private static async Task<IResult> UsageAsync(HttpContext http, UsageReport usage, string? days, CancellationToken ct)
+    private static async Task<IResult> UsageAsync(HttpContext http, UsageReport usage, IAccountStore accounts, string? days, CancellationToken ct)
     {
         if (!QueryInt.TryRead(days, "days", 30, 1, 90, out var period, out var error)) return error!;
-        var account = Caller.From(http).Account;
+        var account = await Caller.From(http).CurrentAccountAsync(accounts, ct);
         return ApiResults.Ok(await usage.BuildAsync(account.Id, account.Balance, period, ct), AppJsonContext.Default.UsageData,
             "Usage data retrieved successfully");
     }

@@ -16,8 +16,9 @@ public static class HistoryApi
             => Answer(await views.AnalyticsAsync(Caller.From(http).Account.Id, period, ct), AppJsonContext.Default.AnalyticsData, "Analytics retrieved successfully")).Returns<AnalyticsData>();
         v1.MapGet("/logs", async (HttpContext http, HistoryViews views, CancellationToken ct)
             => Answer(await views.LogsAsync(Caller.From(http).Account.Id, http.Request.Query, ct), AppJsonContext.Default.RequestLogPageData, "Request logs retrieved successfully")).Returns<RequestLogPageData>();
-        v1.MapGet("/credits/ledger", async (HttpContext http, HistoryViews views, string? limit, string? cursor, CancellationToken ct)
-            => Answer(await views.LedgerAsync(Caller.From(http).Account, limit, cursor, ct), AppJsonContext.Default.LedgerPageData, "Credit ledger retrieved successfully")).Returns<LedgerPageData>();
+        v1.MapGet("/credits/ledger", async (HttpContext http, HistoryViews views, IAccountStore accounts, string? limit, string? cursor, CancellationToken ct)
+            => Answer(await views.LedgerAsync(await Caller.From(http).CurrentAccountAsync(accounts, ct), limit, cursor, ct), AppJsonContext.Default.LedgerPageData,
+                "Credit ledger retrieved successfully")).Returns<LedgerPageData>();
 
         var admin = app.MapGroup("/admin/v1/accounts/{accountId}").RequireAdminToken();
         admin.MapGet("/analytics", async (string accountId, IAccountStore accounts, HistoryViews views, string? period, CancellationToken ct)

@@ -17,7 +17,7 @@ public static class LibraryApi
         var v1 = app.MapGroup("/v1").RequireScope(Scopes.LibraryRead);
         v1.MapGet("/library/models", Models).WithName("LibraryModels").Returns<LibraryModelsData>();
         v1.MapGet("/library/providers", Providers).WithName("LibraryProviders").Returns<LibraryProvidersData>();
-        v1.MapGet("/estimate/{**model}", Estimate).WithName("Estimate").Returns<EstimateData>();
+        v1.MapGet("/estimate/{**model}", EstimateAsync).WithName("Estimate").Returns<EstimateData>();
     }
 
     internal static IResult Models(ModelCatalog catalog)
@@ -42,7 +42,8 @@ public static class LibraryApi
                 catalog.Models.Where(m => m.Binding(p.Id) is not null).Select(m => m.Id).ToArray())).ToArray()),
             AppJsonContext.Default.LibraryProvidersData, "Providers retrieved successfully");
 
-    private static IResult Estimate(HttpContext http, string model, ModelCatalog catalog, string? count, string? duration, string? resolution, string? audio)
+    private static async Task<IResult> EstimateAsync(HttpContext http, string model, ModelCatalog catalog, IAccountStore accounts, string? count, string? duration,
+        string? resolution, string? audio, CancellationToken ct)
     {
         if (catalog.Find(model) is not { } m)
             return new ApiError(BseCode.ModelNotFound, $"Model '{model}' is not in the catalog.").With("model_identifier", model);
@@ -77,7 +78,7 @@ public static class LibraryApi
         if (Pricing.Rate(m, tier, withAudio) is not { } rate || Pricing.CostPerGeneration(m, seconds, tier, withAudio) is not { } each)
             return ApiError.Field("resolution", $"{m.Id} has no price for this resolution and audio choice.");
         var total = each * assets;
-        var balance = Caller.From(http).Account.Balance;
+        var balance = (await Caller.From(http).CurrentAccountAsync(accounts, ct)).Balance;
         return ApiResults.Ok(new EstimateData(m.Id, m.Type.Name(), assets, each, total, balance, balance >= total,
                 each > 0 ? (int)Math.Min(int.MaxValue, Math.Floor(balance / each)) : null,
                 seconds, m.Type == MediaType.Video ? rate : null, tier),

@@ -15,7 +15,7 @@ internal static class LedgerRows
     public static LedgerEntry Apply(LiteStore store, LedgerMovement movement, DateTimeOffset now)
     {
         var accounts = store.Collection(Schema.Accounts);
-        var account = accounts.FindById(movement.AccountId) ?? throw new InvalidOperationException($"Account {movement.AccountId} does not exist.");
+        var account = accounts.ById(movement.AccountId) ?? throw new InvalidOperationException($"Account {movement.AccountId} does not exist.");
         var balance = movement.BalanceAfter(account["balance"].AsDecimal);
         account["balance"] = balance;
         account["updated_at"] = Bson.Time(now);

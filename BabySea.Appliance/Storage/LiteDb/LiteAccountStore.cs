@@ -13,11 +13,11 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
             var account = new Account(Guid.CreateVersion7().ToString(), name, plan, 0m, now, now);
             s.Collection(Schema.Accounts).Insert(ToDocument(account));
             if (initialCredit > 0) LedgerRows.Apply(s, new LedgerMovement(account.Id, LedgerType.Add, initialCredit, null, creditDescription), now);
-            return FromDocument(s.Collection(Schema.Accounts).FindById(account.Id));
+            return FromDocument(s.Collection(Schema.Accounts).ById(account.Id)!);
         });
 
     public Task<Account?> FindAccountAsync(string accountId, CancellationToken ct)
-        => Task.FromResult<Account?>(store.Collection(Schema.Accounts).FindById(accountId) is { } d ? FromDocument(d) : null);
+        => Task.FromResult<Account?>(store.Collection(Schema.Accounts).ById(accountId) is { } d ? FromDocument(d) : null);
 
     public Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken ct)
         => Task.FromResult<IReadOnlyList<Account>>(store.Collection(Schema.Accounts).FindAll().Select(FromDocument).OrderBy(a => a.CreatedAt).ToArray());
@@ -28,7 +28,7 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
         => writer.RunAsync(s =>
         {
             var accounts = s.Collection(Schema.Accounts);
-            if (accounts.FindById(accountId) is not { } d) return null;
+            if (accounts.ById(accountId) is not { } d) return null;
             var now = time.GetUtcNow();
             var before = d["plan"].AsString;
             d["plan"] = plan;
@@ -42,7 +42,7 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
         => writer.RunAsync(s =>
         {
             var accounts = s.Collection(Schema.Accounts);
-            if (accounts.FindById(accountId) is not { } d) return null;
+            if (accounts.ById(accountId) is not { } d) return null;
             d["alerts_enabled"] = enabled;
             d["alert_thresholds"] = thresholds is null ? BsonValue.Null : new BsonArray(thresholds.Select(t => new BsonValue(t)));
             var settings = LedgerRows.AlertSettings(d);
@@ -56,7 +56,7 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
         });
 
     public Task<(LowBalanceAlerts.Settings Settings, IReadOnlyList<decimal> Fired)?> AlertsAsync(string accountId, CancellationToken ct)
-        => Task.FromResult<(LowBalanceAlerts.Settings Settings, IReadOnlyList<decimal> Fired)?>(store.Collection(Schema.Accounts).FindById(accountId) is { } d
+        => Task.FromResult<(LowBalanceAlerts.Settings Settings, IReadOnlyList<decimal> Fired)?>(store.Collection(Schema.Accounts).ById(accountId) is { } d
             ? (LedgerRows.AlertSettings(d), d["alerts_fired"].IsArray ? d["alerts_fired"].AsArray.Select(v => v.AsDecimal).ToArray() : [])
             : null);
 
@@ -82,7 +82,7 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
         => writer.RunAsync(s =>
         {
             var keys = s.Collection(Schema.ApiKeys);
-            if (keys.FindById(keyId) is not { } d) return null;
+            if (keys.ById(keyId) is not { } d) return null;
             var wasRevoked = d["revoked"].AsBoolean;
             d["revoked"] = true;
             keys.Update(d);
@@ -95,7 +95,7 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
         => writer.RunAsync(s =>
         {
             var keys = s.Collection(Schema.ApiKeys);
-            if (keys.FindById(keyId) is not { } d) return false;
+            if (keys.ById(keyId) is not { } d) return false;
             d["last_used_at"] = Bson.Time(usedAt);
             return keys.Update(d);
         });

@@ -18,12 +18,14 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             var now = time.GetUtcNow();
             var facts = new AdmissionFacts(
                 idempotency is null ? null : LiteIdempotencyStore.Read(s, generation.AccountId, idempotency.Key, now),
-                s.Collection(Schema.Accounts).FindById(generation.AccountId)?["balance"].AsDecimal,
+                s.Collection(Schema.Accounts).ById(generation.AccountId)?["balance"].AsDecimal,
                 InFlight(s, generation.AccountId, generation.MediaType));
             var outcome = Admission.Decide(generation, idempotency, maxInFlight, facts);
             if (outcome is not CreateOutcome.Created) return outcome;
             if (Lifecycle.Reserve(generation) is { } reserve) LedgerRows.Apply(s, reserve, generation.CreatedAt);
-            s.Collection(Schema.Generations).Insert(GenerationDocuments.ToDocument(generation));
+            var doc = GenerationDocuments.ToDocument(generation);
+            s.Collection(Schema.Generations).Insert(doc);
+            s.Slots.Moved(null, doc["slot"].AsString);
             RollupRows.Apply(s, RollupRules.ForCreated(generation));
             if (idempotency is not null) LiteIdempotencyStore.Record(s, generation.AccountId, idempotency, generation.Id, now);
             return outcome;
@@ -33,7 +35,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         => Announce<TransitionOutcome>(s =>
         {
             var generations = s.Collection(Schema.Generations);
-            if (generations.FindById(generationId) is not { } stored) return new TransitionOutcome.NotFound();
+            if (generations.ById(generationId) is not { } stored) return new TransitionOutcome.NotFound();
             var current = GenerationDocuments.FromDocument(stored);
             if (accountId is not null && current.AccountId != accountId) return new TransitionOutcome.NotFound();
             var now = time.GetUtcNow();
@@ -42,6 +44,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             // A terminal generation needs no worker: its lease goes with the change.
             if (!change.Next.Status.IsTerminal()) CopyLease(stored, doc);
             generations.Update(doc);
+            s.Slots.Moved(stored["slot"].AsString, doc["slot"].AsString);
             RollupRows.Apply(s, RollupRules.ForTransition(current, change.Next));
             if (change.Pays is { } movement) LedgerRows.Apply(s, movement, now);
             if (change.Emits is { } emitted) OutboxRows.Stage(s, WebhookEvents.For(emitted, change.Next), now);
@@ -60,30 +63,33 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         var ids = generations.Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~"))
             .OrderByDescending("ak").Select("ak").Offset(offset).Limit(limit).ToEnumerable()
             .Select(d => d["ak"].AsString[(accountId.Length + 1)..]).ToArray();
-        var items = ids.Select(id => generations.FindById(id)).Where(d => d is not null).Select(GenerationDocuments.FromDocument).ToArray();
+        var items = ids.Select(id => generations.ById(id)).OfType<BsonDocument>().Select(GenerationDocuments.FromDocument).ToArray();
         return new GenerationPage(items, total);
     }
 
-    public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct)
+    public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, Func<Generation, Attempt?>? opening, CancellationToken ct)
         => Announce(s =>
         {
             var generations = s.Collection(Schema.Generations);
-            if (generations.FindById(generationId) is not { } stored) return null;
+            if (generations.ById(generationId) is not { } stored) return null;
             var g = GenerationDocuments.FromDocument(stored);
             var now = time.GetUtcNow();
             if (g.Status.IsTerminal() || HeldByOther(stored, owner, now)) return null;
-            var doc = stored;
+            var claimed = g;
             if (Lifecycle.Decide(g, new LifecycleEvent.Start(), now) is LifecycleDecision.Changed started)
             {
-                doc = GenerationDocuments.ToDocument(started.Next);
                 RollupRows.Apply(s, RollupRules.ForTransition(g, started.Next));
                 if (started.Emits is { } emitted) OutboxRows.Stage(s, WebhookEvents.For(emitted, started.Next), now);
-                g = started.Next;
+                claimed = started.Next;
             }
+            if (opening?.Invoke(claimed) is { } attempt
+                && Lifecycle.Decide(claimed, new LifecycleEvent.AttemptRecorded(attempt), now) is LifecycleDecision.Changed recorded)
+                claimed = recorded.Next;
+            var doc = ReferenceEquals(claimed, g) ? stored : GenerationDocuments.ToDocument(claimed);
             doc["lease_owner"] = owner;
             doc["lease_until"] = Bson.Time(until);
             generations.Update(doc);
-            return g;
+            return claimed;
         });
 
     public Task RenewAsync(string owner, IReadOnlyCollection<string> generationIds, DateTimeOffset until, CancellationToken ct)
@@ -91,7 +97,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         {
             var generations = s.Collection(Schema.Generations);
             foreach (var id in generationIds)
-                if (generations.FindById(id) is { } doc && doc["lease_owner"] == owner)
+                if (generations.ById(id) is { } doc && doc["lease_owner"] == owner)
                 {
                     doc["lease_until"] = Bson.Time(until);
                     generations.Update(doc);
@@ -103,7 +109,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         => writer.RunAsync(s =>
         {
             var generations = s.Collection(Schema.Generations);
-            if (generations.FindById(generationId) is not { } doc || doc["lease_owner"] != owner) return false;
+            if (generations.ById(generationId) is not { } doc || doc["lease_owner"] != owner) return false;
             doc["lease_owner"] = BsonValue.Null;
             doc["lease_until"] = BsonValue.Null;
             return generations.Update(doc);
@@ -117,10 +123,10 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             .Where(d => !HeldByOther(d, includeOwnedBy, now))
             .Select(GenerationDocuments.FromDocument).OrderBy(g => g.Id, StringComparer.Ordinal).ToArray());
 
-    // Counted on the slot index's keys alone: Count() would load every in-flight record to count it, on every create.
+    // Counted on the slot index's keys alone (Count() would load every in-flight record), once per slot: see SlotCounts.
     private static int InFlight(LiteStore s, string accountId, MediaType type)
-        => s.Collection(Schema.Generations).Query()
-            .Where(BsonExpression.Create("slot = @0", GenerationDocuments.Slot(accountId, type, "active"))).Select("slot").ToEnumerable().Count();
+        => s.Slots.Count(GenerationDocuments.Slot(accountId, type, "active"), slot => s.Collection(Schema.Generations).Query()
+            .Where(BsonExpression.Create("slot = @0", slot)).Select("slot").ToEnumerable().Count());
 
     private static bool HeldByOther(BsonDocument doc, string? owner, DateTimeOffset now)
         => doc["lease_owner"].IsString && doc["lease_owner"].AsString != owner && doc.OptTime("lease_until") > now;
@@ -131,19 +137,20 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         to["lease_until"] = from["lease_until"];
     }
 
-    // Wakes the webhook dispatcher after a commit that staged deliveries; most steps of a generation stage none, and a
-    // wake-up for nothing still costs the dispatcher a look at every pending delivery.
+    // Wakes the webhook dispatcher after a commit that staged deliveries, naming their endpoints; most steps of a
+    // generation stage none, and a wake-up for nothing still costs the dispatcher a look at the pending deliveries.
     private async Task<T> Announce<T>(Func<LiteStore, T> command)
     {
         var (result, staged) = await writer.RunAsync(s =>
         {
-            var before = s.StagedDeliveries;
-            return (command(s), s.StagedDeliveries != before);
+            var before = s.StagedFor.Count;
+            var result = command(s);
+            return (result, s.StagedFor.Count == before ? null : s.StagedFor[before..]);
         });
-        if (staged) outbox.Notify();
+        if (staged is not null) outbox.Notify(staged);
         return result;
     }
 
     private static Generation? Load(LiteStore s, string id)
-        => s.Collection(Schema.Generations).FindById(id) is { } d ? GenerationDocuments.FromDocument(d) : null;
+        => s.Collection(Schema.Generations).ById(id) is { } d ? GenerationDocuments.FromDocument(d) : null;
 }

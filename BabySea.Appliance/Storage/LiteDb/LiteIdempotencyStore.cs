@@ -14,7 +14,7 @@ public sealed class LiteIdempotencyStore(LiteStore store, WriteQueue writer, Tim
 
     /// <summary>The live record of a key (inside the create transaction, or outside it for the fast path).</summary>
     internal static IdempotencyRecord? Read(LiteStore s, string accountId, string key, DateTimeOffset now)
-        => s.Collection(Schema.Idempotency).FindById(Id(accountId, key)) is { } r && r.Time("expires_at") > now && r["status"].AsString == "completed"
+        => s.Collection(Schema.Idempotency).ById(Id(accountId, key)) is { } r && r.Time("expires_at") > now && r["status"].AsString == "completed"
             ? new IdempotencyRecord(r["fingerprint"].AsString, r["response_json"].AsString, r["generation_id"].AsString)
             : null;
 

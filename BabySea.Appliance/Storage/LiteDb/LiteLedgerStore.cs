@@ -5,12 +5,12 @@ namespace BabySea.Appliance.Storage.LiteDb;
 public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProvider time) : ILedgerStore
 {
     public Task<LedgerEntry?> AddCreditsAsync(string accountId, decimal amount, string description, CancellationToken ct)
-        => writer.RunAsync(s => s.Collection(Schema.Accounts).FindById(accountId) is null
+        => writer.RunAsync(s => s.Collection(Schema.Accounts).ById(accountId) is null
             ? null
             : LedgerRows.Apply(s, new LedgerMovement(accountId, LedgerType.Add, amount, null, description), time.GetUtcNow()));
 
     public Task<LedgerEntry?> GrantOnceAsync(string accountId, decimal amount, string grantKey, string description, CancellationToken ct)
-        => writer.RunAsync(s => s.Collection(Schema.Accounts).FindById(accountId) is null || LedgerRows.GrantExists(s, grantKey)
+        => writer.RunAsync(s => s.Collection(Schema.Accounts).ById(accountId) is null || LedgerRows.GrantExists(s, grantKey)
             ? null
             : LedgerRows.Apply(s, new LedgerMovement(accountId, LedgerType.Add, amount, null, description, grantKey), time.GetUtcNow()));
 
@@ -24,7 +24,7 @@ public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProv
             .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray());
 
     public Task<LedgerCheckpoint?> CheckpointAsync(string accountId, CancellationToken ct)
-        => Task.FromResult<LedgerCheckpoint?>(store.Collection(Schema.LedgerCheckpoints).FindById(accountId) is { } d
+        => Task.FromResult<LedgerCheckpoint?>(store.Collection(Schema.LedgerCheckpoints).ById(accountId) is { } d
             ? new LedgerCheckpoint(accountId, d.OptString("last_entry_id"), d["balance"].AsDecimal)
             : null);
 

@@ -33,7 +33,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
     }
 
     public Task<DateTimeOffset?> SweptUntilAsync(string accountId, string category, CancellationToken ct)
-        => Task.FromResult<DateTimeOffset?>(store.Collection(Schema.RetentionMarks).FindById($"{accountId}|{category}") is { } d ? d.Time("until") : null);
+        => Task.FromResult<DateTimeOffset?>(store.Collection(Schema.RetentionMarks).ById($"{accountId}|{category}") is { } d ? d.Time("until") : null);
 
     private List<string> RemoveFiles(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
     {
@@ -144,7 +144,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         ledger.Update(last);
         // The start-up check walks from its checkpoint; one inside the folded range moves to the opening entry.
         var checkpoints = s.Collection(Schema.LedgerCheckpoints);
-        if (checkpoints.FindById(accountId) is { } cp && string.CompareOrdinal(cp["last_entry_id"].AsString ?? "", last["_id"].AsObjectId.ToString()) < 0)
+        if (checkpoints.ById(accountId) is { } cp && string.CompareOrdinal(cp["last_entry_id"].AsString ?? "", last["_id"].AsObjectId.ToString()) < 0)
         {
             cp["last_entry_id"] = last["_id"].AsObjectId.ToString();
             cp["balance"] = running;
@@ -162,7 +162,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         return hex[..8] + "-" + hex[8..];
     }
 
-    private static BsonDocument? Mark(LiteStore s, string accountId, string category) => s.Collection(Schema.RetentionMarks).FindById($"{accountId}|{category}");
+    private static BsonDocument? Mark(LiteStore s, string accountId, string category) => s.Collection(Schema.RetentionMarks).ById($"{accountId}|{category}");
 
     private static void SetMark(LiteStore s, string accountId, string category, DateTimeOffset until, string? position = null)
     {

@@ -19,11 +19,11 @@ public sealed class LiteRollupStore(LiteStore store, TimeProvider time) : IRollu
     {
         var marks = store.Collection(Schema.RetentionMarks);
         return Task.FromResult<IReadOnlyList<string>>(RollupRecount.Compare(store, accountId, RollupComparison.Swept(time.GetUtcNow(),
-            category => marks.FindById($"{accountId}|{category}") is { } d ? d.Time("until") : DateTimeOffset.MinValue)));
+            category => marks.ById($"{accountId}|{category}") is { } d ? d.Time("until") : DateTimeOffset.MinValue)));
     }
 
     public Task<RollupBucket> TotalAsync(string accountId, CancellationToken ct)
-        => Task.FromResult(store.Collection(Schema.Rollups).FindById(RollupRows.Id(accountId, RollupGrain.Total, DateTimeOffset.UnixEpoch)) is { } d
+        => Task.FromResult(store.Collection(Schema.Rollups).ById(RollupRows.Id(accountId, RollupGrain.Total, DateTimeOffset.UnixEpoch)) is { } d
             ? RollupRows.FromDocument(d)
             : RollupBucket.Empty);
 }

@@ -36,10 +36,23 @@ public sealed class LiteStore : IDisposable
 
     internal void DeferRollups() => DeferredRollups = [];
 
-    /// <summary>Webhook deliveries staged so far (counted on the writer thread), so a write can tell whether it staged any.</summary>
-    internal long StagedDeliveries { get; set; }
+    /// <summary>The endpoint of each webhook delivery the writer's open transaction staged, so a write can tell which it staged.</summary>
+    internal List<string> StagedFor { get; } = [];
 
     internal void StopDeferringRollups() => DeferredRollups = null;
+
+    /// <summary>The in-flight slots' sizes, kept by the writer's transactions.</summary>
+    internal SlotCounts Slots { get; } = new();
+
+    /// <summary>The last webhook delivery sequence number handed out; null until read from the seq index (writer thread only).</summary>
+    internal long? LastDeliverySeq { get; set; }
+
+    /// <summary>Drops what the writer keeps between transactions: after a rollback it may count writes that never happened.</summary>
+    internal void ForgetKept()
+    {
+        Slots.Forget();
+        LastDeliverySeq = null;
+    }
 
     private LiteStore(string dataDir, FileStream lockFile, LiteDatabase db, string dataFile, bool durable)
     {

@@ -29,7 +29,7 @@ public sealed class LiteWebhookStore : IWebhookStore
         });
 
     public Task<WebhookEndpoint?> FindEndpointAsync(string endpointId, CancellationToken ct)
-        => Task.FromResult<WebhookEndpoint?>(_store.Collection(Schema.WebhookEndpoints).FindById(endpointId) is { } d ? WebhookDocuments.EndpointFrom(d) : null);
+        => Task.FromResult<WebhookEndpoint?>(_store.Collection(Schema.WebhookEndpoints).ById(endpointId) is { } d ? WebhookDocuments.EndpointFrom(d) : null);
 
     public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string accountId, CancellationToken ct)
         => Task.FromResult<IReadOnlyList<WebhookEndpoint>>(_store.Collection(Schema.WebhookEndpoints).Find(BsonExpression.Create("account_id = @0", accountId))
@@ -41,7 +41,7 @@ public sealed class LiteWebhookStore : IWebhookStore
     public Task<WebhookEndpoint?> EnableAsync(string endpointId, DateTimeOffset holdCutoff, CancellationToken ct)
         => _writer.RunAsync(s =>
         {
-            if (s.Collection(Schema.WebhookEndpoints).FindById(endpointId) is not { } endpoint) return null;
+            if (s.Collection(Schema.WebhookEndpoints).ById(endpointId) is not { } endpoint) return null;
             var now = _time.GetUtcNow();
             endpoint["enabled"] = true;
             endpoint["consecutive_failures"] = 0;
@@ -68,14 +68,14 @@ public sealed class LiteWebhookStore : IWebhookStore
         });
 
     public Task<WebhookEndpoint?> DisableAsync(string endpointId, string reason, CancellationToken ct)
-        => _writer.RunAsync(s => s.Collection(Schema.WebhookEndpoints).FindById(endpointId) is { } endpoint
+        => _writer.RunAsync(s => s.Collection(Schema.WebhookEndpoints).ById(endpointId) is { } endpoint
             ? WebhookDocuments.EndpointFrom(Disable(s, endpoint, reason, _time.GetUtcNow()))
             : null);
 
     public Task<WebhookEndpoint?> SetSecretAsync(string endpointId, string secret, CancellationToken ct)
         => _writer.RunAsync(s =>
         {
-            if (s.Collection(Schema.WebhookEndpoints).FindById(endpointId) is not { } endpoint) return null;
+            if (s.Collection(Schema.WebhookEndpoints).ById(endpointId) is not { } endpoint) return null;
             endpoint["secret"] = secret;
             endpoint["updated_at"] = Bson.Time(_time.GetUtcNow());
             s.Collection(Schema.WebhookEndpoints).Update(endpoint);
@@ -86,7 +86,7 @@ public sealed class LiteWebhookStore : IWebhookStore
     public Task<int?> DeleteEndpointAsync(string endpointId, CancellationToken ct)
         => _writer.RunAsync<int?>(s =>
         {
-            if (s.Collection(Schema.WebhookEndpoints).FindById(endpointId) is not { } endpoint) return null;
+            if (s.Collection(Schema.WebhookEndpoints).ById(endpointId) is not { } endpoint) return null;
             s.Collection(Schema.WebhookEndpoints).Delete(endpointId);
             Audit(s, endpoint, "deleted", "deleted", _time.GetUtcNow());
             var canceled = 0;
@@ -101,21 +101,21 @@ public sealed class LiteWebhookStore : IWebhookStore
         });
 
     public Task<WebhookDelivery?> StageForAsync(string endpointId, WebhookEvent e, CancellationToken ct)
-        => _writer.RunAsync(s => s.Collection(Schema.WebhookEndpoints).FindById(endpointId) is { } endpoint
+        => _writer.RunAsync(s => s.Collection(Schema.WebhookEndpoints).ById(endpointId) is { } endpoint
             ? WebhookDocuments.DeliveryFrom(OutboxRows.Add(s, WebhookDocuments.EndpointFrom(endpoint), Guid.CreateVersion7().ToString(), e.Type, e.Data.ToJsonString(), _time.GetUtcNow()))
             : null);
 
     public Task<WebhookDelivery?> ReplayAsync(string deliveryId, CancellationToken ct)
         => _writer.RunAsync(s =>
         {
-            if (s.Collection(Schema.WebhookDeliveries).FindById(deliveryId) is not { } original) return null;
-            if (s.Collection(Schema.WebhookEndpoints).FindById(original["endpoint_id"]) is not { } endpoint) return null;
+            if (s.Collection(Schema.WebhookDeliveries).ById(deliveryId) is not { } original) return null;
+            if (s.Collection(Schema.WebhookEndpoints).ById(original["endpoint_id"]) is not { } endpoint) return null;
             return WebhookDocuments.DeliveryFrom(OutboxRows.Add(s, WebhookDocuments.EndpointFrom(endpoint), original["event_id"].AsString, original["event_type"].AsString,
                 original["data_json"].AsString, _time.GetUtcNow(), replayOf: deliveryId));
         });
 
     public Task<WebhookDelivery?> FindDeliveryAsync(string deliveryId, CancellationToken ct)
-        => Task.FromResult<WebhookDelivery?>(_store.Collection(Schema.WebhookDeliveries).FindById(deliveryId) is { } d ? WebhookDocuments.DeliveryFrom(d) : null);
+        => Task.FromResult<WebhookDelivery?>(_store.Collection(Schema.WebhookDeliveries).ById(deliveryId) is { } d ? WebhookDocuments.DeliveryFrom(d) : null);
 
     public Task<(IReadOnlyList<WebhookDelivery> Items, int Total)> ListDeliveriesAsync(string endpointId, int limit, int offset, CancellationToken ct)
     {
@@ -124,7 +124,7 @@ public sealed class LiteWebhookStore : IWebhookStore
         // Newest first down the "ek" index (endpoint|seq|id): the offset walks index keys, only the page's documents load.
         var ids = deliveries.Query().Where(BsonExpression.Create("ek BETWEEN @0 AND @1 AND ek > @0 AND ek < @1", endpointId + "|", endpointId + "|~"))
             .OrderByDescending("ek").Select("ek").Offset(offset).Limit(limit).ToEnumerable().Select(d => d["ek"].AsString.Split('|')[^1]).ToArray();
-        var items = ids.Select(id => deliveries.FindById(id)).Where(d => d is not null).Select(WebhookDocuments.DeliveryFrom).ToArray();
+        var items = ids.Select(id => deliveries.ById(id)).OfType<BsonDocument>().Select(WebhookDocuments.DeliveryFrom).ToArray();
         return Task.FromResult<(IReadOnlyList<WebhookDelivery> Items, int Total)>((items, total));
     }
 
@@ -152,14 +152,14 @@ public sealed class LiteWebhookStore : IWebhookStore
             var deliveries = s.Collection(Schema.WebhookDeliveries);
             // Compare-and-set on the attempt count: an attempt is recorded once, and only the attempt that follows the
             // stored count, so a delivery is never advanced twice by one attempt.
-            if (deliveries.FindById(a.DeliveryId) is not { } d || d["attempts"].AsInt32 != a.Number - 1) return new AttemptRecorded(false, false);
+            if (deliveries.ById(a.DeliveryId) is not { } d || d["attempts"].AsInt32 != a.Number - 1) return new AttemptRecorded(false, false);
             s.Collection(Schema.WebhookAttempts).Insert(WebhookDocuments.AttemptToDocument(a, d["account_id"].AsString));
             d["attempts"] = a.Number;
             d["last_attempt_at"] = Bson.Time(a.AttemptedAt);
             d["last_status_code"] = a.StatusCode is { } code ? code : BsonValue.Null;
             d["last_error"] = Bson.Str(a.Error);
             var endpoints = s.Collection(Schema.WebhookEndpoints);
-            var endpoint = endpoints.FindById(d["endpoint_id"]);
+            var endpoint = endpoints.ById(d["endpoint_id"]);
             var effect = DeliveryRules.AfterAttempt(record, d["status"].AsString, d.OptTime("next_attempt_at"),
                 endpoint?["consecutive_failures"].AsInt32 ?? 0, endpoint?["enabled"].AsBoolean ?? false);
             OutboxRows.SetStatus(s, d, effect.Status);

@@ -32,7 +32,7 @@ internal static class OutboxRows
         {
             ["_id"] = Guid.CreateVersion7().ToString(),
             // UUIDv7 ids are random within a millisecond; the sequence keeps creation order exact.
-            ["seq"] = NextSeq(deliveries),
+            ["seq"] = NextSeq(s, deliveries),
             ["event_id"] = eventId,
             ["endpoint_id"] = endpoint.Id,
             ["account_id"] = endpoint.AccountId,
@@ -49,7 +49,7 @@ internal static class OutboxRows
         doc["ek"] = EndpointKey(doc);
         doc["queue"] = QueueKey(doc);
         deliveries.Insert(doc);
-        s.StagedDeliveries++;
+        s.StagedFor.Add(endpoint.Id);
         RollupRows.Apply(s, RollupRules.ForDeliveryStatus(doc["account_id"].AsString, now, null, doc["status"].AsString));
         return doc;
     }
@@ -74,6 +74,10 @@ internal static class OutboxRows
     /// <summary>The sequence number, zero-padded so keys sort in its order (0 for rows written before it existed).</summary>
     private static string Seq(BsonDocument d) => (d["seq"].IsNumber ? d["seq"].AsInt64 : 0).ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static long NextSeq(ILiteCollection<BsonDocument> deliveries)
-        => deliveries.Query().OrderByDescending("seq").Limit(1).FirstOrDefault() is { } last && last["seq"].IsNumber ? last["seq"].AsInt64 + 1 : 1;
+    // The top of the seq index is read once; after that the writer counts on, so staging a delivery reads no other row.
+    private static long NextSeq(LiteStore s, ILiteCollection<BsonDocument> deliveries)
+    {
+        s.LastDeliverySeq ??= deliveries.Query().OrderByDescending("seq").Limit(1).FirstOrDefault() is { } last && last["seq"].IsNumber ? last["seq"].AsInt64 : 0;
+        return (long)++s.LastDeliverySeq;
+    }
 }

@@ -34,7 +34,7 @@ internal static class RollupRows
         var rollups = s.Collection(Schema.Rollups);
         foreach (var (id, (account, grain, start, delta)) in merged)
         {
-            var doc = rollups.FindById(id) ?? new BsonDocument
+            var doc = rollups.ById(id) ?? new BsonDocument
             {
                 ["_id"] = id,
                 ["account_id"] = account,

@@ -103,6 +103,7 @@ public sealed class WriteQueue : IDisposable
     {
         _store.Db.BeginTrans();
         _store.DeferRollups();
+        _store.StagedFor.Clear();
     }
 
     // The rollups the commands counted are written once, in the same transaction, before it commits.
@@ -117,6 +118,7 @@ public sealed class WriteQueue : IDisposable
     private void Rollback()
     {
         _store.StopDeferringRollups();
+        _store.ForgetKept();
         _store.Db.Rollback();
     }
 

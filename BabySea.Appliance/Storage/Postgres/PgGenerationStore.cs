@@ -64,7 +64,7 @@ public sealed class PgGenerationStore(PgDatabase db, TimeProvider time, OutboxSi
         return new GenerationPage(items, total);
     }
 
-    public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, CancellationToken ct)
+    public Task<Generation?> ClaimAsync(string generationId, string owner, DateTimeOffset until, Func<Generation, Attempt?>? opening, CancellationToken ct)
         => Announce(async tx =>
         {
             // The generation's row lock alone: taking the lease moves no money. Under it, the lease check and the lease write
@@ -81,6 +81,11 @@ public sealed class PgGenerationStore(PgDatabase db, TimeProvider time, OutboxSi
                 tx.Count(RollupRules.ForTransition(g, started.Next));
                 if (started.Emits is { } emitted) await PgOutboxRows.StageAsync(tx, WebhookEvents.For(emitted, started.Next), now);
                 g = started.Next;
+            }
+            if (opening?.Invoke(g) is { } attempt && Lifecycle.Decide(g, new LifecycleEvent.AttemptRecorded(attempt), now) is LifecycleDecision.Changed recorded)
+            {
+                await PgGenerationRows.UpdateAsync(tx, recorded.Next);
+                g = recorded.Next;
             }
             await tx.Command("UPDATE generations SET lease_owner = $2, lease_until = $3 WHERE id = $1", generationId, owner, until).RunAsync();
             return g;
