@@ -23,12 +23,12 @@ public sealed class PostgresClusterTests
         var sources = Enumerable.Range(0, 4).Select(_ => PgDatabase.Open(database)).ToArray();
         try
         {
-            var applied = await Task.WhenAll(sources.Select(s => Task.Run(() => PgMigrations.ApplyAsync(s.Source, CancellationToken.None))));
+            var applied = await Task.WhenAll(sources.Select(s => Task.Run(() => PgMigrations.Apply(s.Source))));
             Assert.Equal(PgMigrations.Scripts.Count, applied.Sum());
             var versions = await sources[0].ReadAsync(c => c.Command("SELECT version FROM schema_migrations ORDER BY version").ListAsync(r => r.GetInt32(0)),
                 CancellationToken.None);
             Assert.Equal(PgMigrations.Scripts.Select(s => s.Version), versions);
-            Assert.Equal(0, await PgMigrations.ApplyAsync(sources[1].Source, CancellationToken.None));
+            Assert.Equal(0, PgMigrations.Apply(sources[1].Source));
         }
         finally
         {
@@ -67,7 +67,7 @@ public sealed class PostgresClusterTests
         var database = PostgresServer.NewDatabase();
         await using var one = PgDatabase.Open(database);
         await using var other = PgDatabase.Open(database);
-        await PgMigrations.ApplyAsync(one.Source, CancellationToken.None);
+        PgMigrations.Apply(one.Source);
         var account = await new PgAccountStore(one, TimeProvider.System).CreateAccountAsync("Claims", "enterprise", 10m, "credit", CancellationToken.None);
         var stores = new[] { Store(one), Store(other) };
         var ids = new List<string>();

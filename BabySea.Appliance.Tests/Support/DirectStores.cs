@@ -18,7 +18,7 @@ public static class DirectStores
         if (TestApp.OnPostgres)
         {
             await using var db = PgDatabase.Open(TestApp.PostgresDatabase(dataDir));
-            await PgMigrations.ApplyAsync(db.Source, CancellationToken.None);
+            PgMigrations.Apply(db.Source);
             return await use(new PgGenerationStore(db, TimeProvider.System, new OutboxSignal(), new PgRollupStore(db, TimeProvider.System)));
         }
         using var lite = LiteStore.Open(dataDir);

@@ -16,7 +16,7 @@ public static class StorageMigration
     {
         if (!File.Exists(Path.Combine(fromDir, "babysea.db"))) throw new InvalidOperationException($"There is no appliance database in {fromDir}.");
         await using var db = PgDatabase.Open(target.ConnectionString!);
-        await PgMigrations.ApplyAsync(db.Source, ct);
+        PgMigrations.Apply(db.Source);
         if (await db.ReadAsync(c => c.Command("SELECT EXISTS (SELECT 1 FROM accounts)").ScalarAsync<bool>(ct), ct))
             throw new InvalidOperationException("The PostgreSQL database already holds accounts: migrate into an empty database.");
         using var source = LiteStore.Open(fromDir, durable: false);

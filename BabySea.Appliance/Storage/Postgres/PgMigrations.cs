@@ -245,31 +245,41 @@ public static class PgMigrations
             """),
     ];
 
-    /// <summary>Applies every script the database lacks, under the advisory lock; returns how many this call applied.</summary>
-    public static async Task<int> ApplyAsync(NpgsqlDataSource source, CancellationToken ct)
+    /// <summary>
+    /// Applies every script the database lacks, under the advisory lock; returns how many this call applied. Synchronous:
+    /// it runs once at start-up, while the services are being composed, before anything else uses the pool.
+    /// </summary>
+    public static int Apply(NpgsqlDataSource source)
     {
-        await using var connection = await source.OpenConnectionAsync(ct);
-        await connection.Command("SELECT pg_advisory_lock($1)", LockKey).RunAsync(ct);
+        using var connection = source.OpenConnection();
+        Run(connection, null, "SELECT pg_advisory_lock($1)", LockKey);
         try
         {
-            await connection.Command("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-                """).RunAsync(ct);
-            var applied = (await connection.Command("SELECT version FROM schema_migrations").ListAsync(r => r.GetInt32(0), ct)).ToHashSet();
+            Run(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+            var applied = new HashSet<int>();
+            using (var read = connection.Command("SELECT version FROM schema_migrations"))
+            using (var reader = read.ExecuteReader())
+                while (reader.Read()) applied.Add(reader.GetInt32(0));
             var count = 0;
             foreach (var (version, name, sql) in Scripts.Where(s => !applied.Contains(s.Version)).OrderBy(s => s.Version))
             {
-                await using var transaction = await connection.BeginTransactionAsync(ct);
-                await Sql.Create(connection, sql, [], transaction).RunAsync(ct);
-                await Sql.Create(connection, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [version, name], transaction).RunAsync(ct);
-                await transaction.CommitAsync(ct);
+                using var transaction = connection.BeginTransaction();
+                Run(connection, transaction, sql);
+                Run(connection, transaction, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", version, name);
+                transaction.Commit();
                 count++;
             }
             return count;
         }
         finally
         {
-            await connection.Command("SELECT pg_advisory_unlock($1)", LockKey).RunAsync(CancellationToken.None);
+            Run(connection, null, "SELECT pg_advisory_unlock($1)", LockKey);
         }
+    }
+
+    private static void Run(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params object?[] args)
+    {
+        using var command = Sql.Create(connection, sql, args, transaction);
+        command.ExecuteNonQuery();
     }
 }

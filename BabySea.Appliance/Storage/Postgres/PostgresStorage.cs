@@ -25,11 +25,11 @@ public static class PostgresStorage
         try
         {
             // At composition, as the embedded engine opens its file: a database that cannot be reached or migrated stops start-up.
-            PgMigrations.ApplyAsync(db.Source, CancellationToken.None).GetAwaiter().GetResult();
+            PgMigrations.Apply(db.Source);
         }
         catch
         {
-            db.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            db.Source.Dispose();
             throw;
         }
         secrets = new PgSharedSecrets(db.Source);
