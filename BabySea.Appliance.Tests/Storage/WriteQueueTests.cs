@@ -83,5 +83,45 @@ public sealed class WriteQueueTests : IDisposable
         await Invariants.CheckAsync(accounts, ledger, generations);
     }
 
+    [Fact]
+    public async Task AccountChanges_SharingOneTransaction_EachSeeTheOthers_AndARollbackLeavesNoneBehind()
+    {
+        var time = TimeProvider.System;
+        var accounts = new LiteAccountStore(_store, _writer, time);
+        var ledger = new LiteLedgerStore(_store, _writer, time);
+        var generations = new LiteGenerationStore(_store, _writer, time, new BabySea.Appliance.Webhooks.OutboxSignal(), new LiteRollupStore(_store, time));
+        var account = await accounts.CreateAccountAsync("batch", "free", 1.000m, "Welcome credits", CancellationToken.None);
+
+        // Hold the writer so that everything below waits together and goes into one group commit.
+        var hold = new ManualResetEventSlim();
+        var held = _writer.RunAsync(_ => hold.Wait(TimeSpan.FromSeconds(10)));
+        var writes = new List<Task>
+        {
+            ledger.AddCreditsAsync(account.Id, 2.000m, "first", CancellationToken.None),
+            accounts.SetAlertsAsync(account.Id, true, [5.000m], CancellationToken.None),
+            ledger.AddCreditsAsync(account.Id, 0.500m, "second", CancellationToken.None),
+            accounts.SetPlanAsync(account.Id, "pro", CancellationToken.None),
+            // Fails after changing the balance: the shared transaction is undone and each write is run again alone.
+            _writer.RunAsync<int>(s =>
+            {
+                LedgerRows.Apply(s, new LedgerMovement(account.Id, LedgerType.Add, 100m, null, "never"), time.GetUtcNow());
+                throw new InvalidOperationException("boom");
+            }),
+            ledger.AddCreditsAsync(account.Id, 0.250m, "third", CancellationToken.None),
+        };
+        hold.Set();
+        Assert.True(await held);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writes[4]);
+        foreach (var w in writes.Where((_, i) => i != 4)) await w;
+
+        var stored = (await accounts.FindAccountAsync(account.Id, CancellationToken.None))!;
+        Assert.Equal(3.750m, stored.Balance);
+        Assert.Equal("pro", stored.Plan);
+        var (settings, fired) = (await accounts.AlertsAsync(account.Id, CancellationToken.None))!.Value;
+        Assert.Equal(new[] { 5.000m }, settings.Thresholds);
+        Assert.Equal(new[] { 5.000m }, fired); // 3.750 is below the threshold set in the same transaction
+        await Invariants.CheckAsync(accounts, ledger, generations);
+    }
+
     private static readonly Attempt Used = new(1, "replicate", "m", AttemptOutcome.Used, "job", null, null, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, false);
 }

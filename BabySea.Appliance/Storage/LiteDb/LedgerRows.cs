@@ -14,15 +14,14 @@ internal static class LedgerRows
 {
     public static LedgerEntry Apply(LiteStore store, LedgerMovement movement, DateTimeOffset now)
     {
-        var accounts = store.Collection(Schema.Accounts);
-        var account = accounts.ById(movement.AccountId) ?? throw new InvalidOperationException($"Account {movement.AccountId} does not exist.");
+        var account = AccountRows.Find(store, movement.AccountId) ?? throw new InvalidOperationException($"Account {movement.AccountId} does not exist.");
         var balance = movement.BalanceAfter(account["balance"].AsDecimal);
         account["balance"] = balance;
         account["updated_at"] = Bson.Time(now);
         var fired = account["alerts_fired"].IsArray ? account["alerts_fired"].AsArray.Select(v => v.AsDecimal).ToArray() : [];
         var (crossed, nowFired) = LowBalanceAlerts.Evaluate(AlertSettings(account), fired, balance);
         account["alerts_fired"] = new BsonArray(nowFired.Select(t => new BsonValue(t)));
-        accounts.Update(account);
+        AccountRows.Update(store, account);
         if (crossed.Count > 0)
         {
             ActivityRows.Add(store, movement.AccountId, "credit", "low_balance", LowBalanceAlerts.Describe(balance, crossed), now);

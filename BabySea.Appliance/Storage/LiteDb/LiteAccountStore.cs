@@ -27,13 +27,12 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
     public Task<Account?> SetPlanAsync(string accountId, string plan, CancellationToken ct)
         => writer.RunAsync(s =>
         {
-            var accounts = s.Collection(Schema.Accounts);
-            if (accounts.ById(accountId) is not { } d) return null;
+            if (AccountRows.Find(s, accountId) is not { } d) return null;
             var now = time.GetUtcNow();
             var before = d["plan"].AsString;
             d["plan"] = plan;
             d["updated_at"] = Bson.Time(now);
-            accounts.Update(d);
+            AccountRows.Update(s, d);
             if (before != plan) ActivityRows.Add(s, accountId, "subscription", "plan_changed", $"Plan changed from {before} to {plan}", now);
             return FromDocument(d);
         });
@@ -41,14 +40,13 @@ public sealed class LiteAccountStore(LiteStore store, WriteQueue writer, TimePro
     public Task<LowBalanceAlerts.Settings?> SetAlertsAsync(string accountId, bool enabled, IReadOnlyList<decimal>? thresholds, CancellationToken ct)
         => writer.RunAsync(s =>
         {
-            var accounts = s.Collection(Schema.Accounts);
-            if (accounts.ById(accountId) is not { } d) return null;
+            if (AccountRows.Find(s, accountId) is not { } d) return null;
             d["alerts_enabled"] = enabled;
             d["alert_thresholds"] = thresholds is null ? BsonValue.Null : new BsonArray(thresholds.Select(t => new BsonValue(t)));
             var settings = LedgerRows.AlertSettings(d);
             var balance = d["balance"].AsDecimal;
             d["alerts_fired"] = new BsonArray(settings.Thresholds.Where(t => balance < t).Select(t => new BsonValue(t)));
-            accounts.Update(d);
+            AccountRows.Update(s, d);
             ActivityRows.Add(s, accountId, "notification", "alerts_updated", string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"Low-balance alerts {(enabled ? "on" : "off")} at {string.Join(", ", settings.Thresholds.Select(t => t.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}"),
                 time.GetUtcNow());

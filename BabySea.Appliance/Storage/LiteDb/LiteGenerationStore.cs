@@ -18,7 +18,7 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
             var now = time.GetUtcNow();
             var facts = new AdmissionFacts(
                 idempotency is null ? null : LiteIdempotencyStore.Read(s, generation.AccountId, idempotency.Key, now),
-                s.Collection(Schema.Accounts).ById(generation.AccountId)?["balance"].AsDecimal,
+                AccountRows.Find(s, generation.AccountId)?["balance"].AsDecimal,
                 InFlight(s, generation.AccountId, generation.MediaType));
             var outcome = Admission.Decide(generation, idempotency, maxInFlight, facts);
             if (outcome is not CreateOutcome.Created) return outcome;

@@ -5,12 +5,12 @@ namespace BabySea.Appliance.Storage.LiteDb;
 public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProvider time) : ILedgerStore
 {
     public Task<LedgerEntry?> AddCreditsAsync(string accountId, decimal amount, string description, CancellationToken ct)
-        => writer.RunAsync(s => s.Collection(Schema.Accounts).ById(accountId) is null
+        => writer.RunAsync(s => AccountRows.Find(s, accountId) is null
             ? null
             : LedgerRows.Apply(s, new LedgerMovement(accountId, LedgerType.Add, amount, null, description), time.GetUtcNow()));
 
     public Task<LedgerEntry?> GrantOnceAsync(string accountId, decimal amount, string grantKey, string description, CancellationToken ct)
-        => writer.RunAsync(s => s.Collection(Schema.Accounts).ById(accountId) is null || LedgerRows.GrantExists(s, grantKey)
+        => writer.RunAsync(s => AccountRows.Find(s, accountId) is null || LedgerRows.GrantExists(s, grantKey)
             ? null
             : LedgerRows.Apply(s, new LedgerMovement(accountId, LedgerType.Add, amount, null, description, grantKey), time.GetUtcNow()));
 

@@ -47,6 +47,9 @@ public sealed class LiteStore : IDisposable
     /// <summary>The last webhook delivery sequence number handed out; null until read from the seq index (writer thread only).</summary>
     internal long? LastDeliverySeq { get; set; }
 
+    /// <summary>The account documents the writer's open transaction has read, by id (see <see cref="AccountRows"/>; writer thread only).</summary>
+    internal Dictionary<string, BsonDocument> TransactionAccounts { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Drops what the writer keeps between transactions: after a rollback it may count writes that never happened.</summary>
     internal void ForgetKept()
     {
@@ -66,8 +69,8 @@ public sealed class LiteStore : IDisposable
 
     /// <summary>
     /// Forces what LiteDB has written to the disk (fsync of its journal and data file). LiteDB 5 never does this itself,
-    /// so without it a power loss may drop commits it already acknowledged; the writer calls it after every group
-    /// commit, before completing the callers.
+    /// so without it a power loss may drop commits it already acknowledged; the writer's fsync thread calls it for
+    /// the group commits made since its last call, before completing their callers. Only that thread calls it.
     /// </summary>
     public void ForceToDisk()
     {
