@@ -11,8 +11,13 @@ namespace BabySea.Appliance.Storage;
 /// type. The root is <c>Storage:ArtifactsPath</c> (default <c>{data}/artifacts</c>), a folder several nodes may share. A complete set
 /// ends with a manifest naming the attempt that produced it, so outputs on disk whose success was never committed
 /// (a crash in between) are found again at restart instead of being fetched anew or lost.
+/// <para>
+/// With <c>Storage:Durability</c> (<paramref name="durable"/>) each output is forced to disk before the manifest is written,
+/// so a manifest, whenever it exists, names outputs that are on disk. The manifest itself is not: it only saves a fetch
+/// after a crash, and one lost with the power means the outputs are fetched again.
+/// </para>
 /// </summary>
-public sealed class ArtifactStore(string root)
+public sealed class ArtifactStore(string root, bool durable = true)
 {
     private const string ManifestName = "outputs.json";
 
@@ -46,7 +51,7 @@ public sealed class ArtifactStore(string root)
         {
             var output = outputs[i];
             var name = $"{i}.{output.Extension}";
-            await WriteDurablyAsync(Path.Combine(folder, name), output.Bytes, ct);
+            await WriteAsync(Path.Combine(folder, name), output.Bytes, durable, ct);
             artifacts.Add(new Artifact(i, RecordPrefix + Path.GetRelativePath(root, Path.Combine(folder, name)).Replace('\\', '/'), Convert.ToHexStringLower(SHA256.HashData(output.Bytes)),
                 output.Bytes.LongLength, output.ContentType, output.Extension));
         }
@@ -60,7 +65,7 @@ public sealed class ArtifactStore(string root)
                 ["content_type"] = a.ContentType, ["extension"] = a.Extension,
             })]),
         };
-        await WriteDurablyAsync(Path.Combine(folder, ManifestName), System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()), ct);
+        await WriteAsync(Path.Combine(folder, ManifestName), System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()), forceToDisk: false, ct);
         return artifacts;
     }
 
@@ -133,16 +138,13 @@ public sealed class ArtifactStore(string root)
         return count;
     }
 
-    // Written under a temporary name, forced to disk and renamed, so a crash never leaves a half file under the real name.
-    private static async Task WriteDurablyAsync(string path, byte[] bytes, CancellationToken ct)
+    // Under its real name: a file cut short by a crash has no manifest naming it yet, so it is never taken for an output;
+    // the next attempt overwrites it and Delete removes it with its folder.
+    private static async Task WriteAsync(string path, byte[] bytes, bool forceToDisk, CancellationToken ct)
     {
-        var temp = path + ".part";
-        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
-        {
-            await stream.WriteAsync(bytes, ct);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+        await stream.WriteAsync(bytes, ct);
+        if (forceToDisk) stream.Flush(flushToDisk: true);
     }
 }
 

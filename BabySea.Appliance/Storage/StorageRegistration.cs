@@ -36,6 +36,7 @@ public static class StorageRegistration
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, string dataDir, StorageSettings storage, out ISharedSecrets secrets)
     {
+        services.AddSingleton(new ArtifactStore(storage.ArtifactsPath, storage.Durable));
         if (storage.IsPostgres) return services.AddPostgresStorage(storage.ConnectionString!, storage.ArtifactsPath, out secrets);
         secrets = new DataFolderSecrets(dataDir);
         return services.AddLiteDbStorage(dataDir, storage.Durable, storage.ArtifactsPath)

@@ -33,7 +33,6 @@ public static class LiteDbStorage
         services.AddSingleton<IIdempotencyStore, LiteIdempotencyStore>();
         services.AddSingleton<IRollupStore, LiteRollupStore>();
         services.AddSingleton<IRetentionStore, LiteRetentionStore>();
-        services.AddSingleton(new ArtifactStore(artifactsRoot));
         return services;
     }
 }

@@ -49,7 +49,6 @@ public static class PostgresStorage
         services.AddSingleton<IIdempotencyStore, PgIdempotencyStore>();
         services.AddSingleton<IRollupStore, PgRollupStore>();
         services.AddSingleton<IRetentionStore, PgRetentionStore>();
-        services.AddSingleton(new ArtifactStore(artifactsRoot));
         return services;
     }
 
