@@ -42,7 +42,7 @@ internal static class LiteBackup
                     documents += chunk.Length;
                 }
             }
-            foreach (var index in s.Db.GetCollection("$indexes").FindAll().Where(i => i["name"].AsString != "_id"))
+            foreach (var index in s.Db.GetCollection("$indexes").FindAll().Where(i => i["name"].AsString != "_id" && !Schema.IsRetired(i["collection"].AsString, i["name"].AsString)))
                 copy.GetCollection(index["collection"].AsString).EnsureIndex(index["name"].AsString, index["expression"].AsString, index["unique"].AsBoolean);
             copy.Checkpoint();
         }

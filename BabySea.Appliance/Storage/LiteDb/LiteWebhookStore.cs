@@ -36,7 +36,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             .Select(WebhookDocuments.EndpointFrom).OrderBy(e => e.Id, StringComparer.Ordinal).ToArray());
 
     public Task<int> CountHeldAsync(string endpointId, CancellationToken ct)
-        => Task.FromResult(_store.Collection(Schema.WebhookDeliveries).Count(BsonExpression.Create("endpoint_id = @0 AND status = @1", endpointId, DeliveryStatus.Held)));
+        => Task.FromResult(_store.Collection(Schema.WebhookDeliveries).Count(OutboxRows.InStatus(DeliveryStatus.Held, "endpoint_id = @2", endpointId)));
 
     public Task<WebhookEndpoint?> EnableAsync(string endpointId, DateTimeOffset holdCutoff, CancellationToken ct)
         => _writer.RunAsync(s =>
@@ -52,7 +52,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             Audit(s, endpoint, "enabled", "enabled", now);
 
             var deliveries = s.Collection(Schema.WebhookDeliveries);
-            var held = deliveries.Find(BsonExpression.Create("endpoint_id = @0 AND status = @1", endpointId, DeliveryStatus.Held))
+            var held = deliveries.Find(OutboxRows.InStatus(DeliveryStatus.Held, "endpoint_id = @2", endpointId))
                 .OrderBy(d => d["seq"].AsInt64).ToArray();
             var enabled = WebhookDocuments.EndpointFrom(endpoint);
             foreach (var d in held)
@@ -120,7 +120,7 @@ public sealed class LiteWebhookStore : IWebhookStore
     public Task<(IReadOnlyList<WebhookDelivery> Items, int Total)> ListDeliveriesAsync(string endpointId, int limit, int offset, CancellationToken ct)
     {
         var deliveries = _store.Collection(Schema.WebhookDeliveries);
-        var total = deliveries.Count(BsonExpression.Create("endpoint_id = @0", endpointId));
+        var total = deliveries.Count(BsonExpression.Create("ek BETWEEN @0 AND @1 AND ek > @0 AND ek < @1", endpointId + "|", endpointId + "|~"));
         // Newest first down the "ek" index (endpoint|seq|id): the offset walks index keys, only the page's documents load.
         var ids = deliveries.Query().Where(BsonExpression.Create("ek BETWEEN @0 AND @1 AND ek > @0 AND ek < @1", endpointId + "|", endpointId + "|~"))
             .OrderByDescending("ek").Select("ek").Offset(offset).Limit(limit).ToEnumerable().Select(d => d["ek"].AsString.Split('|')[^1]).ToArray();
@@ -178,11 +178,11 @@ public sealed class LiteWebhookStore : IWebhookStore
         => _writer.RunAsync(s =>
         {
             var deliveries = s.Collection(Schema.WebhookDeliveries);
-            // One status per query: LiteDB answers an OR with a scan of the whole collection instead of the status index.
+            // One status per query: LiteDB answers an OR with a scan of the whole collection instead of an index range.
             var stale = new[] { DeliveryStatus.Pending, DeliveryStatus.Failed }
-                .SelectMany(status => deliveries.Find(BsonExpression.Create("status = @0 AND created_at < @1", status, Bson.Time(retryCutoff))))
+                .SelectMany(status => deliveries.Find(OutboxRows.InStatus(status, "created_at < @2", Bson.Time(retryCutoff))))
                 .Select(d => (d, DeliveryStatus.Exhausted))
-                .Concat(deliveries.Find(BsonExpression.Create("status = @0 AND created_at < @1", DeliveryStatus.Held, Bson.Time(holdCutoff)))
+                .Concat(deliveries.Find(OutboxRows.InStatus(DeliveryStatus.Held, "created_at < @2", Bson.Time(holdCutoff)))
                     .Select(d => (d, DeliveryStatus.Expired)))
                 .ToArray();
             foreach (var (d, status) in stale)
@@ -217,5 +217,5 @@ public sealed class LiteWebhookStore : IWebhookStore
 
     private static BsonDocument[] Open(LiteStore s, string endpointId, IReadOnlyList<string> statuses)
         => statuses.SelectMany(status => s.Collection(Schema.WebhookDeliveries)
-            .Find(BsonExpression.Create("endpoint_id = @0 AND status = @1", endpointId, status))).ToArray();
+            .Find(OutboxRows.InStatus(status, "endpoint_id = @2", endpointId))).ToArray();
 }

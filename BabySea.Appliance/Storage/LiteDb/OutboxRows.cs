@@ -62,6 +62,13 @@ internal static class OutboxRows
         delivery["queue"] = QueueKey(delivery);
     }
 
+    /// <summary>
+    /// The deliveries in <paramref name="status"/> that also meet <paramref name="condition"/> (on parameter <c>@2</c>), as one
+    /// range of the "queue" index: the statuses a query asks for (held, pending, failed) hold few rows whatever the history.
+    /// </summary>
+    public static BsonExpression InStatus(string status, string condition, BsonValue parameter)
+        => BsonExpression.Create($"queue BETWEEN @0 AND @1 AND queue > @0 AND queue < @1 AND {condition}", status + "|", status + "|~", parameter);
+
     /// <summary>status|seq, so the deliveries waiting in a status are one index range in creation order.</summary>
     public static string QueueKey(BsonDocument d) => $"{d["status"].AsString}|{Seq(d)}";
 

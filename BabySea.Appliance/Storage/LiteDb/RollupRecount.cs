@@ -23,7 +23,7 @@ internal static class RollupRecount
             yield return RollupRules.ForCreated(g);
             yield return RollupRules.ForTransition(g with { Status = GenerationStatus.Processing }, g);
         }
-        foreach (var d in s.Collection(Schema.WebhookDeliveries).Find(BsonExpression.Create("account_id = @0", accountId)))
+        foreach (var d in s.Collection(Schema.WebhookDeliveries).Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|~")))
             yield return RollupRules.ForDeliveryStatus(accountId, d.Time("created_at"), null, d["status"].AsString);
     }
 

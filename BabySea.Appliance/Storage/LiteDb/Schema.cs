@@ -48,20 +48,30 @@ public static class Schema
             }
     }
 
+    /// <summary>
+    /// Indexes earlier versions made that no query reads any more (each is served by a key above), which every insert
+    /// still paid for. A new database never has them; <c>compact</c> leaves them behind. They are not dropped in place:
+    /// dropping an index walks every row it covers, which no start may do.
+    /// </summary>
+    private static readonly HashSet<(string Collection, string Index)> Retired =
+    [
+        (Ledger, "account_id"), (Generations, "account_id"), (RequestLogs, "account_id"),
+        (WebhookDeliveries, "status"), (WebhookDeliveries, "endpoint_id"), (WebhookDeliveries, "account_id"),
+    ];
+
+    public static bool IsRetired(string collection, string index) => Retired.Contains((collection, index));
+
     public static void Ensure(LiteDatabase db)
     {
         db.GetCollection(ApiKeys).EnsureIndex("hash", unique: true);
         db.GetCollection(ApiKeys).EnsureIndex("account_id");
-        db.GetCollection(Ledger).EnsureIndex("account_id");
         // One reserve/charge/refund per generation, enforced by the engine rather than by care.
         db.GetCollection(Ledger).EnsureIndex("movement_key", unique: true);
-        db.GetCollection(Generations).EnsureIndex("account_id");
         db.GetCollection(Generations).EnsureIndex("status");
         // account:media:active|done — the in-flight cap is an index count inside the reservation transaction.
         db.GetCollection(Generations).EnsureIndex("slot");
         db.GetCollection(Idempotency).EnsureIndex("expires_at");
         db.GetCollection(Activity).EnsureIndex("account_id");
-        db.GetCollection(RequestLogs).EnsureIndex("account_id");
         db.GetCollection(RequestLogs).EnsureIndex("akb");
         db.GetCollection(RequestLogs).EnsureIndex("akk");
         foreach (var (name, field, set) in DerivedKeys)
@@ -71,9 +81,6 @@ public static class Schema
             Backfill(collection, field, set);
         }
         db.GetCollection(WebhookEndpoints).EnsureIndex("account_id");
-        db.GetCollection(WebhookDeliveries).EnsureIndex("status");
-        db.GetCollection(WebhookDeliveries).EnsureIndex("endpoint_id");
-        db.GetCollection(WebhookDeliveries).EnsureIndex("account_id");
         // The next sequence number is the top of this index.
         db.GetCollection(WebhookDeliveries).EnsureIndex("seq", unique: true);
         db.GetCollection(WebhookAttempts).EnsureIndex("delivery_id");

@@ -1,0 +1,43 @@
+using BabySea.Appliance.Storage.LiteDb;
+using BabySea.Appliance.Tests.Support;
+using BabySea.Appliance.Webhooks;
+using LiteDB;
+
+namespace BabySea.Appliance.Tests.Storage;
+
+[Trait("Engine", "LiteDb")]
+public sealed class SchemaTests : IDisposable
+{
+    private readonly string _dataDir = TestApp.NewDataDir();
+
+    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+
+    [Fact]
+    public void DeliveryQueriesByStatus_WalkTheQueueIndex_AndANewDatabaseHasNoRetiredIndex()
+    {
+        using var store = LiteStore.Open(_dataDir);
+        var deliveries = store.Collection(Schema.WebhookDeliveries);
+        var plan = deliveries.Query().Where(OutboxRows.InStatus(DeliveryStatus.Held, "endpoint_id = @2", "e1")).GetPlan();
+        Assert.Equal("queue", plan["index"]["name"].AsString);
+        Assert.DoesNotContain(store.Db.GetCollection("$indexes").FindAll(), i => Schema.IsRetired(i["collection"].AsString, i["name"].AsString));
+    }
+
+    [Fact]
+    public void ACopy_LeavesTheRetiredIndexesOfAnOlderDatabaseBehind()
+    {
+        using (var old = LiteStore.Open(_dataDir))
+        {
+            old.Collection(Schema.WebhookDeliveries).EnsureIndex("status"); // as an earlier version made it
+            old.Collection(Schema.WebhookDeliveries).Insert(new BsonDocument { ["_id"] = "d1", ["status"] = "held" });
+            Assert.Contains(old.Db.GetCollection("$indexes").FindAll(), i => i["name"].AsString == "status");
+
+            var copy = Path.Combine(_dataDir, "copy");
+            LiteBackup.CopyTo(old, copy, Path.Combine(_dataDir, "artifacts"));
+            using var copied = new LiteDatabase(new ConnectionString { Filename = Path.Combine(copy, "babysea.db"), Connection = ConnectionType.Direct });
+            var indexes = copied.GetCollection("$indexes").FindAll().Where(i => i["collection"].AsString == Schema.WebhookDeliveries).Select(i => i["name"].AsString).ToArray();
+            Assert.DoesNotContain("status", indexes);
+            Assert.Contains("queue", indexes);
+            Assert.Equal(1, copied.GetCollection(Schema.WebhookDeliveries).Count());
+        }
+    }
+}
