@@ -123,5 +123,32 @@ public sealed class WriteQueueTests : IDisposable
         await Invariants.CheckAsync(accounts, ledger, generations);
     }
 
+    [Fact]
+    public async Task AnEndpointDisabled_EarlierInTheSameTransaction_HoldsWhatIsStagedAfter()
+    {
+        var time = TimeProvider.System;
+        var now = time.GetUtcNow();
+        var webhooks = new LiteWebhookStore(_store, _writer, time);
+        var endpoint = new BabySea.Appliance.Webhooks.WebhookEndpoint("ep-1", "acct-1", "https://hooks.example.com/a", [BabySea.Appliance.Webhooks.WebhookEvents.LowBalance],
+            true, "whsec_x", now, now, 0, null, null);
+        await webhooks.InsertEndpointAsync(endpoint, CancellationToken.None);
+        var e = BabySea.Appliance.Webhooks.WebhookEvents.LowBalanceCrossed("acct-1", 0.400m, [0.500m]);
+
+        var hold = new ManualResetEventSlim();
+        var held = _writer.RunAsync(_ => hold.Wait(TimeSpan.FromSeconds(10)));
+        var before = _writer.RunAsync(s => OutboxRows.Stage(s, e, now)); // reads the account's endpoints: enabled
+        var disabled = webhooks.DisableAsync("ep-1", "manual", CancellationToken.None);
+        var after = _writer.RunAsync(s => OutboxRows.Stage(s, e, now));
+        hold.Set();
+        Assert.True(await held);
+        Assert.Equal(1, await before);
+        Assert.NotNull(await disabled);
+        Assert.Equal(1, await after);
+
+        var (items, total) = await webhooks.ListDeliveriesAsync("ep-1", 10, 0, CancellationToken.None);
+        Assert.Equal(2, total);
+        Assert.All(items, d => Assert.Equal(BabySea.Appliance.Webhooks.DeliveryStatus.Held, d.Status));
+    }
+
     private static readonly Attempt Used = new(1, "replicate", "m", AttemptOutcome.Used, "job", null, null, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, false);
 }

@@ -38,7 +38,7 @@ public sealed class HistorySeeder(WriteQueue writer, TimeProvider time, int seed
                 // Enough for every generation it will make, so the ledger never refuses a seeded reserve.
                 LedgerRows.Apply(s, new LedgerMovement(id, LedgerType.Add, HistoryPlan.StartingCredits, null, "Seeded credits"), from);
                 var endpoint = HistoryPlan.Endpoint(id, i, from);
-                s.Collection(Schema.WebhookEndpoints).Insert(WebhookDocuments.ToDocument(endpoint));
+                EndpointRows.Insert(s, WebhookDocuments.ToDocument(endpoint));
                 _endpoints[id] = endpoint;
                 return id;
             }).ToArray());

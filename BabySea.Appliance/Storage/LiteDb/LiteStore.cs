@@ -50,6 +50,9 @@ public sealed class LiteStore : IDisposable
     /// <summary>The account documents the writer's open transaction has read, by id (see <see cref="AccountRows"/>; writer thread only).</summary>
     internal Dictionary<string, BsonDocument> TransactionAccounts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Each account's webhook endpoints as the writer's open transaction read them (see <see cref="EndpointRows"/>; writer thread only).</summary>
+    internal Dictionary<string, Webhooks.WebhookEndpoint[]> TransactionEndpoints { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Drops what the writer keeps between transactions: after a rollback it may count writes that never happened.</summary>
     internal void ForgetKept()
     {

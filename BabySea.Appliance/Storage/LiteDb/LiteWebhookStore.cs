@@ -23,7 +23,7 @@ public sealed class LiteWebhookStore : IWebhookStore
     public Task InsertEndpointAsync(WebhookEndpoint endpoint, CancellationToken ct)
         => _writer.RunAsync(s =>
         {
-            s.Collection(Schema.WebhookEndpoints).Insert(WebhookDocuments.ToDocument(endpoint));
+            EndpointRows.Insert(s, WebhookDocuments.ToDocument(endpoint));
             ActivityRows.Add(s, endpoint.AccountId, "webhook", "created", $"Endpoint {endpoint.Url} created for {string.Join(", ", endpoint.Events)}", endpoint.CreatedAt);
             return true;
         });
@@ -48,7 +48,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             endpoint["disabled_reason"] = BsonValue.Null;
             endpoint["disabled_at"] = BsonValue.Null;
             endpoint["updated_at"] = Bson.Time(now);
-            s.Collection(Schema.WebhookEndpoints).Update(endpoint);
+            EndpointRows.Update(s, endpoint);
             Audit(s, endpoint, "enabled", "enabled", now);
 
             var deliveries = s.Collection(Schema.WebhookDeliveries);
@@ -78,7 +78,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             if (s.Collection(Schema.WebhookEndpoints).ById(endpointId) is not { } endpoint) return null;
             endpoint["secret"] = secret;
             endpoint["updated_at"] = Bson.Time(_time.GetUtcNow());
-            s.Collection(Schema.WebhookEndpoints).Update(endpoint);
+            EndpointRows.Update(s, endpoint);
             Audit(s, endpoint, "secret_rotated", "secret rotated", _time.GetUtcNow());
             return WebhookDocuments.EndpointFrom(endpoint);
         });
@@ -87,7 +87,7 @@ public sealed class LiteWebhookStore : IWebhookStore
         => _writer.RunAsync<int?>(s =>
         {
             if (s.Collection(Schema.WebhookEndpoints).ById(endpointId) is not { } endpoint) return null;
-            s.Collection(Schema.WebhookEndpoints).Delete(endpointId);
+            EndpointRows.Delete(s, endpointId);
             Audit(s, endpoint, "deleted", "deleted", _time.GetUtcNow());
             var canceled = 0;
             foreach (var d in Open(s, endpointId, DeliveryRules.CanceledByDelete))
@@ -158,8 +158,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             d["last_attempt_at"] = Bson.Time(a.AttemptedAt);
             d["last_status_code"] = a.StatusCode is { } code ? code : BsonValue.Null;
             d["last_error"] = Bson.Str(a.Error);
-            var endpoints = s.Collection(Schema.WebhookEndpoints);
-            var endpoint = endpoints.ById(d["endpoint_id"]);
+            var endpoint = s.Collection(Schema.WebhookEndpoints).ById(d["endpoint_id"]);
             var effect = DeliveryRules.AfterAttempt(record, d["status"].AsString, d.OptTime("next_attempt_at"),
                 endpoint?["consecutive_failures"].AsInt32 ?? 0, endpoint?["enabled"].AsBoolean ?? false);
             OutboxRows.SetStatus(s, d, effect.Status);
@@ -167,8 +166,12 @@ public sealed class LiteWebhookStore : IWebhookStore
             if (a.Succeeded) d["delivered_at"] = Bson.Time(a.AttemptedAt);
             deliveries.Update(d);
             if (endpoint is null) return new AttemptRecorded(true, false);
-            endpoint["consecutive_failures"] = effect.Failures;
-            endpoints.Update(endpoint);
+            // Most attempts succeed after a success: the count stays 0, and the endpoint's row is not rewritten for nothing.
+            if (endpoint["consecutive_failures"].AsInt32 != effect.Failures)
+            {
+                endpoint["consecutive_failures"] = effect.Failures;
+                EndpointRows.Update(s, endpoint);
+            }
             if (effect.DisableReason is not { } reason) return new AttemptRecorded(true, false);
             Disable(s, endpoint, reason, a.AttemptedAt);
             return new AttemptRecorded(true, true);
@@ -205,7 +208,7 @@ public sealed class LiteWebhookStore : IWebhookStore
         endpoint["disabled_reason"] = reason;
         endpoint["disabled_at"] = Bson.Time(now);
         endpoint["updated_at"] = Bson.Time(now);
-        s.Collection(Schema.WebhookEndpoints).Update(endpoint);
+        EndpointRows.Update(s, endpoint);
         Audit(s, endpoint, "disabled", $"disabled: {reason}", now);
         foreach (var d in Open(s, endpoint["_id"].AsString, DeliveryRules.HeldByDisable))
         {

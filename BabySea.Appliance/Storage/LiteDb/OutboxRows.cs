@@ -13,8 +13,7 @@ internal static class OutboxRows
 {
     public static int Stage(LiteStore s, WebhookEvent e, DateTimeOffset now)
     {
-        var endpoints = DeliveryRules.FanOut(e, s.Collection(Schema.WebhookEndpoints)
-            .Find(BsonExpression.Create("account_id = @0", e.AccountId)).Select(WebhookDocuments.EndpointFrom));
+        var endpoints = DeliveryRules.FanOut(e, EndpointRows.OfAccount(s, e.AccountId));
         if (endpoints.Count == 0) return 0;
         var eventId = Guid.CreateVersion7().ToString();
         var data = e.Data.ToJsonString();

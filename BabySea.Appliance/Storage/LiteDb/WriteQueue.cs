@@ -114,6 +114,7 @@ public sealed class WriteQueue : IDisposable
     {
         _store.Db.BeginTrans();
         _store.TransactionAccounts.Clear();
+        _store.TransactionEndpoints.Clear();
         _store.DeferRollups();
         _store.StagedFor.Clear();
     }
@@ -172,6 +173,7 @@ public sealed class WriteQueue : IDisposable
     {
         _store.StopDeferringRollups();
         _store.TransactionAccounts.Clear();
+        _store.TransactionEndpoints.Clear();
         _store.ForgetKept();
         _store.Db.Rollback();
     }
