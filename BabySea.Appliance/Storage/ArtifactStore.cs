@@ -46,6 +46,8 @@ public sealed class ArtifactStore(string root, bool durable = true)
     {
         var folder = Folder(generationId);
         Directory.CreateDirectory(folder);
+        // An earlier attempt's manifest would name the files about to be overwritten: gone first, it never vouches for a half-written one.
+        File.Delete(Path.Combine(folder, ManifestName));
         var artifacts = new List<Artifact>();
         for (var i = 0; i < outputs.Count; i++)
         {
@@ -138,8 +140,8 @@ public sealed class ArtifactStore(string root, bool durable = true)
         return count;
     }
 
-    // Under its real name: a file cut short by a crash has no manifest naming it yet, so it is never taken for an output;
-    // the next attempt overwrites it and Delete removes it with its folder.
+    // Under its real name: a file cut short by a crash has no manifest naming it (SaveAsync removes an older one first),
+    // so it is never taken for an output; the next attempt overwrites it and Delete removes it with its folder.
     private static async Task WriteAsync(string path, byte[] bytes, bool forceToDisk, CancellationToken ct)
     {
         await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
