@@ -109,5 +109,31 @@ public sealed class PostgresClusterTests
         await woken;
     }
 
+    [Fact]
+    public async Task StartUpWork_WaitsForTheNodeDoingIt_WhereAScheduledJobIsSkipped()
+    {
+        var database = PostgresServer.NewDatabase();
+        await using var one = PgDatabase.Open(database);
+        await using var other = PgDatabase.Open(database);
+        var (first, second) = (new PgJobLocks(one), new PgJobLocks(other));
+        var release = new TaskCompletionSource();
+        var bootstrapping = first.RunAfterOthersAsync("first-run", _ => release.Task, CancellationToken.None);
+        await Task.Delay(200);
+
+        Assert.False(await second.RunExclusiveAsync("first-run", _ => Task.CompletedTask, CancellationToken.None)); // taken: skipped
+        var ranAfter = false;
+        var waiting = second.RunAfterOthersAsync("first-run", _ =>
+        {
+            ranAfter = release.Task.IsCompleted;
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        release.SetResult();
+        await bootstrapping;
+        await waiting.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(ranAfter);
+    }
+
     private static PgGenerationStore Store(PgDatabase db) => new(db, TimeProvider.System, new OutboxSignal(), new PgRollupStore(db, TimeProvider.System));
 }

@@ -177,7 +177,8 @@ public static class AppHost
     public static async Task RunAsync(WebApplication app, TextWriter console)
     {
         var locks = app.Services.GetRequiredService<IJobLocks>();
-        await locks.RunExclusiveAsync("first-run", ct => FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<AccountAdmin>(),
+        // Every node waits for the bootstrap to be finished, wherever it runs: one that skipped it would serve before the first account exists.
+        await locks.RunAfterOthersAsync("first-run", ct => FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<AccountAdmin>(),
             app.Services.GetRequiredService<IAccountStore>(), app.Services.GetRequiredService<PlanCatalog>(), console, ct), CancellationToken.None);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Verify");
         await locks.RunExclusiveAsync("ledger-check", async ct =>

@@ -8,6 +8,12 @@ public interface IJobLocks
 {
     /// <summary>Runs <paramref name="run"/> unless another node holds <paramref name="job"/>; false when it was skipped.</summary>
     Task<bool> RunExclusiveAsync(string job, Func<CancellationToken, Task> run, CancellationToken ct);
+
+    /// <summary>
+    /// Runs <paramref name="run"/> once no other node holds <paramref name="job"/>, waiting for one that does: for start-up
+    /// work every node must see finished before it serves (the first-run bootstrap), not merely started elsewhere.
+    /// </summary>
+    Task RunAfterOthersAsync(string job, Func<CancellationToken, Task> run, CancellationToken ct);
 }
 
 /// <summary>
@@ -21,4 +27,6 @@ public sealed class SingleNodeJobLocks : IJobLocks
         await run(ct);
         return true;
     }
+
+    public Task RunAfterOthersAsync(string job, Func<CancellationToken, Task> run, CancellationToken ct) => run(ct);
 }

@@ -29,16 +29,23 @@ public sealed class PgSharedSecrets(NpgsqlDataSource source) : ISharedSecrets
 }
 
 /// <summary>
-/// A scheduled job runs on one node at a time: a session-level advisory lock, tried without waiting, held on its own
-/// connection for the run. A node that finds it taken skips the occurrence.
+/// A job runs on one node at a time: a session-level advisory lock, held on its own connection for the run. A scheduled
+/// occurrence tries it without waiting and is skipped where it is taken; start-up work waits its turn.
 /// </summary>
 public sealed class PgJobLocks(PgDatabase db) : IJobLocks
 {
-    public async Task<bool> RunExclusiveAsync(string job, Func<CancellationToken, Task> run, CancellationToken ct)
+    public Task<bool> RunExclusiveAsync(string job, Func<CancellationToken, Task> run, CancellationToken ct)
+        => RunLockedAsync(job, wait: false, run, ct);
+
+    public Task RunAfterOthersAsync(string job, Func<CancellationToken, Task> run, CancellationToken ct)
+        => RunLockedAsync(job, wait: true, run, ct);
+
+    private async Task<bool> RunLockedAsync(string job, bool wait, Func<CancellationToken, Task> run, CancellationToken ct)
     {
         await using var connection = await db.Source.OpenConnectionAsync(ct);
         var key = Key(job);
-        if (!await connection.Command("SELECT pg_try_advisory_lock($1)", key).ScalarAsync<bool>(ct)) return false;
+        if (wait) await connection.Command("SELECT pg_advisory_lock($1)", key).RunAsync(ct);
+        else if (!await connection.Command("SELECT pg_try_advisory_lock($1)", key).ScalarAsync<bool>(ct)) return false;
         try
         {
             await run(ct);
