@@ -28,6 +28,23 @@ public sealed class PlansAndVerifyTests
     }
 
     [Fact]
+    public async Task TheScheduledLedgerCheck_MovesCheckpointsOn_SoTheNextStartWalksOnlyWhatCameAfter()
+    {
+        await using var app = await TestApp.StartOnPlanAsync("free");
+        var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
+        (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/credits", new JsonObject { ["amount"] = 5 })).AssertOk();
+        var check = app.Service<IEnumerable<BabySea.Appliance.Hosting.ICronJob>>().OfType<LedgerCheck>().Single();
+        Assert.Equal("17 * * * *", check.Schedule.ToString());
+
+        await check.RunAsync(CancellationToken.None); // an occurrence while serving
+        var last = (await app.Service<ILedgerStore>().EntriesAsync(account, CancellationToken.None))[^1];
+        Assert.Equal(last.Id, (await app.Service<ILedgerStore>().CheckpointAsync(account, CancellationToken.None))!.LastEntryId);
+        var next = await app.Service<LedgerVerifier>().RunSinceCheckpointsAsync(CancellationToken.None);
+        Assert.True(next.Ok);
+        Assert.Equal(0, next.EntriesChecked);
+    }
+
+    [Fact]
     public async Task CreditPacks_NeedAPaidPlanAndAListedSize()
     {
         await using var app = await TestApp.StartOnPlanAsync("free");

@@ -138,6 +138,8 @@ public static class AppHost
 
         services.AddSingleton<ICronJob, IdempotencySweep>();
         services.AddSingleton<ICronJob, PlanRenewals>();
+        services.AddSingleton<LedgerCheck>();
+        services.AddSingleton<ICronJob>(sp => sp.GetRequiredService<LedgerCheck>());
         services.AddSingleton<RetentionSweep>();
         services.AddSingleton<ICronJob>(sp => sp.GetRequiredService<RetentionSweep>());
         services.AddHostedService<CronScheduler>();
@@ -180,15 +182,8 @@ public static class AppHost
         // Every node waits for the bootstrap to be finished, wherever it runs: one that skipped it would serve before the first account exists.
         await locks.RunAfterOthersAsync("first-run", ct => FirstRun.EnsureDefaultAccountAsync(app.Configuration, app.Services.GetRequiredService<AccountAdmin>(),
             app.Services.GetRequiredService<IAccountStore>(), app.Services.GetRequiredService<PlanCatalog>(), console, ct), CancellationToken.None);
-        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BabySea.Verify");
-        await locks.RunExclusiveAsync("ledger-check", async ct =>
-        {
-            var report = await app.Services.GetRequiredService<LedgerVerifier>().RunSinceCheckpointsAsync(ct);
-            if (report.Ok)
-                log.LogInformation("Ledger verified since the last check: {Accounts} accounts touched, {Entries} new entries", report.AccountsChecked, report.EntriesChecked);
-            else
-                foreach (var violation in report.Violations) log.LogError("Ledger violation: {Violation}", violation);
-        }, CancellationToken.None);
+        var check = app.Services.GetRequiredService<LedgerCheck>();
+        await locks.RunExclusiveAsync(check.Name, check.RunAsync, CancellationToken.None);
         await app.RunAsync();
     }
 

@@ -118,7 +118,7 @@ public sealed class StorageSection : ISettingsSection
     }
 }
 
-/// <summary><c>Billing</c>: the plans file and the schedule of plan renewals.</summary>
+/// <summary><c>Billing</c>: the plans file, the schedule of plan renewals and that of the ledger check.</summary>
 public sealed class BillingSection : ISettingsSection
 {
     /// <value>Another plans file than the shipped <c>config/plans.json</c> (checked when it is loaded).</value>
@@ -127,7 +127,11 @@ public sealed class BillingSection : ISettingsSection
     /// <value>Cron (UTC) of the job that grants paid plans their monthly credits. Default <c>*/15 * * * *</c>.</value>
     public string? RenewalSchedule { get; set; }
 
-    public string? Problem(string path) => SettingsSections.CronProblem(path, "RenewalSchedule", RenewalSchedule);
+    /// <value>Cron (UTC) of the check of new ledger entries that moves the checkpoints on. Default <c>17 * * * *</c>.</value>
+    public string? LedgerCheckSchedule { get; set; }
+
+    public string? Problem(string path)
+        => SettingsSections.CronProblem(path, "RenewalSchedule", RenewalSchedule) ?? SettingsSections.CronProblem(path, "LedgerCheckSchedule", LedgerCheckSchedule);
 }
 
 /// <summary><c>RateLimits</c>: the failed-authentication limit per client.</summary>
