@@ -47,9 +47,7 @@ public sealed class WriteQueueTests : IDisposable
     public async Task ConcurrentReservations_NeverOverspend_AndTheLedgerAddsUp()
     {
         var time = TimeProvider.System;
-        var accounts = new LiteAccountStore(_store, _writer, time);
-        var ledger = new LiteLedgerStore(_store, _writer, time);
-        var generations = new LiteGenerationStore(_store, _writer, time, new BabySea.Appliance.Webhooks.OutboxSignal(), new LiteRollupStore(_store, time));
+        var (accounts, ledger, generations) = Stores(time);
         var account = await accounts.CreateAccountAsync("race", "free", 1.000m, "Welcome credits", CancellationToken.None);
 
         // 400 requests at 0.007 each against 1.000: exactly 142 fit.
@@ -87,9 +85,7 @@ public sealed class WriteQueueTests : IDisposable
     public async Task AccountChanges_SharingOneTransaction_EachSeeTheOthers_AndARollbackLeavesNoneBehind()
     {
         var time = TimeProvider.System;
-        var accounts = new LiteAccountStore(_store, _writer, time);
-        var ledger = new LiteLedgerStore(_store, _writer, time);
-        var generations = new LiteGenerationStore(_store, _writer, time, new BabySea.Appliance.Webhooks.OutboxSignal(), new LiteRollupStore(_store, time));
+        var (accounts, ledger, generations) = Stores(time);
         var account = await accounts.CreateAccountAsync("batch", "free", 1.000m, "Welcome credits", CancellationToken.None);
 
         // Hold the writer so that everything below waits together and goes into one group commit.
@@ -149,6 +145,10 @@ public sealed class WriteQueueTests : IDisposable
         Assert.Equal(2, total);
         Assert.All(items, d => Assert.Equal(BabySea.Appliance.Webhooks.DeliveryStatus.Held, d.Status));
     }
+
+    private (LiteAccountStore Accounts, LiteLedgerStore Ledger, LiteGenerationStore Generations) Stores(TimeProvider time)
+        => (new LiteAccountStore(_store, _writer, time), new LiteLedgerStore(_store, _writer, time),
+            new LiteGenerationStore(_store, _writer, time, new BabySea.Appliance.Webhooks.OutboxSignal(), new LiteRollupStore(_store, time)));
 
     private static readonly Attempt Used = new(1, "replicate", "m", AttemptOutcome.Used, "job", null, null, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, false);
 }
