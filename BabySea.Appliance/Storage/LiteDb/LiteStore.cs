@@ -53,6 +53,13 @@ public sealed class LiteStore : IDisposable
     /// <summary>Each account's webhook endpoints as the writer's open transaction read them (see <see cref="EndpointRows"/>; writer thread only).</summary>
     internal Dictionary<string, Webhooks.WebhookEndpoint[]> TransactionEndpoints { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Drops the rows a transaction read once for its steps: the next transaction, or a rollback, must read them anew.</summary>
+    internal void ForgetTransactionReads()
+    {
+        TransactionAccounts.Clear();
+        TransactionEndpoints.Clear();
+    }
+
     /// <summary>Drops what the writer keeps between transactions: after a rollback it may count writes that never happened.</summary>
     internal void ForgetKept()
     {

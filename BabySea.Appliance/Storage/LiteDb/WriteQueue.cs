@@ -113,8 +113,7 @@ public sealed class WriteQueue : IDisposable
     private void Begin()
     {
         _store.Db.BeginTrans();
-        _store.TransactionAccounts.Clear();
-        _store.TransactionEndpoints.Clear();
+        _store.ForgetTransactionReads();
         _store.DeferRollups();
         _store.StagedFor.Clear();
     }
@@ -172,8 +171,7 @@ public sealed class WriteQueue : IDisposable
     private void Rollback()
     {
         _store.StopDeferringRollups();
-        _store.TransactionAccounts.Clear();
-        _store.TransactionEndpoints.Clear();
+        _store.ForgetTransactionReads();
         _store.ForgetKept();
         _store.Db.Rollback();
     }
