@@ -37,11 +37,20 @@ public sealed class PlansAndVerifyTests
         Assert.Equal("17 * * * *", check.Schedule.ToString());
 
         await check.RunAsync(CancellationToken.None); // an occurrence while serving
-        var last = (await app.Service<ILedgerStore>().EntriesAsync(account, CancellationToken.None))[^1];
-        Assert.Equal(last.Id, (await app.Service<ILedgerStore>().CheckpointAsync(account, CancellationToken.None))!.LastEntryId);
+        var ledger = app.Service<ILedgerStore>();
+        var last = (await ledger.EntriesAsync(account, CancellationToken.None))[^1];
+        Assert.DoesNotContain(await ledger.MovedSinceCheckpointsAsync(CancellationToken.None), c => c.AccountId == account);
         var next = await app.Service<LedgerVerifier>().RunSinceCheckpointsAsync(CancellationToken.None);
         Assert.True(next.Ok);
         Assert.Equal(0, next.EntriesChecked);
+
+        // One new movement: only that account is walked, from the checkpoint the check left.
+        (await TestApp.PostAsync(app.Admin, $"/admin/v1/accounts/{account}/credits", new JsonObject { ["amount"] = 2 })).AssertOk();
+        var moved = Assert.Single(await ledger.MovedSinceCheckpointsAsync(CancellationToken.None));
+        Assert.Equal((account, last.Id, 6.000m), (moved.AccountId, moved.LastEntryId, moved.Balance));
+        var after = await app.Service<LedgerVerifier>().RunSinceCheckpointsAsync(CancellationToken.None);
+        Assert.Equal((true, 1, 1), (after.Ok, after.AccountsChecked, after.EntriesChecked));
+        Assert.Empty(await ledger.MovedSinceCheckpointsAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -90,6 +99,10 @@ public sealed class PlansAndVerifyTests
             refund["ak"] = refund["account_id"].AsString + "|" + id;
             refund["movement_key"] = "tampered";
             lite.Collection("ledger").Insert(refund);
+            // Written the way a faulty write inside the appliance would leave it: the account row names its newest entry.
+            var owner = lite.Collection("accounts").FindById(refund["account_id"]);
+            owner["ledger_tip"] = id.ToString();
+            lite.Collection("accounts").Update(owner);
         }
         (code, report) = await VerifyAsync(dir);
         Assert.Equal(1, code);

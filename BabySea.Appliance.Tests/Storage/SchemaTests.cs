@@ -40,4 +40,29 @@ public sealed class SchemaTests : IDisposable
             Assert.Equal(1, copied.GetCollection(Schema.WebhookDeliveries).Count());
         }
     }
+
+    [Fact]
+    public void AccountRowsWrittenBeforeTheyKeptTheirLedgerTip_GetItOnceOnOpen()
+    {
+        string newest;
+        using (var store = LiteStore.Open(_dataDir))
+        {
+            var accounts = store.Collection(Schema.Accounts);
+            accounts.Insert(new BsonDocument { ["_id"] = "a1", ["name"] = "One", ["plan"] = "free", ["balance"] = 0m });
+            accounts.Insert(new BsonDocument { ["_id"] = "a2", ["name"] = "Two", ["plan"] = "free", ["balance"] = 0m });
+            var start = DateTimeOffset.UnixEpoch.AddYears(50);
+            newest = Enumerable.Range(0, 3).Select(i => LedgerRows.Apply(store, new(
+                "a1", BabySea.Appliance.Billing.LedgerType.Add, 1m, null, "Credits"), start.AddMinutes(i))).Last().Id;
+            var a1 = accounts.FindById("a1");
+            a1.Remove(LedgerRows.TipField); // as an earlier version wrote it
+            accounts.Update(a1);
+        }
+        using (var reopened = LiteStore.Open(_dataDir))
+        {
+            var accounts = reopened.Collection(Schema.Accounts);
+            Assert.Equal(newest, accounts.FindById("a1")[LedgerRows.TipField].AsString);
+            Assert.True(accounts.FindById("a2")[LedgerRows.TipField].IsNull); // no entry, and not looked up again
+            Assert.True(accounts.FindById("a2").ContainsKey(LedgerRows.TipField));
+        }
+    }
 }

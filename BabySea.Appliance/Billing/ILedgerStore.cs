@@ -21,8 +21,11 @@ public interface ILedgerStore
     /// <summary>Up to <paramref name="limit"/> entries after <paramref name="afterId"/> (from the first when null), oldest first.</summary>
     Task<IReadOnlyList<LedgerEntry>> AfterAsync(string accountId, string? afterId, int limit, CancellationToken ct);
 
-    /// <summary>Where the account's ledger was last verified; null before the first check.</summary>
-    Task<LedgerCheckpoint?> CheckpointAsync(string accountId, CancellationToken ct);
+    /// <summary>
+    /// The checkpoint (at no entry and 0 for one never checked) of every account whose newest ledger entry or balance is
+    /// not the checkpoint's. The account row knows its newest entry, so no ledger is read to find them.
+    /// </summary>
+    Task<IReadOnlyList<LedgerCheckpoint>> MovedSinceCheckpointsAsync(CancellationToken ct);
 
     Task SaveCheckpointsAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, CancellationToken ct);
 }

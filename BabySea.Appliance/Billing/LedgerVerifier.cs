@@ -70,17 +70,18 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
     }
 
     /// <summary>
-    /// For each account, walks the entries after its checkpoint: each one's balance_after must be the previous plus its delta,
-    /// amounts have 3 decimals, and the last must equal the balance, never negative. Accounts that pass move their checkpoint.
+    /// For each account whose ledger moved since its checkpoint, walks the entries after it: each one's balance_after must be
+    /// the previous plus its delta, amounts have 3 decimals, and the last must equal the balance, never negative. Accounts
+    /// that pass move their checkpoint.
     /// </summary>
     public async Task<Report> RunSinceCheckpointsAsync(CancellationToken ct)
     {
         var violations = new List<string>();
         var moved = new List<LedgerCheckpoint>();
         int touched = 0, entryCount = 0;
-        foreach (var account in await accounts.ListAccountsAsync(ct))
+        foreach (var checkpoint in await ledger.MovedSinceCheckpointsAsync(ct))
         {
-            var checkpoint = await ledger.CheckpointAsync(account.Id, ct) ?? new LedgerCheckpoint(account.Id, null, 0m);
+            var accountId = checkpoint.AccountId;
             var (last, running, before) = (checkpoint.LastEntryId, checkpoint.Balance, violations.Count);
             // Another node sharing the database may be writing to the account meanwhile: the balance is read after the
             // walk and the walk goes on while it moved; an account that keeps moving is left to the full verify.
@@ -89,7 +90,7 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
             for (var round = 0; round < SettleRounds && !settled; round++)
             {
                 var read = 0;
-                for (var page = await ledger.AfterAsync(account.Id, last, Batch, ct); page.Count > 0; page = await ledger.AfterAsync(account.Id, last, Batch, ct))
+                for (var page = await ledger.AfterAsync(accountId, last, Batch, ct); page.Count > 0; page = await ledger.AfterAsync(accountId, last, Batch, ct))
                 {
                     read += page.Count;
                     foreach (var e in page)
@@ -102,15 +103,15 @@ public sealed class LedgerVerifier(IAccountStore accounts, ILedgerStore ledger, 
                     last = page[^1].Id;
                 }
                 var previous = balance;
-                balance = (await accounts.FindAccountAsync(account.Id, ct))?.Balance ?? running;
+                balance = (await accounts.FindAccountAsync(accountId, ct))?.Balance ?? running;
                 // Nothing new since the last look: a difference now is the ledger's, not a writer's.
                 settled = balance == running || violations.Count > before || (read == 0 && previous == balance);
             }
             if (!settled || (last == checkpoint.LastEntryId && running == balance)) continue;
             touched++;
-            if (running != balance) violations.Add($"account {account.Id}: balance {balance} but its ledger sums to {running}");
-            if (balance < 0) violations.Add($"account {account.Id}: negative balance {balance}");
-            if (violations.Count == before) moved.Add(new LedgerCheckpoint(account.Id, last, running));
+            if (running != balance) violations.Add($"account {accountId}: balance {balance} but its ledger sums to {running}");
+            if (balance < 0) violations.Add($"account {accountId}: negative balance {balance}");
+            if (violations.Count == before) moved.Add(new LedgerCheckpoint(accountId, last, running));
         }
         if (moved.Count > 0) await ledger.SaveCheckpointsAsync(moved, ct);
         return new Report(touched, 0, entryCount, violations);

@@ -12,12 +12,22 @@ namespace BabySea.Appliance.Storage.LiteDb;
 /// </summary>
 internal static class LedgerRows
 {
+    /// <summary>
+    /// The account row's copy of its newest entry id, written with the entry, so the start-up check finds the accounts
+    /// whose ledger moved since their checkpoint without reading the ledger.
+    /// </summary>
+    public const string TipField = "ledger_tip";
+
     public static LedgerEntry Apply(LiteStore store, LedgerMovement movement, DateTimeOffset now)
     {
         var account = AccountRows.Find(store, movement.AccountId) ?? throw new InvalidOperationException($"Account {movement.AccountId} does not exist.");
+        // The id's timestamp is the movement's, so id order is time order for pages and retention, seeded history included.
+        var fresh = ObjectId.NewObjectId();
+        var id = new ObjectId((int)Math.Clamp(now.ToUnixTimeSeconds(), 0, int.MaxValue), fresh.Machine, fresh.Pid, fresh.Increment);
         var balance = movement.BalanceAfter(account["balance"].AsDecimal);
         account["balance"] = balance;
         account["updated_at"] = Bson.Time(now);
+        account[TipField] = id.ToString();
         var fired = account["alerts_fired"].IsArray ? account["alerts_fired"].AsArray.Select(v => v.AsDecimal).ToArray() : [];
         var (crossed, nowFired) = LowBalanceAlerts.Evaluate(AlertSettings(account), fired, balance);
         account["alerts_fired"] = new BsonArray(nowFired.Select(t => new BsonValue(t)));
@@ -28,9 +38,6 @@ internal static class LedgerRows
             OutboxRows.Stage(store, WebhookEvents.LowBalanceCrossed(movement.AccountId, balance, crossed), now);
         }
 
-        // The id's timestamp is the movement's, so id order is time order for pages and retention, seeded history included.
-        var fresh = ObjectId.NewObjectId();
-        var id = new ObjectId((int)Math.Clamp(now.ToUnixTimeSeconds(), 0, int.MaxValue), fresh.Machine, fresh.Pid, fresh.Increment);
         var entry = new LedgerEntry(id.ToString(), movement.AccountId, movement.Type, movement.Amount, movement.Delta(), balance,
             movement.GenerationId, movement.Description, now);
         store.Collection(Schema.Ledger).Insert(ToDocument(entry, id, movement.GrantKey));

@@ -23,10 +23,19 @@ public sealed class LiteLedgerStore(LiteStore store, WriteQueue writer, TimeProv
             .Where(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|" + (afterId ?? ""), accountId + "|~")).OrderBy("ak")
             .Limit(limit).ToEnumerable().Select(LedgerRows.FromDocument).ToArray());
 
-    public Task<LedgerCheckpoint?> CheckpointAsync(string accountId, CancellationToken ct)
-        => Task.FromResult<LedgerCheckpoint?>(store.Collection(Schema.LedgerCheckpoints).ById(accountId) is { } d
-            ? new LedgerCheckpoint(accountId, d.OptString("last_entry_id"), d["balance"].AsDecimal)
-            : null);
+    public Task<IReadOnlyList<LedgerCheckpoint>> MovedSinceCheckpointsAsync(CancellationToken ct)
+    {
+        var checkpoints = store.Collection(Schema.LedgerCheckpoints).FindAll()
+            .ToDictionary(d => d["_id"].AsString, d => new LedgerCheckpoint(d["_id"].AsString, d.OptString("last_entry_id"), d["balance"].AsDecimal), StringComparer.Ordinal);
+        var moved = new List<LedgerCheckpoint>();
+        foreach (var account in store.Collection(Schema.Accounts).FindAll())
+        {
+            var id = account["_id"].AsString;
+            var checkpoint = checkpoints.GetValueOrDefault(id) ?? new LedgerCheckpoint(id, null, 0m);
+            if (account.OptString(LedgerRows.TipField) != checkpoint.LastEntryId || account["balance"].AsDecimal != checkpoint.Balance) moved.Add(checkpoint);
+        }
+        return Task.FromResult<IReadOnlyList<LedgerCheckpoint>>(moved);
+    }
 
     public Task SaveCheckpointsAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, CancellationToken ct)
         => writer.RunAsync(s => s.Collection(Schema.LedgerCheckpoints).Upsert(checkpoints.Select(c => new BsonDocument

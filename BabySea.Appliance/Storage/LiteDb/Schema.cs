@@ -49,6 +49,22 @@ public static class Schema
     }
 
     /// <summary>
+    /// Account rows written before they kept their newest ledger entry id (<see cref="LedgerRows.TipField"/>) get it once
+    /// from the top of their slice of the ledger's "ak" index; null when the account has no entry.
+    /// </summary>
+    private static void BackfillLedgerTips(LiteDatabase db)
+    {
+        var accounts = db.GetCollection(Accounts);
+        foreach (var account in accounts.FindAll().Where(a => !a.ContainsKey(LedgerRows.TipField)).ToArray())
+        {
+            var id = account["_id"].AsString;
+            account[LedgerRows.TipField] = db.GetCollection(Ledger).Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1", id + "|", id + "|~"))
+                .OrderByDescending("ak").Select("ak").Limit(1).ToEnumerable().Select(d => d["ak"].AsString[(id.Length + 1)..]).FirstOrDefault();
+            accounts.Update(account);
+        }
+    }
+
+    /// <summary>
     /// Indexes earlier versions made that no query reads any more (each is served by a key above), which every insert
     /// still paid for. A new database never has them; <c>compact</c> leaves them behind. They are not dropped in place:
     /// dropping an index walks every row it covers, which no start may do.
@@ -80,6 +96,7 @@ public static class Schema
             collection.EnsureIndex(field);
             Backfill(collection, field, set);
         }
+        BackfillLedgerTips(db);
         db.GetCollection(WebhookEndpoints).EnsureIndex("account_id");
         // The next sequence number is the top of this index.
         db.GetCollection(WebhookDeliveries).EnsureIndex("seq", unique: true);

@@ -26,9 +26,16 @@ public sealed class PgLedgerStore(PgDatabase db, TimeProvider time) : ILedgerSto
         => await db.ReadAsync(c => c.Command($"SELECT {PgLedgerRows.Columns} FROM ledger WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
             accountId, PgLedgerRows.Seq(afterId), limit).ListAsync(PgLedgerRows.FromRow, ct), ct);
 
-    public Task<LedgerCheckpoint?> CheckpointAsync(string accountId, CancellationToken ct)
-        => db.ReadAsync(c => c.Command("SELECT last_entry_id, balance FROM ledger_checkpoints WHERE account_id = $1", accountId)
-            .FirstAsync(r => new LedgerCheckpoint(accountId, r.OptString(0), r.GetDecimal(1)), ct), ct);
+    public async Task<IReadOnlyList<LedgerCheckpoint>> MovedSinceCheckpointsAsync(CancellationToken ct)
+        // The newest entry of each account is the last key of its (account_id, seq) index; entry ids are that seq in hex.
+        => await db.ReadAsync(c => c.Command("""
+            SELECT a.id, cp.last_entry_id, coalesce(cp.balance, 0)
+            FROM accounts a
+            LEFT JOIN ledger_checkpoints cp ON cp.account_id = a.id
+            CROSS JOIN LATERAL (SELECT max(seq) AS tip FROM ledger l WHERE l.account_id = a.id) newest
+            WHERE CASE WHEN newest.tip IS NULL THEN NULL ELSE lpad(to_hex(newest.tip), 24, '0') END IS DISTINCT FROM cp.last_entry_id
+               OR a.balance <> coalesce(cp.balance, 0)
+            """).ListAsync(r => new LedgerCheckpoint(r.GetString(0), r.OptString(1), r.GetDecimal(2)), ct), ct);
 
     public Task SaveCheckpointsAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, CancellationToken ct)
         => db.WriteAsync(async tx =>
