@@ -3,6 +3,7 @@ using BabySea.Appliance.Analytics;
 using BabySea.Appliance.Billing;
 using BabySea.Appliance.Cli;
 using BabySea.Appliance.Tests.Support;
+using BabySea.Appliance.Tests.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BabySea.Appliance.Tests.Billing;
@@ -15,10 +16,15 @@ public sealed class RetentionTests
     {
         var dir = TestApp.NewDataDir();
         var clock = new ShiftedClock();
-        await using (var app = await TestApp.StartOnPlanAsync("free", dir, 0, s => s.AddSingleton<TimeProvider>(clock)))
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using (var app = await TestApp.StartOnPlanAsync("free", dir, 0, s => s.AddSingleton<TimeProvider>(clock), Hooks.AllowLoopback))
         {
+            var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
+            var (webhook, _) = await Hooks.CreateAsync(app, account, receiver.BaseUrl + "/hook", "generation.completed");
             var id = await app.CreateGenerationAsync("seal", extraJson: "\"generation_provider_order\":\"replicate\"");
             var done = await app.WaitForTerminalAsync(id);
+            await Eventually.TrueAsync(async () => (await Hooks.DeliveriesAsync(app, account, webhook)) is [var d] && d.GetProperty("status").GetString() == "delivered",
+                "the completion delivered");
             Assert.Equal("succeeded", done.GetProperty("generation_status").GetString());
             var balance = await BalanceAsync(app);
             var files = Directory.GetFiles(Path.Combine(dir, "artifacts"), "*.jpg", SearchOption.AllDirectories);
@@ -33,6 +39,7 @@ public sealed class RetentionTests
 
             clock.Advance(TimeSpan.FromDays(2));
             await SweepAsync(app);
+            Assert.Empty(await Hooks.DeliveriesAsync(app, account, webhook)); // and its total with it
             Assert.Equal(0, (await TestApp.GetAsync(app.Client, "/v1/content/list")).AssertOk().Body.GetProperty("total").GetInt32());
             var logs = (await TestApp.GetAsync(app.Client, "/v1/logs")).AssertOk().Data.GetProperty("items");
             Assert.All(logs.EnumerateArray(), l => Assert.True(DateTimeOffset.Parse(l.GetProperty("at").GetString()!) > clock.GetUtcNow().AddDays(-1)));
@@ -41,7 +48,6 @@ public sealed class RetentionTests
 
             clock.Advance(TimeSpan.FromDays(40));
             await SweepAsync(app);
-            var account = (await TestApp.GetAsync(app.Client, "/v1/status")).Data.GetProperty("account_id").GetString()!;
             var (after, entries) = await TestApp.LedgerAsync(app.Admin, account);
             Assert.Equal(balance, after);
             var opening = Assert.Single(entries);

@@ -65,4 +65,23 @@ public sealed class SchemaTests : IDisposable
             Assert.True(accounts.FindById("a2").ContainsKey(LedgerRows.TipField));
         }
     }
+
+    [Fact]
+    public void EndpointsWrittenBeforeDeliveryCounts_GetTheirCountOnceOnOpen()
+    {
+        using (var store = LiteStore.Open(_dataDir))
+        {
+            store.Collection(Schema.WebhookEndpoints).Insert(new BsonDocument { ["_id"] = "e1", ["account_id"] = "a1" }); // as an earlier version wrote it
+            store.Collection(Schema.WebhookEndpoints).Insert(new BsonDocument { ["_id"] = "e2", ["account_id"] = "a1" });
+            for (var seq = 1; seq <= 3; seq++)
+                store.Collection(Schema.WebhookDeliveries).Insert(new BsonDocument
+                {
+                    ["_id"] = $"d{seq}", ["seq"] = (long)seq, ["endpoint_id"] = "e1", ["account_id"] = "a1", ["status"] = "delivered", ["created_at"] = DateTime.UtcNow,
+                });
+            store.Collection(Schema.DeliveryCounts).DeleteAll();
+        }
+        using var reopened = LiteStore.Open(_dataDir);
+        Assert.Equal((3, 0), (DeliveryCounts.Of(reopened, "e1"), DeliveryCounts.Of(reopened, "e2")));
+        Assert.Equal(2, reopened.Collection(Schema.DeliveryCounts).Count());
+    }
 }

@@ -22,6 +22,7 @@ internal static class EndpointRows
     public static void Insert(LiteStore s, BsonDocument endpoint)
     {
         s.Collection(Schema.WebhookEndpoints).Insert(endpoint);
+        DeliveryCounts.Start(s, endpoint["_id"].AsString);
         s.TransactionEndpoints.Clear();
     }
 
@@ -34,6 +35,7 @@ internal static class EndpointRows
     public static void Delete(LiteStore s, string endpointId)
     {
         s.Collection(Schema.WebhookEndpoints).Delete(endpointId);
+        DeliveryCounts.Forget(s, endpointId);
         s.TransactionEndpoints.Clear();
     }
 }

@@ -87,6 +87,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
             deliveries.Delete(d["_id"]);
             s.Collection(Schema.WebhookAttempts).DeleteMany(BsonExpression.Create("delivery_id = @0", d["_id"]));
         }
+        foreach (var endpoint in rows.GroupBy(d => d["endpoint_id"].AsString)) DeliveryCounts.Move(s, endpoint.Key, -endpoint.Count());
         SetMark(s, accountId, "webhook_deliveries", cutoff);
         return rows.Length;
     }

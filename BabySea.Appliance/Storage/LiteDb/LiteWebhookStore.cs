@@ -120,9 +120,10 @@ public sealed class LiteWebhookStore : IWebhookStore
     public Task<(IReadOnlyList<WebhookDelivery> Items, int Total)> ListDeliveriesAsync(string endpointId, int limit, int offset, CancellationToken ct)
     {
         var deliveries = _store.Collection(Schema.WebhookDeliveries);
-        var total = deliveries.Count(BsonExpression.Create("ek BETWEEN @0 AND @1 AND ek > @0 AND ek < @1", endpointId + "|", endpointId + "|~"));
+        var total = (int)DeliveryCounts.Of(_store, endpointId);
         // Newest first down the "ek" index (endpoint|seq|id): the offset walks index keys, only the page's documents load.
-        var ids = deliveries.Query().Where(BsonExpression.Create("ek BETWEEN @0 AND @1 AND ek > @0 AND ek < @1", endpointId + "|", endpointId + "|~"))
+        // No key equals either bound, so BETWEEN alone is exact and no filter runs on each key the offset skips.
+        var ids = deliveries.Query().Where(BsonExpression.Create("ek BETWEEN @0 AND @1", endpointId + "|", endpointId + "|~"))
             .OrderByDescending("ek").Select("ek").Offset(offset).Limit(limit).ToEnumerable().Select(d => d["ek"].AsString.Split('|')[^1]).ToArray();
         var items = ids.Select(id => deliveries.ById(id)).OfType<BsonDocument>().Select(WebhookDocuments.DeliveryFrom).ToArray();
         return Task.FromResult<(IReadOnlyList<WebhookDelivery> Items, int Total)>((items, total));

@@ -48,6 +48,7 @@ internal static class OutboxRows
         doc["ek"] = EndpointKey(doc);
         doc["queue"] = QueueKey(doc);
         deliveries.Insert(doc);
+        DeliveryCounts.Move(s, endpoint.Id, 1);
         s.StagedFor.Add(endpoint.Id);
         RollupRows.Apply(s, RollupRules.ForDeliveryStatus(doc["account_id"].AsString, now, null, doc["status"].AsString));
         return doc;

@@ -18,6 +18,7 @@ public static class Schema
     public const string LedgerCheckpoints = "ledger_checkpoints";
     public const string RetentionMarks = "retention_marks";
     public const string WebhookAttempts = "webhook_attempts";
+    public const string DeliveryCounts = "delivery_counts";
 
     /// <summary>
     /// Keys derived from other fields of a row, each indexed: "ak" = account|time-ordered id on ledger entries, generations,
@@ -97,6 +98,7 @@ public static class Schema
             Backfill(collection, field, set);
         }
         BackfillLedgerTips(db);
+        LiteDb.DeliveryCounts.Backfill(db);
         db.GetCollection(WebhookEndpoints).EnsureIndex("account_id");
         // The next sequence number is the top of this index.
         db.GetCollection(WebhookDeliveries).EnsureIndex("seq", unique: true);
