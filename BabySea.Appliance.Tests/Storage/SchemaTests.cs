@@ -67,7 +67,7 @@ public sealed class SchemaTests : IDisposable
     }
 
     [Fact]
-    public void EndpointsWrittenBeforeDeliveryCounts_GetTheirCountOnceOnOpen()
+    public void EndpointsWrittenBeforeDeliveryCounts_GetTheirCountOnceOnOpen_AndARecountComparesThem()
     {
         using (var store = LiteStore.Open(_dataDir))
         {
@@ -83,5 +83,8 @@ public sealed class SchemaTests : IDisposable
         using var reopened = LiteStore.Open(_dataDir);
         Assert.Equal((3, 0), (DeliveryCounts.Of(reopened, "e1"), DeliveryCounts.Of(reopened, "e2")));
         Assert.Equal(2, reopened.Collection(Schema.DeliveryCounts).Count());
+        Assert.Empty(DeliveryCounts.Mismatches(reopened, "a1"));
+        reopened.Collection(Schema.DeliveryCounts).Update(new BsonDocument { ["_id"] = "e2", ["n"] = 1L }); // what verify --recount is there to catch
+        Assert.Equal("endpoint e2: 1 deliveries counted but 0 on record", Assert.Single(DeliveryCounts.Mismatches(reopened, "a1")));
     }
 }

@@ -25,15 +25,22 @@ internal static class DeliveryCounts
     public static void Backfill(LiteDatabase db)
     {
         var counts = db.GetCollection(Schema.DeliveryCounts);
-        var deliveries = db.GetCollection(Schema.WebhookDeliveries);
         foreach (var endpoint in db.GetCollection(Schema.WebhookEndpoints).FindAll().Select(d => d["_id"].AsString).ToArray())
-        {
-            if (counts.FindById(endpoint) is not null) continue;
-            // Selecting the key alone keeps the walk on index pages: no delivery is loaded.
-            var n = deliveries.Query().Where(BsonExpression.Create("ek BETWEEN @0 AND @1", endpoint + "|", endpoint + "|~")).Select("ek").ToEnumerable().LongCount();
-            counts.Insert(Row(endpoint, n));
-        }
+            if (counts.FindById(endpoint) is null) counts.Insert(Row(endpoint, OnRecord(db, endpoint)));
     }
+
+    /// <summary>Every endpoint of the account whose count differs from its deliveries on record (<c>verify --recount</c>).</summary>
+    public static IEnumerable<string> Mismatches(LiteStore store, string accountId)
+    {
+        foreach (var endpoint in store.Collection(Schema.WebhookEndpoints).Find(BsonExpression.Create("account_id = @0", accountId)).Select(d => d["_id"].AsString))
+            if ((Of(store, endpoint), OnRecord(store.Db, endpoint)) is var (counted, kept) && counted != kept)
+                yield return $"endpoint {endpoint}: {counted} deliveries counted but {kept} on record";
+    }
+
+    // Selecting the key alone keeps the walk on index pages: no delivery is loaded.
+    private static long OnRecord(LiteDatabase db, string endpointId)
+        => db.GetCollection(Schema.WebhookDeliveries).Query().Where(BsonExpression.Create("ek BETWEEN @0 AND @1", endpointId + "|", endpointId + "|~"))
+            .Select("ek").ToEnumerable().LongCount();
 
     private static BsonDocument Row(string endpointId, long n) => new() { ["_id"] = endpointId, ["n"] = n };
 }

@@ -18,8 +18,9 @@ public sealed class LiteRollupStore(LiteStore store, TimeProvider time) : IRollu
     public Task<IReadOnlyList<string>> RecountAsync(string accountId, CancellationToken ct)
     {
         var marks = store.Collection(Schema.RetentionMarks);
-        return Task.FromResult<IReadOnlyList<string>>(RollupRecount.Compare(store, accountId, RollupComparison.Swept(time.GetUtcNow(),
-            category => marks.ById($"{accountId}|{category}") is { } d ? d.Time("until") : DateTimeOffset.MinValue)));
+        return Task.FromResult<IReadOnlyList<string>>([.. RollupRecount.Compare(store, accountId, RollupComparison.Swept(time.GetUtcNow(),
+            category => marks.ById($"{accountId}|{category}") is { } d ? d.Time("until") : DateTimeOffset.MinValue)),
+            .. DeliveryCounts.Mismatches(store, accountId)]);
     }
 
     public Task<RollupBucket> TotalAsync(string accountId, CancellationToken ct)
