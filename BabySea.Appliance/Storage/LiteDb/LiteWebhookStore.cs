@@ -36,7 +36,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             .Select(WebhookDocuments.EndpointFrom).OrderBy(e => e.Id, StringComparer.Ordinal).ToArray());
 
     public Task<int> CountHeldAsync(string endpointId, CancellationToken ct)
-        => Task.FromResult(_store.Collection(Schema.WebhookDeliveries).Count(OutboxRows.InStatus(DeliveryStatus.Held, "endpoint_id = @2", endpointId)));
+        => Task.FromResult(OutboxRows.InStatus(_store, DeliveryStatus.Held, d => d["endpoint_id"] == endpointId).Count());
 
     public Task<WebhookEndpoint?> EnableAsync(string endpointId, DateTimeOffset holdCutoff, CancellationToken ct)
         => _writer.RunAsync(s =>
@@ -52,8 +52,7 @@ public sealed class LiteWebhookStore : IWebhookStore
             Audit(s, endpoint, "enabled", "enabled", now);
 
             var deliveries = s.Collection(Schema.WebhookDeliveries);
-            var held = deliveries.Find(OutboxRows.InStatus(DeliveryStatus.Held, "endpoint_id = @2", endpointId))
-                .OrderBy(d => d["seq"].AsInt64).ToArray();
+            var held = OutboxRows.InStatus(s, DeliveryStatus.Held, d => d["endpoint_id"] == endpointId).OrderBy(d => d["seq"].AsInt64).ToArray();
             var enabled = WebhookDocuments.EndpointFrom(endpoint);
             foreach (var d in held)
             {
@@ -184,10 +183,9 @@ public sealed class LiteWebhookStore : IWebhookStore
             var deliveries = s.Collection(Schema.WebhookDeliveries);
             // One status per query: LiteDB answers an OR with a scan of the whole collection instead of an index range.
             var stale = new[] { DeliveryStatus.Pending, DeliveryStatus.Failed }
-                .SelectMany(status => deliveries.Find(OutboxRows.InStatus(status, "created_at < @2", Bson.Time(retryCutoff))))
+                .SelectMany(status => OutboxRows.InStatus(s, status, d => d.Time("created_at") < retryCutoff))
                 .Select(d => (d, DeliveryStatus.Exhausted))
-                .Concat(deliveries.Find(OutboxRows.InStatus(DeliveryStatus.Held, "created_at < @2", Bson.Time(holdCutoff)))
-                    .Select(d => (d, DeliveryStatus.Expired)))
+                .Concat(OutboxRows.InStatus(s, DeliveryStatus.Held, d => d.Time("created_at") < holdCutoff).Select(d => (d, DeliveryStatus.Expired)))
                 .ToArray();
             foreach (var (d, status) in stale)
             {
@@ -220,6 +218,5 @@ public sealed class LiteWebhookStore : IWebhookStore
     }
 
     private static BsonDocument[] Open(LiteStore s, string endpointId, IReadOnlyList<string> statuses)
-        => statuses.SelectMany(status => s.Collection(Schema.WebhookDeliveries)
-            .Find(OutboxRows.InStatus(status, "endpoint_id = @2", endpointId))).ToArray();
+        => statuses.SelectMany(status => OutboxRows.InStatus(s, status, d => d["endpoint_id"] == endpointId)).ToArray();
 }

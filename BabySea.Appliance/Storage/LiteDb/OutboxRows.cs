@@ -63,11 +63,16 @@ internal static class OutboxRows
     }
 
     /// <summary>
-    /// The deliveries in <paramref name="status"/> that also meet <paramref name="condition"/> (on parameter <c>@2</c>), as one
-    /// range of the "queue" index: the statuses a query asks for (held, pending, failed) hold few rows whatever the history.
+    /// The deliveries in <paramref name="status"/> that also meet <paramref name="where"/>, oldest first, read as one range of
+    /// the "queue" index: the statuses asked for (held, pending, failed) hold few rows whatever the history. The condition is
+    /// applied here, not in the query, so LiteDB cannot choose another index for it instead, such as the endpoint_id index a
+    /// database from an earlier version still has (it walked an endpoint's whole year of deliveries for a few held ones).
     /// </summary>
-    public static BsonExpression InStatus(string status, string condition, BsonValue parameter)
-        => BsonExpression.Create($"queue BETWEEN @0 AND @1 AND queue > @0 AND queue < @1 AND {condition}", status + "|", status + "|~", parameter);
+    public static IEnumerable<BsonDocument> InStatus(LiteStore s, string status, Func<BsonDocument, bool> where)
+        => s.Collection(Schema.WebhookDeliveries).Find(QueueRange(status)).Where(where);
+
+    /// <summary>No queue key equals either bound, so BETWEEN alone is exact.</summary>
+    public static BsonExpression QueueRange(string status) => BsonExpression.Create("queue BETWEEN @0 AND @1", status + "|", status + "|~");
 
     /// <summary>status|seq, so the deliveries waiting in a status are one index range in creation order.</summary>
     public static string QueueKey(BsonDocument d) => $"{d["status"].AsString}|{Seq(d)}";
