@@ -73,8 +73,10 @@ public sealed class HistoryBenchmark(ITestOutputHelper output)
             Assert.True(!process.HasExited && start.Elapsed < TimeSpan.FromMinutes(2), "the binary did not come up");
             await Task.Delay(5);
         }
-        start.Stop();
-        Line($"start to first 200: {start.Elapsed.TotalMilliseconds:0} ms (goal 500), RSS {ThroughputBenchmark.RssMiB(process.Id)} MiB (goal 100)");
+        // From the moment the kernel started the process, so this process's own cost of starting it (about 0.9 s for the
+        // first Process.Start of a Debug test host) is not counted as the appliance's.
+        var upAfter = DateTime.Now - process.StartTime;
+        Line($"start to first 200: {upAfter.TotalMilliseconds:0} ms (goal 500), RSS {ThroughputBenchmark.RssMiB(process.Id)} MiB (goal 100); {start.Elapsed.TotalMilliseconds:0} ms as this process saw it");
 
         try
         {
