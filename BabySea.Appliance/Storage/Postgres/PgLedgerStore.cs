@@ -33,7 +33,7 @@ public sealed class PgLedgerStore(PgDatabase db, TimeProvider time) : ILedgerSto
             FROM accounts a
             LEFT JOIN ledger_checkpoints cp ON cp.account_id = a.id
             CROSS JOIN LATERAL (SELECT max(seq) AS tip FROM ledger l WHERE l.account_id = a.id) newest
-            WHERE CASE WHEN newest.tip IS NULL THEN NULL ELSE lpad(to_hex(newest.tip), 24, '0') END IS DISTINCT FROM cp.last_entry_id
+            WHERE lpad(to_hex(newest.tip), 24, '0') IS DISTINCT FROM cp.last_entry_id
                OR a.balance <> coalesce(cp.balance, 0)
             """).ListAsync(r => new LedgerCheckpoint(r.GetString(0), r.OptString(1), r.GetDecimal(2)), ct), ct);
 
