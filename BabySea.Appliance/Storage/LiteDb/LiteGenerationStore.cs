@@ -59,10 +59,14 @@ public sealed class LiteGenerationStore(LiteStore store, WriteQueue writer, Time
         var generations = store.Collection(Schema.Generations);
         var totals = await rollups.TotalAsync(accountId, ct);
         var total = (int)(totals.Count("gen|created") - totals.Count("gen|deleted"));
+        var (before, skip) = offset < ListSeek.From ? (null, offset)
+            : await ListSeek.FindAsync(rollups, accountId, offset, totals.Count("gen|created"),
+                LiteRetentionStore.SweptUntil(store, accountId, "generations") ?? DateTimeOffset.MinValue, time.GetUtcNow(), ct);
         // The walk down the "ak" index (account|UUIDv7, so newest first) reads index keys only; only the page's own documents
         // are loaded. No key equals either bound, so BETWEEN alone is exact and no filter runs on each key the offset skips.
-        var ids = generations.Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1", accountId + "|", accountId + "|~"))
-            .OrderByDescending("ak").Select("ak").Offset(offset).Limit(limit).ToEnumerable()
+        var upper = accountId + "|" + (before is { } t ? TimeOrderedIds.Floor(t) : "~");
+        var ids = generations.Query().Where(BsonExpression.Create("ak BETWEEN @0 AND @1", accountId + "|", upper))
+            .OrderByDescending("ak").Select("ak").Offset(skip).Limit(limit).ToEnumerable()
             .Select(d => d["ak"].AsString[(accountId.Length + 1)..]).ToArray();
         var items = ids.Select(id => generations.ById(id)).OfType<BsonDocument>().Select(GenerationDocuments.FromDocument).ToArray();
         return new GenerationPage(items, total);

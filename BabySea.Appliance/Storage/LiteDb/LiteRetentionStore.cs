@@ -32,15 +32,17 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         return new RetentionSwept(files.Count, generations.Count, logs, deliveries, activity, folded, hours);
     }
 
-    public Task<DateTimeOffset?> SweptUntilAsync(string accountId, string category, CancellationToken ct)
-        => Task.FromResult<DateTimeOffset?>(store.Collection(Schema.RetentionMarks).ById($"{accountId}|{category}") is { } d ? d.Time("until") : null);
+    public Task<DateTimeOffset?> SweptUntilAsync(string accountId, string category, CancellationToken ct) => Task.FromResult(SweptUntil(store, accountId, category));
+
+    /// <summary>The latest cutoff a sweep of <paramref name="category"/> used for the account (a mark only moves forward); null before the first.</summary>
+    internal static DateTimeOffset? SweptUntil(LiteStore s, string accountId, string category) => Mark(s, accountId, category) is { } d ? d.Time("until") : null;
 
     private List<string> RemoveFiles(LiteStore s, string accountId, DateTimeOffset cutoff, int batch)
     {
         // Records stay (marked removed); the mark remembers how far the walk got, so removed records are not read again.
         var position = Mark(s, accountId, "output_files")?["position"].AsString ?? "";
         var generations = s.Collection(Schema.Generations);
-        var rows = generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|" + position, accountId + "|" + IdFloor(cutoff)), limit: batch)
+        var rows = generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|" + position, accountId + "|" + TimeOrderedIds.Floor(cutoff)), limit: batch)
             .ToArray();
         var removed = new List<string>();
         foreach (var d in rows.Where(d => d["outputs"].AsArray.Count > 0 && GenerationStatuses.Parse(d["status"].AsString).IsTerminal()))
@@ -60,7 +62,7 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
         // Oldest first, by the ak index alone (a second condition lets LiteDB walk another index in another order), so the
         // ledger fold, which stops at the oldest generation left, moves on as the records go. A generation still running
         // keeps its record (and its reservation) until it ends.
-        var rows = generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|" + IdFloor(cutoff)), limit: batch)
+        var rows = generations.Find(BsonExpression.Create("ak BETWEEN @0 AND @1 AND ak > @0 AND ak < @1", accountId + "|", accountId + "|" + TimeOrderedIds.Floor(cutoff)), limit: batch)
             .Where(d => GenerationStatuses.Parse(d["status"].AsString).IsTerminal()).ToArray();
         foreach (var d in rows) generations.Delete(d["_id"]);
         if (rows.Length > 0) RollupRows.Apply(s, RollupRules.ForGenerationsDeleted(accountId, time.GetUtcNow(), rows.Length));
@@ -155,13 +157,6 @@ public sealed class LiteRetentionStore(LiteStore store, WriteQueue writer, Artif
     }
 
     private static int ToUnix(DateTimeOffset t) => (int)Math.Clamp(t.ToUnixTimeSeconds(), 0, int.MaxValue);
-
-    /// <summary>The UUIDv7 prefix of <paramref name="t"/>'s millisecond: every generation id made before it sorts below.</summary>
-    private static string IdFloor(DateTimeOffset t)
-    {
-        var hex = Math.Max(0, t.ToUnixTimeMilliseconds()).ToString("x12", System.Globalization.CultureInfo.InvariantCulture);
-        return hex[..8] + "-" + hex[8..];
-    }
 
     private static BsonDocument? Mark(LiteStore s, string accountId, string category) => s.Collection(Schema.RetentionMarks).ById($"{accountId}|{category}");
 

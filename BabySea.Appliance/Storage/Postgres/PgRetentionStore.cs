@@ -45,7 +45,7 @@ public sealed class PgRetentionStore(PgDatabase db, ArtifactStore artifacts, Tim
             .ListAsync(r => r.OptString(0)) is [{ } p] ? p : "";
         var rows = await tx.Command($"""
             SELECT id, jsonb_array_length(outputs) > 0 AND {Terminal} FROM generations WHERE account_id = $1 AND id > $2 AND id < $3 ORDER BY id LIMIT $4 FOR UPDATE
-            """, accountId, position, IdFloor(cutoff), (long)batch).ListAsync(r => (Id: r.GetString(0), HasFiles: r.GetBoolean(1)));
+            """, accountId, position, TimeOrderedIds.Floor(cutoff), (long)batch).ListAsync(r => (Id: r.GetString(0), HasFiles: r.GetBoolean(1)));
         var removed = rows.Where(r => r.HasFiles).Select(r => r.Id).ToList();
         if (removed.Count > 0)
             await tx.Command("UPDATE generations SET outputs = '[]'::jsonb, removed = true WHERE id = ANY($1)", [removed.ToArray()]).RunAsync();
@@ -62,7 +62,7 @@ public sealed class PgRetentionStore(PgDatabase db, ArtifactStore artifacts, Tim
             DELETE FROM generations WHERE id IN (
                 SELECT id FROM (SELECT id, status FROM generations WHERE account_id = $1 AND id < $2 ORDER BY id LIMIT $3) oldest WHERE {Terminal})
             RETURNING id
-            """, accountId, IdFloor(cutoff), (long)batch).ListAsync(r => r.GetString(0));
+            """, accountId, TimeOrderedIds.Floor(cutoff), (long)batch).ListAsync(r => r.GetString(0));
         if (ids.Count > 0) tx.Count(RollupRules.ForGenerationsDeleted(accountId, time.GetUtcNow(), ids.Count));
         await SetMarkAsync(tx, accountId, "generations", cutoff);
         return ids;
@@ -142,13 +142,6 @@ public sealed class PgRetentionStore(PgDatabase db, ArtifactStore artifacts, Tim
             UPDATE ledger_checkpoints SET last_entry_id = $2, balance = $3 WHERE account_id = $1 AND coalesce(last_entry_id, '') COLLATE "C" < $2 COLLATE "C"
             """, accountId, last.Id, running).RunAsync();
         return entries.Count - 1;
-    }
-
-    /// <summary>The UUIDv7 prefix of <paramref name="t"/>'s millisecond: every generation id made before it sorts below.</summary>
-    private static string IdFloor(DateTimeOffset t)
-    {
-        var hex = Math.Max(0, t.ToUnixTimeMilliseconds()).ToString("x12", System.Globalization.CultureInfo.InvariantCulture);
-        return hex[..8] + "-" + hex[8..];
     }
 
     private static Task SetMarkAsync(PgTransaction tx, string accountId, string category, DateTimeOffset until, string? position = null)
