@@ -58,6 +58,7 @@ public sealed class SchemaTests : IDisposable
             var a1 = accounts.FindById("a1");
             a1.Remove(LedgerRows.TipField); // as an earlier version wrote it
             accounts.Update(a1);
+            store.Db.UserVersion = 0;
         }
         using (var reopened = LiteStore.Open(_dataDir))
         {
@@ -65,7 +66,14 @@ public sealed class SchemaTests : IDisposable
             Assert.Equal(newest, accounts.FindById("a1")[LedgerRows.TipField].AsString);
             Assert.True(accounts.FindById("a2")[LedgerRows.TipField].IsNull); // no entry, and not looked up again
             Assert.True(accounts.FindById("a2").ContainsKey(LedgerRows.TipField));
+            Assert.Equal(Schema.Backfilled, reopened.Db.UserVersion);
+            var a2 = accounts.FindById("a2");
+            a2.Remove(LedgerRows.TipField);
+            accounts.Update(a2);
         }
+        // Once backfilled, a start reads no account to look for rows without a tip: the one removed above stays without.
+        using (var again = LiteStore.Open(_dataDir))
+            Assert.False(again.Collection(Schema.Accounts).FindById("a2").ContainsKey(LedgerRows.TipField));
     }
 
     [Fact]
@@ -81,6 +89,7 @@ public sealed class SchemaTests : IDisposable
                     ["_id"] = $"d{seq}", ["seq"] = (long)seq, ["endpoint_id"] = "e1", ["account_id"] = "a1", ["status"] = "delivered", ["created_at"] = DateTime.UtcNow,
                 });
             store.Collection(Schema.DeliveryCounts).DeleteAll();
+            store.Db.UserVersion = 0;
         }
         using var reopened = LiteStore.Open(_dataDir);
         Assert.Equal((3, 0), (DeliveryCounts.Of(reopened, "e1"), DeliveryCounts.Of(reopened, "e2")));

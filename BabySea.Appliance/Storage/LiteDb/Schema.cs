@@ -78,6 +78,13 @@ public static class Schema
 
     public static bool IsRetired(string collection, string index) => Retired.Contains((collection, index));
 
+    /// <summary>
+    /// The file's user version once every account has its ledger tip and every endpoint its delivery count. Rows written
+    /// since keep them up, so the backfills that find rows without them (reading every account and every endpoint) run on
+    /// the first open of an older file only, never on each start. Earlier versions never set the user version.
+    /// </summary>
+    public const int Backfilled = 1;
+
     public static void Ensure(LiteDatabase db)
     {
         db.GetCollection(ApiKeys).EnsureIndex("hash", unique: true);
@@ -97,8 +104,12 @@ public static class Schema
             collection.EnsureIndex(field);
             Backfill(collection, field, set);
         }
-        BackfillLedgerTips(db);
-        LiteDb.DeliveryCounts.Backfill(db);
+        if (db.UserVersion < Backfilled)
+        {
+            BackfillLedgerTips(db);
+            LiteDb.DeliveryCounts.Backfill(db);
+            db.UserVersion = Backfilled;
+        }
         db.GetCollection(WebhookEndpoints).EnsureIndex("account_id");
         // The next sequence number is the top of this index.
         db.GetCollection(WebhookDeliveries).EnsureIndex("seq", unique: true);
