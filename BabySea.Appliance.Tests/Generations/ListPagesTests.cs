@@ -47,18 +47,7 @@ public sealed class ListPagesTests
 
     private static async Task<string> RunningSinceAsync(IGenerationStore store, string accountId, DateTimeOffset createdAt)
     {
-        var generation = new Generation
-        {
-            Id = Guid.CreateVersion7(createdAt).ToString(),
-            AccountId = accountId,
-            ModelIdentifier = "bfl/flux-schnell",
-            MediaType = MediaType.Image,
-            Status = GenerationStatus.Pending,
-            ProviderOrder = ["replicate"],
-            Request = new GenerationRequest("held elsewhere", "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, System.Text.Json.JsonElement>()),
-            Cost = 0.003m,
-            CreatedAt = createdAt,
-        };
+        var generation = TestGenerations.Pending(accountId, "held elsewhere", createdAt: createdAt);
         Assert.IsType<CreateOutcome.Created>(await store.CreateAsync(generation, 10, null, CancellationToken.None));
         Assert.NotNull(await store.ClaimAsync(generation.Id, "another-worker", DateTimeOffset.UtcNow.AddDays(30), null, CancellationToken.None));
         return generation.Id;
