@@ -10,18 +10,19 @@ namespace BabySea.Appliance.Tests.Support;
 public static class TestGenerations
 {
     public static Generation Pending(string accountId, string prompt, IReadOnlyList<string>? order = null, DateTimeOffset? createdAt = null)
-        => Pending(accountId, prompt, order ?? ["replicate"], createdAt ?? DateTimeOffset.UtcNow);
-
-    private static Generation Pending(string accountId, string prompt, IReadOnlyList<string> order, DateTimeOffset createdAt) => new()
     {
-        Id = Guid.CreateVersion7(createdAt).ToString(),
-        AccountId = accountId,
-        ModelIdentifier = "bfl/flux-schnell",
-        MediaType = MediaType.Image,
-        Status = GenerationStatus.Pending,
-        ProviderOrder = order,
-        Request = new GenerationRequest(prompt, "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, JsonElement>()),
-        Cost = 0.003m,
-        CreatedAt = createdAt,
-    };
+        var at = createdAt ?? DateTimeOffset.UtcNow;
+        return new Generation
+        {
+            Id = Guid.CreateVersion7(at).ToString(),
+            AccountId = accountId,
+            ModelIdentifier = "bfl/flux-schnell",
+            MediaType = MediaType.Image,
+            Status = GenerationStatus.Pending,
+            ProviderOrder = order ?? ["replicate"],
+            Request = new GenerationRequest(prompt, "1:1", "png", 1, [], null, null, null, null, null, new Dictionary<string, JsonElement>()),
+            Cost = 0.003m,
+            CreatedAt = at,
+        };
+    }
 }
